@@ -1,0 +1,328 @@
+"""Declared checks: what a project file says, as typed, validated models.
+
+One model per check type. Each carries the parameters of its **fail** level;
+an optional ``warn`` mapping with the same threshold keys defines a level that
+only warns. Models forbid unknown keys so that a misspelt key is reported with
+the nearest valid name. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from trustwell.durations import parse_duration
+
+Scalar = str | int | float | bool | date | datetime
+Number = int | float | date | datetime | str  # range bounds may be dates or strings too
+
+STATS = ("mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction")
+SCHEMA_TYPES = ("integer", "float", "decimal", "string", "boolean", "date", "timestamp")
+ROW_LEVEL = frozenset(
+    {"not_null", "unique", "accepted_values", "range", "regex", "length", "references"}
+)
+LATER_TYPES = ("anomaly", "drift", "fairness")  # declared by SPEC, built in later work
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Allowance(_Strict):
+    """How many failing rows a row-level check tolerates."""
+
+    max_failing: int | None = Field(default=None, ge=0)
+    max_failing_fraction: float | None = Field(default=None, ge=0, le=1)
+
+
+class Bounds(_Strict):
+    """An inclusive [min, max] interval on a metric; either side may be open."""
+
+    min: float | None = None
+    max: float | None = None
+
+
+class MaxAge(_Strict):
+    max_age: str
+
+    @field_validator("max_age")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
+class CheckBase(_Strict):
+    """Keys every check takes."""
+
+    type: str
+    name: str | None = None
+    where: str | None = None
+    description: str | None = None
+    samples: int = Field(default=5, ge=0, le=1000)
+    tags: list[str] = Field(default_factory=list)
+
+    row_level: ClassVar[bool] = False
+
+    def columns_label(self) -> str:
+        """The part after ``TYPE:`` in the default name."""
+        return ""
+
+    @property
+    def display_name(self) -> str:
+        """``name`` if given, else ``TYPE:COLUMNS`` (or just ``TYPE``)."""
+        if self.name:
+            return self.name
+        label = self.columns_label()
+        return f"{self.type}:{label}" if label else self.type
+
+    def threshold(self) -> dict[str, Any]:
+        """The fail-level parameters, as shown in results."""
+        return {}
+
+
+class _RowLevel(CheckBase):
+    """A check that counts failing rows against an allowance."""
+
+    max_failing: int | None = Field(default=None, ge=0)
+    max_failing_fraction: float | None = Field(default=None, ge=0, le=1)
+    warn: Allowance | None = None
+
+    row_level: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _one_allowance(self) -> _RowLevel:
+        if self.max_failing is not None and self.max_failing_fraction is not None:
+            raise ValueError("give max_failing or max_failing_fraction, not both")
+        return self
+
+    @property
+    def allowance(self) -> Allowance:
+        return Allowance(max_failing=self.max_failing, max_failing_fraction=self.max_failing_fraction)
+
+    def threshold(self) -> dict[str, Any]:
+        if self.max_failing_fraction is not None:
+            return {"max_failing_fraction": self.max_failing_fraction}
+        return {"max_failing": self.max_failing or 0}
+
+
+class _OneColumn(_RowLevel):
+    column: str
+
+    def columns_label(self) -> str:
+        return self.column
+
+
+class _ColumnOrColumns(_RowLevel):
+    column: str | None = None
+    columns: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> _ColumnOrColumns:
+        if (self.column is None) == (self.columns is None):
+            raise ValueError("give either column or columns")
+        if self.columns is not None and not self.columns:
+            raise ValueError("columns must name at least one column")
+        return self
+
+    @property
+    def column_list(self) -> list[str]:
+        return [self.column] if self.column is not None else list(self.columns or [])
+
+    def columns_label(self) -> str:
+        return ",".join(self.column_list)
+
+
+class _Bounded(CheckBase):
+    min: float | None = None
+    max: float | None = None
+    warn: Bounds | None = None
+
+    def threshold(self) -> dict[str, Any]:
+        return {k: v for k, v in (("min", self.min), ("max", self.max)) if v is not None}
+
+
+class RowCount(_Bounded):
+    type: Literal["row_count"]
+
+
+class Freshness(CheckBase):
+    type: Literal["freshness"]
+    column: str
+    max_age: str
+    warn: MaxAge | None = None
+
+    @field_validator("max_age")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @property
+    def max_age_delta(self) -> timedelta:
+        return parse_duration(self.max_age)
+
+    def columns_label(self) -> str:
+        return self.column
+
+    def threshold(self) -> dict[str, Any]:
+        return {"max_age": self.max_age}
+
+
+class NotNull(_ColumnOrColumns):
+    type: Literal["not_null"]
+
+
+class Unique(_ColumnOrColumns):
+    type: Literal["unique"]
+
+
+class AcceptedValues(_OneColumn):
+    type: Literal["accepted_values"]
+    values: list[Scalar] = Field(min_length=1)
+
+
+class Range(_OneColumn):
+    type: Literal["range"]
+    min: Number | None = None
+    max: Number | None = None
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> Range:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        return self
+
+
+class Regex(_OneColumn):
+    type: Literal["regex"]
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"pattern {value!r} does not compile: {exc}") from exc
+        return value
+
+
+class Length(_OneColumn):
+    type: Literal["length"]
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> Length:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        return self
+
+
+class Stat(_Bounded):
+    type: Literal["stat"]
+    column: str
+    stat: Literal["mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"]
+
+    def columns_label(self) -> str:
+        return f"{self.stat}({self.column})"
+
+
+class Schema(CheckBase):
+    type: Literal["schema"]
+    columns: dict[str, Literal["integer", "float", "decimal", "string", "boolean", "date", "timestamp"]]
+    allow_extra: bool = True
+
+    def threshold(self) -> dict[str, Any]:
+        return {"allow_extra": self.allow_extra}
+
+
+class References(_OneColumn):
+    type: Literal["references"]
+    to: str
+
+    @field_validator("to")
+    @classmethod
+    def _asset_dot_column(cls, value: str) -> str:
+        if "." not in value or value.endswith(".") or value.startswith("."):
+            raise ValueError(f"to: {value!r} must be ASSET.column")
+        return value
+
+    @property
+    def target(self) -> tuple[str, str]:
+        """(asset, column): split at the last dot."""
+        asset, _, column = self.to.rpartition(".")
+        return asset, column
+
+
+class Sql(_RowLevel):
+    type: Literal["sql"]
+    query: str | None = None
+    failing_rows: str | None = None
+    min: float | None = None
+    max: float | None = None
+    warn: Bounds | Allowance | None = None  # type: ignore[assignment]  # Bounds for query
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Sql:
+        if (self.query is None) == (self.failing_rows is None):
+            raise ValueError("give either query (one number, with min/max) or failing_rows")
+        if self.query is not None:
+            if self.max_failing is not None or self.max_failing_fraction is not None:
+                raise ValueError("max_failing applies to failing_rows, not query: use min/max")
+            if self.min is None and self.max is None:
+                raise ValueError("a query check needs min, max or both")
+            if isinstance(self.warn, Allowance):
+                raise ValueError("warn of a query check takes min/max")
+        else:
+            if self.min is not None or self.max is not None:
+                raise ValueError("min/max apply to query, not failing_rows: use max_failing")
+            if isinstance(self.warn, Bounds):
+                raise ValueError("warn of a failing_rows check takes max_failing(_fraction)")
+        return self
+
+    @property
+    def counts_rows(self) -> bool:
+        return self.failing_rows is not None
+
+    def threshold(self) -> dict[str, Any]:
+        if self.query is not None:
+            return {k: v for k, v in (("min", self.min), ("max", self.max)) if v is not None}
+        return super().threshold()
+
+
+Check = Annotated[
+    RowCount
+    | Freshness
+    | NotNull
+    | Unique
+    | AcceptedValues
+    | Range
+    | Regex
+    | Length
+    | Stat
+    | Schema
+    | References
+    | Sql,
+    Field(discriminator="type"),
+]
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {
+    "row_count": RowCount,
+    "freshness": Freshness,
+    "not_null": NotNull,
+    "unique": Unique,
+    "accepted_values": AcceptedValues,
+    "range": Range,
+    "regex": Regex,
+    "length": Length,
+    "stat": Stat,
+    "schema": Schema,
+    "references": References,
+    "sql": Sql,
+}
+CHECK_TYPES = tuple(CHECK_MODELS)

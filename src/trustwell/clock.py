@@ -1,0 +1,30 @@
+"""The one place trustwell reads the time.
+
+Everything that needs "now" calls :func:`now`, which honours ``TRUSTWELL_NOW``
+(an ISO-8601 timestamp) so that freshness, rotations and deadlines can be
+tested at any moment.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp; a value without a zone is UTC."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    """The current time as an aware UTC datetime (``TRUSTWELL_NOW`` wins)."""
+    fixed = os.environ.get("TRUSTWELL_NOW")
+    if fixed:
+        return parse_timestamp(fixed).astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def isoformat(moment: datetime) -> str:
+    """UTC, second precision, with a ``Z``: the form every output uses."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

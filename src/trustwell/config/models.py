@@ -1,0 +1,216 @@
+"""Typed models of ``trustwell.yml`` and ``assets/*.yml``.
+
+These are the whole vocabulary of a project on disk (SPEC section 1). Keys are
+strict: an unknown key is an error that names the nearest valid one. Sections
+used by later features (on-call, channels, response, use cases) are parsed and
+kept so that a project written today keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from trustwell.checks.spec import Check
+
+DEFAULT_STORE = "sqlite:///.trustwell/trustwell.db"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- warehouses -------------------------------------------------------------
+
+
+class DuckDBWarehouse(_Strict):
+    type: Literal["duckdb"]
+    path: str = ":memory:"  # a .duckdb file relative to the project, or :memory:
+    timezone: str | None = None  # how to read timestamps without a zone (default UTC)
+    threads: int | None = Field(default=None, ge=1)
+    timeout: str | None = None  # per-query limit, e.g. "5m"
+    read_only: bool = True  # checks never write; read-only lets runs share the file
+
+
+class PostgresWarehouse(_Strict):
+    type: Literal["postgres"]
+    url: str  # postgresql://user:pw@host:port/db (use ${VAR} for secrets)
+    timezone: str | None = None
+    timeout: str | None = None
+
+
+class SparkWarehouse(_Strict):
+    type: Literal["spark"]
+    master: str = "local[2]"
+    timezone: str | None = None
+    timeout: str | None = None
+    conf: dict[str, str] = Field(default_factory=dict)
+
+
+Warehouse = Annotated[
+    DuckDBWarehouse | PostgresWarehouse | SparkWarehouse, Field(discriminator="type")
+]
+WAREHOUSE_TYPES = ("duckdb", "postgres", "spark")
+
+
+# --- people, teams and the sections used by incidents ------------------------
+
+
+class Person(_Strict):
+    email: str | None = None
+    slack: str | None = None
+    name: str | None = None
+
+
+class Team(_Strict):
+    members: list[str] = Field(default_factory=list)
+    lead: str | None = None
+    channel: str | None = None
+
+
+class Override(_Strict):
+    who: str
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Rotation(_Strict):
+    members: list[str]
+    rotation: str | dict[str, str] = "weekly"  # daily | weekly | {every: 3d}
+    start: str
+    overrides: list[Override] = Field(default_factory=list)
+
+
+class ResponsePolicy(_Strict):
+    ack_within: str | None = None
+    update_every: str | None = None
+    postmortem: Literal["required", "optional", "none"] = "optional"
+    business_hours: bool = False
+
+
+class UseCase(_Strict):
+    requires: list[str] = Field(default_factory=list)
+    risk: Literal["low", "medium", "high"] | None = None
+    max_open_severity: str = "none"
+    description: str | None = None
+
+
+class ProjectSettings(_Strict):
+    """``trustwell.yml``."""
+
+    name: str = "trustwell-project"
+    store: str = DEFAULT_STORE
+    warehouses: dict[str, Warehouse] = Field(
+        default_factory=lambda: {"main": DuckDBWarehouse(type="duckdb")}
+    )
+    people: dict[str, Person] = Field(default_factory=dict)
+    teams: dict[str, Team] = Field(default_factory=dict)
+    timezone: str = "UTC"
+    oncall: dict[str, Rotation] = Field(default_factory=dict)
+    incident_channel: str | None = None
+    status_page: Literal["public", "private"] = "public"
+    channels: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    response: dict[str, ResponsePolicy] = Field(default_factory=dict)
+    use_cases: dict[str, UseCase] = Field(default_factory=dict)
+    openlineage: dict[str, Any] | None = None
+
+    @field_validator("warehouses")
+    @classmethod
+    def _at_least_one(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:
+            raise ValueError("warehouses must name at least one warehouse")
+        return value
+
+    @property
+    def default_warehouse(self) -> str:
+        return next(iter(self.warehouses))
+
+
+# --- assets -------------------------------------------------------------------
+
+
+class Asset(_Strict):
+    """One data asset (a table, a query or files) and its checks."""
+
+    name: str
+    warehouse: str | None = None
+    table: str | None = None
+    query: str | None = None
+    path: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    tier: Literal[1, 2, 3] = 3
+    customer_facing: bool = False
+    use_cases: list[str] = Field(default_factory=list)
+    upstream: list[str] = Field(default_factory=list)
+    consumers: list[str] = Field(default_factory=list)
+    subscribers: list[str] = Field(default_factory=list)
+    schedule: str | None = None
+    pii: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    openlineage: str | None = None  # "namespace/name" alias for OpenLineage datasets
+    checks: list[Check] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Asset:
+        given = [k for k in ("table", "query", "path") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of table, query or path, not {' and '.join(given)}")
+        return self
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from croniter import croniter
+
+            if not croniter.is_valid(value):
+                raise ValueError(f"schedule {value!r} is not a valid cron expression")
+        return value
+
+    @property
+    def table_name(self) -> str:
+        """The table to read when neither query nor path is given."""
+        return self.table or self.name
+
+
+class AssetsFile(_Strict):
+    """One ``assets/*.yml`` file."""
+
+    assets: list[Asset] = Field(default_factory=list)
+
+
+# --- the loaded project -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a value came from, for error messages."""
+
+    file: str
+    line: int | None
+
+
+@dataclass
+class Project:
+    """A loaded, validated project: settings, assets and where each was declared."""
+
+    root: Path
+    settings: ProjectSettings
+    assets: list[Asset]
+    asset_files: dict[str, Located] = field(default_factory=dict)  # asset name -> location
+    check_lines: dict[tuple[str, str], Located] = field(default_factory=dict)
+
+    def asset(self, name: str) -> Asset | None:
+        return next((a for a in self.assets if a.name == name), None)
+
+    def warehouse_of(self, asset: Asset) -> str:
+        return asset.warehouse or self.settings.default_warehouse
+
+    def resolve(self, relative: str) -> Path:
+        """A path from a project file, made absolute against the project folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.root / path

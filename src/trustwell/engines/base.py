@@ -1,0 +1,104 @@
+"""The engine interface: a SQL dialect and a way to run a query.
+
+An engine is deliberately small. The check compiler builds sqlglot
+expressions; an engine renders them in its dialect, runs them and returns
+rows. Capability flags tell the planner how to shape the one query per asset
+(see :mod:`trustwell.checks.compile`). A new SQL engine (Spark, Snowflake, …)
+is a short subclass: its dialect, its flags, ``execute`` and ``describe``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlglot import exp
+
+
+class EngineError(Exception):
+    """The database refused or failed a query; the message is the database's."""
+
+
+class QueryTimeout(EngineError):
+    """A query ran longer than the warehouse's ``timeout``."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def first(self) -> dict[str, Any]:
+        """The first row as a mapping (an empty mapping if there is none)."""
+        return dict(zip(self.columns, self.rows[0], strict=True)) if self.rows else {}
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    native_type: str  # as the engine names it, e.g. "BIGINT", "character varying"
+    type: str | None  # normalised: integer float decimal string boolean date timestamp, or None
+
+
+class Engine(ABC):
+    """A connection to one warehouse."""
+
+    #: sqlglot dialect name used to parse user SQL and render queries.
+    dialect: ClassVar[str]
+    #: False where COUNT(DISTINCT) in a shared scan runs single-threaded
+    #: (PostgreSQL): the planner then gives each distinct count its own subquery.
+    distinct_in_main_scan: ClassVar[bool] = True
+
+    def render(self, expression: exp.Expression) -> str:
+        return expression.sql(dialect=self.dialect)
+
+    @abstractmethod
+    def execute(self, sql: str) -> QueryResult:
+        """Run one statement and return all its rows. Raises EngineError."""
+
+    @abstractmethod
+    def describe(self, relation: exp.Expression) -> list[Column]:
+        """The columns of a relation (a table, a subquery or a file scan)."""
+
+    def relation_for_files(self, path: str) -> exp.Expression:
+        """A table expression reading files (Parquet/CSV globs)."""
+        raise EngineError(f"{type(self).__name__} cannot read files directly: use table or query")
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most engines need it
+        """Release the connection."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def normalize_type(native: str) -> str | None:
+    """Map an engine's type name to the SPEC's schema types (None if unknown)."""
+    name = native.strip().lower()
+    base = name.split("(")[0].strip()
+    if base.endswith("[]") or base.startswith(("struct", "map", "list", "array")):
+        return None
+    if base in {"tinyint", "smallint", "integer", "int", "bigint", "hugeint", "int2", "int4",
+                "int8", "utinyint", "usmallint", "uinteger", "ubigint", "uhugeint", "long",
+                "short", "byte", "serial", "bigserial", "smallserial"}:
+        return "integer"
+    if base in {"float", "double", "real", "float4", "float8", "double precision"}:
+        return "float"
+    if base in {"decimal", "numeric"}:
+        return "decimal"
+    if base in {"varchar", "text", "string", "char", "character", "character varying", "bpchar",
+                "uuid", "name", "citext"}:
+        return "string"
+    if base in {"boolean", "bool"}:
+        return "boolean"
+    if base == "date":
+        return "date"
+    if base.startswith("timestamp") or base in {"datetime", "timestamptz"}:
+        return "timestamp"
+    return None
