@@ -1,0 +1,20 @@
+"""Command-line interface: parse arguments, call a service, print."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# Command modules, each with ``register(app)``. Order is the order in --help.
+_COMMAND_MODULES = ("run", "history", "project_cmds", "demo")
+
+
+def commands() -> list[ModuleType]:
+    found = []
+    for name in _COMMAND_MODULES:
+        try:
+            found.append(importlib.import_module(f"trustwell.cli.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"trustwell.cli.{name}":
+                raise
+    return found

@@ -1,0 +1,46 @@
+"""The ``trustwell`` command: a thin Typer layer over the service functions.
+
+Each command module exposes ``register(app)``; this module only assembles
+them, so ``trustwell --help`` imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from trustwell import __version__
+
+app = typer.Typer(
+    name="trustwell",
+    help="Checks-as-code, incidents and trust signals for your data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"trustwell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """trustwell: detect, respond, prevent, certify, show."""
+
+
+def _register_all() -> None:
+    from trustwell.cli import commands
+
+    for module in commands():
+        module.register(app)
+
+
+def main() -> None:
+    _register_all()
+    app()

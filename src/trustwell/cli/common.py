@@ -1,0 +1,48 @@
+"""Helpers shared by the commands: loading the project, exit codes, consoles."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from trustwell.config.models import Project
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+ProjectOption = typer.Option(
+    Path("."), "--project", "-p", help="Project folder (default: the current folder)."
+)
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def fail_invalid(message: str) -> typer.Exit:
+    """Print a usage/project error to stderr; return the Exit(2) to raise."""
+    print(message, file=sys.stderr)
+    return typer.Exit(EXIT_INVALID)
+
+
+def load_project_or_exit(root: Path) -> Project:
+    """Load and validate the project, or print every problem and exit 2."""
+    from trustwell.config.errors import ProjectError
+    from trustwell.config.loader import load_project
+
+    try:
+        return load_project(root)
+    except ProjectError as exc:
+        count = len(exc.problems)
+        print(f"error: the project is invalid ({count} problem{'s' * (count != 1)}):",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise typer.Exit(EXIT_INVALID) from None
