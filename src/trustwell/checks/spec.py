@@ -281,6 +281,8 @@ class Sql(_RowLevel):
         else:
             if self.min is not None or self.max is not None:
                 raise ValueError("min/max apply to query, not failing_rows: use max_failing")
+            if self.max_failing_fraction is not None:
+                raise ValueError("a failing_rows query has no row scope: use max_failing")
             if isinstance(self.warn, Bounds):
                 raise ValueError("warn of a failing_rows check takes max_failing(_fraction)")
         return self

@@ -1,0 +1,203 @@
+"""Running an asset's checks against an engine (the I/O half of the check engine).
+
+One aggregate statement per asset for every aggregate check, then the small
+extra queries: failed-row samples (only for failing row-level checks),
+``schema``, ``references`` and ``sql``. A check that cannot be computed is an
+``error`` result carrying the database's message; the others still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from trustwell import clock
+from trustwell.checks import spec as s
+from trustwell.checks.compile import aggregate_checks, parse_where, plan_asset, relation_for
+from trustwell.checks.evaluate import Outcome, evaluate, evaluate_bounds, evaluate_failing_rows
+from trustwell.checks.evaluate import number
+from trustwell.checks.queries import compare_schema, masked_rows, references_query
+from trustwell.checks.queries import samples_query, sql_check_query
+from trustwell.checks.result import CheckResult
+from trustwell.engines.base import Engine, EngineError
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Asset
+
+SqlListener = Callable[[str, str], None]  # (asset name, sql)
+
+
+@dataclass
+class AssetRun:
+    """Everything needed to run one asset's checks on one engine."""
+
+    engine: Engine
+    asset: Asset
+    root: Path = Path(".")
+    assets: Mapping[str, Asset] | None = None  # for `references` targets
+    timezone: str | None = None  # how to read timestamps without a zone
+    now: datetime | None = None
+    on_sql: SqlListener | None = None
+    dry_run: bool = False
+
+    def execute(self, query: exp.Expression) -> list[dict[str, Any]]:
+        sql = self.engine.render(query)
+        if self.on_sql:
+            self.on_sql(self.asset.name, sql)
+        if self.dry_run:
+            return []
+        return self.engine.execute(sql).records()
+
+
+def check_asset(run: AssetRun) -> list[CheckResult]:
+    """Run every check of ``run.asset``; returns one result per check (none on dry runs)."""
+    asset, engine = run.asset, run.engine
+    now = run.now or clock.now()
+    try:
+        relation = relation_for(asset, engine, run.root)
+        wheres = {c.display_name: parse_where(c.where, engine.dialect) for c in asset.checks}
+    except (EngineError, ValueError) as exc:
+        return [_error(asset, c, str(exc), 0) for c in asset.checks]
+    results: dict[str, CheckResult] = {}
+
+    aggregates = aggregate_checks(list(asset.checks))
+    plan = plan_asset([(c, wheres[c.display_name]) for c in aggregates], relation, engine)
+    if plan.query is not None:
+        try:
+            rows = run.execute(plan.query)
+            row = rows[0] if rows else {}
+        except EngineError as exc:
+            for check in aggregates:
+                results[check.display_name] = _error(asset, check, str(exc), 1)
+        else:
+            for check in aggregates:
+                slots = plan.slots[check.display_name]
+                metrics = {name: row.get(alias) for name, alias in slots.items()}
+                compute = partial(evaluate, check, metrics, now, run.timezone)
+                results[check.display_name] = _finish(
+                    run, check, wheres[check.display_name], relation, 1, compute
+                )
+    for check in asset.checks:
+        if check.display_name in results:
+            continue
+        where = wheres[check.display_name]
+        if isinstance(check, s.Schema):
+            results[check.display_name] = _run_schema(run, check, relation)
+        elif isinstance(check, s.References):
+            results[check.display_name] = _run_references(run, check, where, relation)
+        elif isinstance(check, s.Sql):
+            results[check.display_name] = _run_sql(run, check)
+    if run.dry_run:
+        return []
+    return [results[c.display_name] for c in asset.checks]
+
+
+def _finish(
+    run: AssetRun,
+    check: s.CheckBase,
+    where: exp.Expression | None,
+    relation: exp.Expression | None,
+    queries: int,
+    compute: Callable[[], Outcome],
+    sample_query: exp.Select | None = None,
+) -> CheckResult:
+    """Evaluate, then fetch samples if a row-level check failed."""
+    if run.dry_run:
+        return _error(run.asset, check, "dry run", queries)
+    try:
+        outcome = compute()
+    except (TypeError, ValueError) as exc:
+        return _error(run.asset, check, str(exc), queries)
+    result = CheckResult(
+        asset=run.asset.name, check=check.display_name, type=check.type, status=outcome.status,
+        value=outcome.value, threshold=check.threshold(), failing_fraction=outcome.failing_fraction,
+        message=outcome.message, queries=queries,
+    )
+    if outcome.status == "fail" and check.samples and (outcome.value or 0) > 0:
+        query = sample_query
+        if query is None and relation is not None:
+            query = samples_query(check, where, relation, check.samples)
+        if query is not None:
+            try:
+                result.samples = masked_rows(run.execute(query), run.asset.pii)
+                result.queries += 1
+            except EngineError as exc:
+                result.message += f" (samples unavailable: {exc})"
+    return result
+
+
+def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expression) -> CheckResult:
+    if run.on_sql:
+        run.on_sql(run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}")
+    if run.dry_run:
+        return _error(run.asset, check, "dry run", 1)
+    try:
+        columns = run.engine.describe(relation)
+    except EngineError as exc:
+        return _error(run.asset, check, str(exc), 1)
+    count, problems = compare_schema(check, columns)
+    message = "; ".join(problems) if problems else f"{len(check.columns)} declared columns match"
+    return CheckResult(
+        asset=run.asset.name, check=check.display_name, type="schema",
+        status="fail" if count else "pass", value=float(count), threshold=check.threshold(),
+        failing_fraction=None, message=message, queries=1,
+    )
+
+
+def _run_references(
+    run: AssetRun, check: s.References, where: exp.Expression | None, relation: exp.Expression
+) -> CheckResult:
+    target_name, _ = check.target
+    target_asset = (run.assets or {}).get(target_name)
+    if target_asset is None:
+        return _error(run.asset, check, f"referenced asset {target_name!r} is not in the project", 0)
+    try:
+        target = relation_for(target_asset, run.engine, run.root)
+        rows = run.execute(references_query(check, where, relation, target))
+    except EngineError as exc:
+        return _error(run.asset, check, str(exc), 1)
+    row = rows[0] if rows else {}
+    sample = references_query(check, where, relation, target, samples=check.samples)
+    return _finish(
+        run, check, where, relation, 1,
+        lambda: evaluate_failing_rows(check, number(row.get("failing")) or 0.0,
+                                      number(row.get("scope")) or 0.0),
+        sample_query=sample,
+    )
+
+
+def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
+    try:
+        rows = run.execute(sql_check_query(check, run.engine.dialect))
+    except (EngineError, ValueError) as exc:
+        return _error(run.asset, check, str(exc), 1)
+    if check.query is not None:
+        def compute() -> Outcome:
+            if not rows or len(rows[0]) != 1:
+                raise ValueError("the query must return exactly one row with one number")
+            value = number(next(iter(rows[0].values())))
+            if value is None:
+                raise ValueError("the query returned NULL")
+            warn = check.warn if isinstance(check.warn, s.Bounds) else None
+            return evaluate_bounds("query result", value, check.min, check.max, warn)
+
+        return _finish(run, check, None, None, 1, compute)
+    failing = number(rows[0].get("failing")) if rows else 0.0
+    samples = sql_check_query(check, run.engine.dialect, samples=check.samples)
+    # A failing_rows query has no scope of its own: it takes max_failing only.
+    return _finish(run, check, None, None, 1,
+                   lambda: evaluate_failing_rows(check, failing or 0.0, 0.0),
+                   sample_query=samples)
+
+
+def _error(asset: Asset, check: s.CheckBase, message: str, queries: int) -> CheckResult:
+    return CheckResult(
+        asset=asset.name, check=check.display_name, type=check.type, status="error", value=None,
+        threshold=check.threshold(), failing_fraction=None, message=message, queries=queries,
+    )

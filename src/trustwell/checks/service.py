@@ -1,0 +1,123 @@
+"""``trustwell run`` as a service: select, run per warehouse, record.
+
+The CLI and (later) the web scheduler call :func:`run_project`; it connects to
+each warehouse once, runs the selected assets' checks, stores the run and its
+results, and returns the report.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from trustwell import clock
+from trustwell.checks.result import CheckResult, RunReport
+from trustwell.checks.run import AssetRun, SqlListener, check_asset
+from trustwell.config.errors import did_you_mean
+from trustwell.engines import EngineError, connect
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Asset, Project
+
+ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
+
+
+class SelectionError(ValueError):
+    """``--asset`` or ``--tag`` names nothing in the project (exit code 2)."""
+
+
+def select_assets(project: Project, names: Sequence[str] = (), tags: Sequence[str] = ()) -> list[Asset]:
+    """Assets chosen by name and/or tag (an asset's tag or any of its checks' tags).
+
+    With a tag, only the checks carrying it run unless the asset itself has it.
+    """
+    known = [a.name for a in project.assets]
+    for name in names:
+        if name not in known:
+            raise SelectionError(f"unknown asset '{name}'{did_you_mean(name, known)}")
+    chosen = [a for a in project.assets if not names or a.name in names]
+    if not tags:
+        return chosen
+    wanted = set(tags)
+    selected: list[Asset] = []
+    for asset in chosen:
+        if wanted & set(asset.tags):
+            selected.append(asset)
+            continue
+        checks = [c for c in asset.checks if wanted & set(c.tags)]
+        if checks:
+            selected.append(asset.model_copy(update={"checks": checks}))
+    if not selected:
+        raise SelectionError(f"no asset or check has tag {', '.join(sorted(wanted))}")
+    return selected
+
+
+def run_project(
+    project: Project,
+    assets: Sequence[Asset] | None = None,
+    *,
+    on_progress: ProgressListener | None = None,
+    on_sql: SqlListener | None = None,
+    dry_run: bool = False,
+    record: bool = True,
+    actor: str | None = None,
+) -> RunReport:
+    """Run the checks of ``assets`` (default: all) and store the run."""
+    selected = list(project.assets if assets is None else assets)
+    started = clock.now()
+    by_name = {a.name: a for a in project.assets}
+    results: list[CheckResult] = []
+    for warehouse, group in _by_warehouse(project, selected).items():
+        config = project.settings.warehouses[warehouse]
+        try:
+            engine = connect(config, project.root)
+        except EngineError as exc:
+            for asset in group:
+                asset_results = [_unreachable(asset, c.display_name, c.type, str(exc))
+                                 for c in asset.checks]
+                results += asset_results
+                if on_progress:
+                    on_progress(asset.name, asset_results)
+            continue
+        with engine:
+            for asset in group:
+                asset_results = check_asset(AssetRun(
+                    engine=engine, asset=asset, root=project.root, assets=by_name,
+                    timezone=config.timezone, now=started, on_sql=on_sql, dry_run=dry_run,
+                ))
+                results += asset_results
+                if on_progress:
+                    on_progress(asset.name, asset_results)
+    report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
+    if record and not dry_run:
+        _record(project, report, actor, selected)
+    return report
+
+
+def _by_warehouse(project: Project, assets: Sequence[Asset]) -> dict[str, list[Asset]]:
+    groups: dict[str, list[Asset]] = {}
+    for asset in assets:
+        groups.setdefault(project.warehouse_of(asset), []).append(asset)
+    return groups
+
+
+def _unreachable(asset: Asset, check: str, type_: str, message: str) -> CheckResult:
+    return CheckResult(asset=asset.name, check=check, type=type_, status="error", value=None,
+                       threshold={}, failing_fraction=None, message=message)
+
+
+def _record(project: Project, report: RunReport, actor: str | None, assets: list[Asset]) -> None:
+    from trustwell.store import open_store, record_run
+
+    definitions = {
+        (a.name, c.display_name): c.model_dump(mode="json", exclude_none=True)
+        for a in assets
+        for c in a.checks
+    }
+    store = open_store(project.settings.store, project.root)
+    try:
+        record_run(store, report, project=project.settings.name, actor=actor,
+                   definitions=definitions)
+    finally:
+        store.close()

@@ -1,0 +1,85 @@
+"""``trustwell run``: run checks, print results, exit 0/1/2."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from trustwell.cli.common import EXIT_INVALID, ProjectOption, load_project_or_exit
+
+if TYPE_CHECKING:
+    from trustwell.checks.result import RunReport
+    from trustwell.cli.output import ResultPrinter
+
+
+class Format(enum.StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_command)
+
+
+def run_command(
+    project: Path = ProjectOption,
+    asset: list[str] = typer.Option([], "--asset", "-a", help="Only this asset (repeatable)."),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="Only assets or checks with this tag."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or junit."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write the json/junit document to this file."),
+    show_sql: bool = typer.Option(False, "--show-sql", help="Print every query run."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the queries, run nothing."),
+    actor: str | None = typer.Option(None, "--as", envvar="TRUSTWELL_USER",
+                                     help="Who runs (recorded with the run)."),
+) -> None:
+    """Run the project's checks (all, or by --asset / --tag)."""
+    from trustwell.checks.service import SelectionError, run_project, select_assets
+    from trustwell.cli.output import ResultPrinter
+
+    loaded = load_project_or_exit(project)
+    try:
+        selected = select_assets(loaded, asset, tag)
+    except SelectionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_INVALID) from None
+
+    # stdout carries only the document for json/junit; everything else goes to stderr.
+    machine = format is not Format.text
+    printer = ResultPrinter(stderr_only=machine)
+    sql_to_stdout = dry_run and not machine
+
+    def on_sql(asset_name: str, sql: str) -> None:
+        if show_sql or dry_run:
+            printer.sql(asset_name, sql, to_stdout=sql_to_stdout)
+
+    with printer.progress(len(selected), quiet=dry_run) as progress:
+        report = run_project(loaded, selected, on_progress=progress, on_sql=on_sql,
+                             dry_run=dry_run, actor=actor)
+    if dry_run:
+        raise typer.Exit(0)
+    _emit(report, format, output, printer)
+    raise typer.Exit(report.exit_code)
+
+
+def _emit(report: RunReport, format: Format, output: Path | None, printer: ResultPrinter) -> None:
+    from trustwell.checks.junit import to_junit
+
+    if format is Format.text:
+        printer.table(report)
+        return
+    document = (
+        json.dumps(report.to_json(), indent=2) + "\n" if format is Format.json else to_junit(report)
+    )
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document, encoding="utf-8")
+        printer.note(f"wrote {output}")
+    else:
+        sys.stdout.write(document)
