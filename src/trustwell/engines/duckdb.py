@@ -27,10 +27,11 @@ class DuckDBEngine(Engine):
         threads: int | None = None,
         timeout_seconds: float | None = None,
         connection: Any = None,
+        owns_connection: bool = False,
     ) -> None:
         import duckdb
 
-        self._owns = connection is None
+        self._owns = connection is None or owns_connection
         if connection is None:
             target = str(path)
             if target == ":memory:":
@@ -51,7 +52,8 @@ class DuckDBEngine(Engine):
     def execute(self, sql: str) -> QueryResult:
         import duckdb
 
-        cursor = self.connection.cursor()
+        # The connection itself, not a cursor: registered frames are connection-local.
+        cursor = self.connection
         timer = None
         timed_out = threading.Event()
         if self.timeout_seconds:
@@ -72,7 +74,6 @@ class DuckDBEngine(Engine):
         finally:
             if timer:
                 timer.cancel()
-            cursor.close()
         return QueryResult(columns, rows)
 
     def describe(self, relation: exp.Expression) -> list[Column]:

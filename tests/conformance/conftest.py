@@ -1,0 +1,58 @@
+"""Load the conformance data into each engine and hand the test an Engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conformance.data import CUSTOMERS, CUSTOMERS_DDL, ORDERS, ORDERS_DDL
+from trustwell.engines.base import Engine
+
+
+def _load_duckdb() -> Engine:
+    import duckdb
+
+    from trustwell.engines.duckdb import DuckDBEngine
+
+    connection = duckdb.connect()
+    connection.execute(ORDERS_DDL)
+    connection.execute(CUSTOMERS_DDL)
+    connection.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)", ORDERS)
+    connection.executemany("INSERT INTO customers VALUES (?, ?)", CUSTOMERS)
+    return DuckDBEngine(connection=connection, owns_connection=True)
+
+
+def _load_postgres(url: str) -> Engine:
+    import psycopg
+
+    from trustwell.engines.postgres import PostgresEngine
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(ORDERS_DDL)
+        connection.execute(CUSTOMERS_DDL)
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO orders VALUES (%s, %s, %s, %s, %s, %s, %s)", ORDERS)
+            cursor.executemany("INSERT INTO customers VALUES (%s, %s)", CUSTOMERS)
+    return PostgresEngine(url)
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The same data in every engine; PostgreSQL gets a database of its own."""
+    if request.param == "duckdb":
+        loaded = _load_duckdb()
+    else:
+        server: Any = request.getfixturevalue("pg_server")
+        import psycopg
+
+        name = f"conformance_{id(request.module) % 100000}"
+        with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        loaded = _load_postgres(server.url(name))
+    try:
+        yield loaded
+    finally:
+        loaded.close()
