@@ -1,0 +1,67 @@
+"""``trustwell.validate``: the public Python API, pinned."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import trustwell
+
+ROWS = {"id": [1, 2, 2, None], "email": ["a@x.io", "b", "c@y.org", None]}
+CHECKS = [
+    {"type": "unique", "column": "id"},
+    {"type": "regex", "column": "email", "pattern": "@"},
+    {"type": "row_count", "min": 1},
+]
+
+
+def test_public_api_is_small_and_stable() -> None:
+    assert sorted(trustwell.__all__) == [
+        "CheckResult", "Validation", "ValidationFailed", "__version__", "validate",
+    ]
+
+
+@pytest.mark.parametrize("make", [
+    pd.DataFrame,
+    pl.DataFrame,
+    lambda rows: pa.table(rows),
+], ids=["pandas", "polars", "arrow"])
+def test_validate_runs_the_same_checks_on_frames(make: object) -> None:
+    frame = make(ROWS)  # type: ignore[operator]
+    result = trustwell.validate(frame, checks=CHECKS, pii=["email"])
+    assert [(r.check, r.status, r.value) for r in result] == [
+        ("unique:id", "fail", 1.0), ("regex:email", "fail", 1.0), ("row_count", "pass", 4.0),
+    ]
+    assert not result.passed
+    assert result.results[1].samples == [{"id": 2, "email": "***"}]
+
+
+def test_validate_checks_a_duckdb_relation_on_its_own_connection() -> None:
+    connection = duckdb.connect()
+    relation = connection.sql("select range as x from range(10)")
+    result = trustwell.validate(relation, checks=[
+        {"type": "stat", "column": "x", "stat": "mean", "min": 4, "max": 5},
+        {"type": "schema", "columns": {"x": "integer"}},
+    ])
+    assert [r.status for r in result] == ["pass", "pass"]
+    assert result.passed
+
+
+def test_raise_on_fail_lists_every_failure() -> None:
+    with pytest.raises(trustwell.ValidationFailed) as raised:
+        trustwell.validate(pd.DataFrame(ROWS), checks=CHECKS, raise_on_fail=True, name="orders")
+    assert str(raised.value) == (
+        "orders: 2 of 3 checks failed\n"
+        "  FAIL unique:id: 1 row duplicating another row's id (25.00% of 4); allowed 0\n"
+        "  FAIL regex:email: 1 row with email not matching the pattern (25.00% of 4); allowed 0"
+    )
+
+
+def test_invalid_check_and_unsupported_data_are_clear_errors() -> None:
+    with pytest.raises(ValueError, match=r"checks\[0\] is invalid"):
+        trustwell.validate(pd.DataFrame(ROWS), checks=[{"type": "not_null"}])
+    with pytest.raises(TypeError, match="not list"):
+        trustwell.validate([1, 2], checks=CHECKS)

@@ -1,0 +1,112 @@
+"""The planned query per dialect, snapshot-tested: what each engine is sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import TypeAdapter
+
+from trustwell.checks.compile import parse_where, plan_asset, relation_for, table_expression
+from trustwell.checks.spec import Check, CheckBase
+from trustwell.config.models import Asset
+from trustwell.engines.base import Column, Engine, QueryResult
+
+_CHECK: TypeAdapter[CheckBase] = TypeAdapter(Check)  # type: ignore[arg-type]
+
+
+class _Dialect(Engine):
+    """An engine that only renders: planning is pure."""
+
+    def __init__(self, dialect: str, distinct_in_main_scan: bool) -> None:
+        self.dialect = dialect  # type: ignore[misc]
+        self.distinct_in_main_scan = distinct_in_main_scan  # type: ignore[misc]
+
+    def execute(self, sql: str) -> QueryResult:
+        raise AssertionError("planning must not run queries")
+
+    def describe(self, relation: object) -> list[Column]:
+        raise AssertionError("planning must not run queries")
+
+
+def _plan_sql(engine: _Dialect, checks: list[dict[str, object]]) -> str:
+    specs = [_CHECK.validate_python(c) for c in checks]
+    pairs = [(c, parse_where(c.where, engine.dialect)) for c in specs]
+    plan = plan_asset(pairs, table_expression("raw.orders"), engine)
+    assert plan.query is not None
+    return engine.render(plan.query)
+
+
+CHECKS: list[dict[str, object]] = [
+    {"type": "row_count", "min": 1},
+    {"type": "not_null", "column": "id"},
+    {"type": "unique", "columns": ["id", "day"]},
+    {"type": "stat", "column": "customer_id", "stat": "distinct_count"},
+    {"type": "accepted_values", "column": "status", "values": ["paid", "it's"],
+     "where": "region = 'eu'"},
+]
+
+
+def test_duckdb_counts_distinct_keys_inside_the_single_scan() -> None:
+    assert _plan_sql(_Dialect("duckdb", True), CHECKS) == (
+        'SELECT COUNT(*) AS m0, COUNT(CASE WHEN "id" IS NULL THEN 1 END) AS m1, '
+        'COUNT(CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m2, '
+        'COUNT(DISTINCT CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN ("id", "day") END)'
+        ' AS m3, '
+        'COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL THEN "customer_id" END) AS m4, '
+        "COUNT(CASE WHEN region = 'eu' AND (NOT \"status\" IS NULL AND NOT \"status\" IN "
+        "('paid', 'it''s')) THEN 1 END) AS m5, "
+        "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
+        'FROM "raw"."orders"'
+    )
+
+
+def test_postgres_gives_each_distinct_count_its_own_subquery() -> None:
+    assert _plan_sql(_Dialect("postgres", False), CHECKS) == (
+        'SELECT COUNT(*) AS m0, COUNT(CASE WHEN "id" IS NULL THEN 1 END) AS m1, '
+        'COUNT(CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m2, '
+        '(SELECT COUNT(*) FROM (SELECT DISTINCT "id", "day" FROM "raw"."orders" '
+        'WHERE NOT "id" IS NULL AND NOT "day" IS NULL) AS _keys) AS m3, '
+        '(SELECT COUNT(*) FROM (SELECT DISTINCT "customer_id" FROM "raw"."orders" '
+        'WHERE NOT "customer_id" IS NULL) AS _keys) AS m4, '
+        "COUNT(CASE WHEN region = 'eu' AND (NOT \"status\" IS NULL AND NOT \"status\" IN "
+        "('paid', 'it''s')) THEN 1 END) AS m5, "
+        "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
+        'FROM "raw"."orders"'
+    )
+
+
+def test_identical_aggregates_are_computed_once() -> None:
+    sql = _plan_sql(_Dialect("duckdb", True), [
+        {"type": "row_count", "min": 1},
+        {"type": "not_null", "column": "a"},
+        {"type": "not_null", "column": "b"},
+    ])
+    assert sql.count("COUNT(*)") == 1
+
+
+def test_user_values_are_literals_and_names_are_quoted() -> None:
+    sql = _plan_sql(_Dialect("duckdb", True), [
+        {"type": "accepted_values", "column": 'we"ird', "values": ["x'); DROP TABLE t; --"]},
+    ])
+    assert "'x''); DROP TABLE t; --'" in sql
+    assert '"we""ird"' in sql
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("orders", '"orders"'),
+    ("raw.orders", '"raw"."orders"'),
+    ("db.raw.orders", '"db"."raw"."orders"'),
+])
+def test_table_names_are_split_and_quoted(name: str, expected: str) -> None:
+    assert table_expression(name).sql("duckdb") == expected
+
+
+def test_path_assets_read_files_relative_to_the_project(tmp_path: Path) -> None:
+    from trustwell.engines.duckdb import DuckDBEngine
+
+    with DuckDBEngine() as engine:
+        relation = relation_for(Asset(name="events", path="data/*.parquet"), engine, tmp_path)
+        assert engine.render(relation) == f"READ_PARQUET('{tmp_path.as_posix()}/data/*.parquet')"
+        csv = relation_for(Asset(name="e", path="data/e.csv"), engine, tmp_path)
+        assert engine.render(csv).startswith("READ_CSV_AUTO(")
