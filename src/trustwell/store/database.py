@@ -1,0 +1,186 @@
+"""Opening the store: URLs, SQLite settings, and short transactions that retry.
+
+A store is SQLite (the default, a file in the project) or PostgreSQL. Work is
+done in short transactions through :meth:`Store.write` and :meth:`Store.read`,
+which take a function of a connection: a transaction that lost a race for the
+database (SQLite busy beyond its timeout, a PostgreSQL deadlock or
+serialization failure) is rolled back and run again from the start.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer before giving up
+RETRIES = 8  # whole-transaction retries after the wait above (or a PG deadlock)
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+@dataclass
+class Store:
+    """An open store: an engine plus the transaction helpers services use."""
+
+    engine: sa.Engine
+    url: str  # the resolved URL, password hidden
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def write(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run ``work`` in one write transaction and commit; retry it if the database was busy.
+
+        On SQLite the transaction starts with ``BEGIN IMMEDIATE``, so it holds the
+        write lock from its first statement and never fails half-way to upgrade
+        a read lock. ``work`` must not commit, and may be called more than once.
+        """
+        return self._transaction(work, write=True)
+
+    def read(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run ``work`` in one read-only transaction (rolled back at the end)."""
+        return self._transaction(work, write=False)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def _transaction(self, work: Callable[[sa.Connection], T], *, write: bool) -> T:
+        def once() -> T:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(trustwell_write=write)
+                with conn.begin() as tx:
+                    value = work(conn)
+                    if not write:
+                        tx.rollback()
+                return value
+
+        return _with_retries(once)
+
+
+def is_retryable(exc: sa.exc.DBAPIError) -> bool:
+    """True for errors that mean "another transaction was in the way; try again"."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def resolve_url(url: str, root: Path) -> URL:
+    """Make a store URL concrete: SQLite paths relative to ``root``, psycopg for PostgreSQL.
+
+    >>> resolve_url("sqlite:///.trustwell/trustwell.db", Path("/p")).database
+    '/p/.trustwell/trustwell.db'
+    """
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
+    if backend != "sqlite":
+        raise ValueError(f"unsupported store URL {url!r}: use sqlite:/// or postgresql+psycopg://")
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        if not path.is_absolute():
+            path = root / path
+        return parsed.set(database=str(path))
+    return parsed
+
+
+def open_store(url: str, root: Path) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``.
+
+    Relative SQLite paths are relative to the project folder ``root`` and the
+    folder is created. PostgreSQL URLs (``postgresql+psycopg://user:pw@host/db``)
+    must name an existing database. Opening runs ``alembic upgrade head`` unless
+    the schema is already current.
+
+    >>> store = open_store("sqlite:///.trustwell/trustwell.db", Path("my-project"))
+    """
+    from trustwell.store.migrate import upgrade_to_head
+
+    resolved = resolve_url(url, root)
+    if resolved.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(resolved)
+    else:
+        engine = sa.create_engine(resolved, pool_pre_ping=True)
+    store = Store(engine=engine, url=resolved.render_as_string(hide_password=True))
+    try:
+        _with_retries(lambda: upgrade_to_head(engine))
+    except BaseException:
+        engine.dispose()
+        raise
+    return store
+
+
+def _with_retries(action: Callable[[], T]) -> T:
+    for attempt in range(RETRIES + 1):
+        try:
+            return action()
+        except sa.exc.OperationalError as exc:
+            if attempt == RETRIES or not is_retryable(exc):
+                raise
+        time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sqlite_engine(url: URL) -> sa.Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not in_memory:
+                _wal(cursor)
+                cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("trustwell_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _wal(cursor: Any) -> None:
+    """Switch to WAL (persistent in the file); another process may hold a lock briefly."""
+    import sqlite3
+
+    for attempt in range(RETRIES + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == RETRIES or "locked" not in str(exc).lower():
+                raise
+            time.sleep(0.05 * 2**attempt)

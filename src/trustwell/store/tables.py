@@ -1,0 +1,118 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+The Alembic migrations in ``migrations/versions`` create exactly these tables;
+a test compares the two. Times are timezone-aware UTC on every database (see
+:class:`UTCDateTime`). Later features (incidents, outbox) add their tables in
+new migrations and new ``Table`` objects on the same :data:`metadata`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+# Constraint names are fixed so that later migrations can refer to them.
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is stored as UTC and always comes back timezone-aware.
+
+    PostgreSQL keeps ``timestamptz``; SQLite keeps the UTC wall time as text in
+    a fixed-width format (which also sorts correctly), and the zone is put back
+    when the value is read.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store only takes aware times")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def json_type() -> sa.types.TypeEngine[Any]:
+    """JSON everywhere, JSONB on PostgreSQL; Python ``None`` is stored as SQL NULL."""
+    return sa.JSON(none_as_null=True).with_variant(
+        postgresql.JSONB(none_as_null=True), "postgresql"
+    )
+
+
+def id_type() -> sa.types.TypeEngine[int]:
+    """An auto-incrementing integer key (64-bit on PostgreSQL, ROWID on SQLite)."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # RunReport.run_id (a uuid)
+    sa.Column("project", sa.String(200), nullable=False),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("finished_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # worst result status
+    sa.Column("trigger", sa.String(40), nullable=False),  # cli, schedule, api, ...
+    sa.Column("actor", sa.String(200), nullable=True),
+    sa.Index("ix_runs_project_started_at", "project", "started_at"),
+)
+
+checks = sa.Table(
+    "checks",
+    metadata,
+    # uuid5 of (asset, name): the same check keeps its id across runs and stores.
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("asset", sa.String(400), nullable=False),
+    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("definition", json_type(), nullable=True),  # the check as declared
+    sa.Column("definition_hash", sa.String(64), nullable=True),  # sha256 of canonical JSON
+    sa.Column("first_seen", UTCDateTime(), nullable=False),
+    sa.Column("last_seen", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("asset", "name", name="uq_checks_asset_name"),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id", sa.String(36), sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("check_id", sa.String(36), sa.ForeignKey("checks.id"), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False),  # order within the run's report
+    sa.Column("asset", sa.String(400), nullable=False),
+    sa.Column("check_name", sa.String(400), nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("value", sa.Float(), nullable=True),
+    sa.Column("threshold", json_type(), nullable=True),
+    sa.Column("failing_fraction", sa.Float(), nullable=True),
+    sa.Column("message", sa.Text(), nullable=False),
+    sa.Column("samples", json_type(), nullable=True),
+    sa.Column("queries", sa.Integer(), nullable=False),
+    sa.Column("executed_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_results_asset_executed_at", "asset", "executed_at"),
+    sa.Index("ix_results_check_id_executed_at", "check_id", "executed_at"),
+    sa.Index("ix_results_run_id", "run_id"),
+)
