@@ -1,0 +1,30 @@
+# Shortcuts; the scripts are the source of truth (CI runs scripts/test).
+VENV := .venv/bin
+
+.PHONY: demo test lint format bench clean bootstrap
+
+bootstrap:
+	scripts/bootstrap
+
+demo:
+	scripts/demo
+
+test:
+	scripts/test
+
+lint: bootstrap
+	$(VENV)/ruff check src tests
+	$(VENV)/ruff format --check src tests
+	$(VENV)/mypy
+
+format: bootstrap
+	$(VENV)/ruff check --fix src tests
+	$(VENV)/ruff format src tests
+
+bench: bootstrap
+	$(VENV)/python bench/bench_run.py
+
+# Caches and build output; keeps .venv (rm -rf .venv to start over).
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist src/*.egg-info
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

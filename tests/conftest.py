@@ -1,0 +1,68 @@
+"""Shared fixtures: a real PostgreSQL server, started on first use.
+
+Tests that never ask for a PostgreSQL fixture never start the server. With
+pytest-xdist each worker that needs one starts its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pg_server import PostgresServer, start_server
+
+if TYPE_CHECKING:
+    import psycopg
+
+_database_numbers = itertools.count(1)
+_PG_FIXTURES = {"pg_server", "pg_url", "fresh_pg_url", "pg_conn"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # `-m "not postgres"` for a quick run. Tests that ask for the server
+    # lazily (getfixturevalue) mark their parameter themselves.
+    for item in items:
+        if _PG_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (stopped and deleted at session end)."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: PostgresServer) -> str:
+    """libpq URL of the session-wide ``trustwell_test`` database."""
+    return pg_server.url()
+
+
+@pytest.fixture
+def fresh_pg_url(pg_server: PostgresServer) -> Iterator[str]:
+    """libpq URL of an empty database made for this test alone (~20 ms)."""
+    import psycopg
+
+    name = f"test_{next(_database_numbers)}"
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+        # file_copy: a tiny template copies faster than it is WAL-logged.
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY file_copy')
+    yield pg_server.url(name)
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_conn(fresh_pg_url: str) -> Iterator[psycopg.Connection[Any]]:
+    """Autocommit psycopg connection to ``fresh_pg_url``, to load a test's data."""
+    import psycopg
+
+    with psycopg.connect(fresh_pg_url, autocommit=True) as conn:
+        yield conn

@@ -1,0 +1,73 @@
+"""One engine fixture over every backend, so each behaviour is tested on all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from trustwell.engines import Engine
+
+BACKENDS = ["duckdb-memory", "duckdb-file", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+MakeEngine = Callable[..., Engine]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_engine(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[MakeEngine]:
+    """``make_engine(*setup_sql, timeout_seconds=None)``: load data, then open an engine.
+
+    The setup runs on a separate writable connection, as a pipeline would, so
+    the engine sees the warehouse the way checks do (read-only where it can be).
+    """
+    opened: list[Engine] = []
+
+    def make(*setup_sql: str, timeout_seconds: float | None = None) -> Engine:
+        engine = _open(backend, request, tmp_path, setup_sql, timeout_seconds)
+        opened.append(engine)
+        return engine
+
+    yield make
+    for engine in opened:
+        engine.close()
+
+
+def _open(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    setup_sql: tuple[str, ...],
+    timeout_seconds: float | None,
+) -> Engine:
+    if backend == "duckdb-memory":
+        from trustwell.engines.duckdb import DuckDBEngine
+
+        engine = DuckDBEngine(timeout_seconds=timeout_seconds)
+        for sql in setup_sql:
+            engine.connection.execute(sql)
+        return engine
+    if backend == "duckdb-file":
+        import duckdb
+
+        from trustwell.engines.duckdb import DuckDBEngine
+
+        path = tmp_path / "warehouse.duckdb"
+        with duckdb.connect(str(path)) as writer:
+            for sql in setup_sql:
+                writer.execute(sql)
+        return DuckDBEngine(path, read_only=True, timeout_seconds=timeout_seconds)
+    from trustwell.engines.postgres import PostgresEngine
+
+    # Asked for lazily so DuckDB-only runs never start the server.
+    conn = request.getfixturevalue("pg_conn")
+    for sql in setup_sql:
+        conn.execute(sql)
+    return PostgresEngine(request.getfixturevalue("fresh_pg_url"), timeout_seconds=timeout_seconds)

@@ -1,0 +1,92 @@
+"""DuckDB-only behaviour: opening files and reading Parquet/CSV directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from trustwell.engines import EngineError
+from trustwell.engines.duckdb import DuckDBEngine
+
+
+def _write(sql: str) -> None:
+    with duckdb.connect() as con:
+        con.execute(sql)
+
+
+def test_read_only_open_of_missing_file_raises(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+
+    with pytest.raises(EngineError) as raised:
+        DuckDBEngine(missing, read_only=True)
+
+    assert str(raised.value) == f"DuckDB file not found: {missing}"
+    assert not missing.exists()  # a typo in a path must not leave an empty warehouse behind
+
+
+def test_read_only_engine_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    _write(f"attach '{path}' as w; create table w.t as select 1 as x")
+
+    with DuckDBEngine(path, read_only=True) as engine, pytest.raises(EngineError) as raised:
+        engine.execute("insert into t values (2)")
+
+    assert "read-only" in str(raised.value)
+
+
+def test_engine_can_share_an_existing_connection() -> None:
+    con = duckdb.connect()
+    con.execute("create table t as select 42 as answer")
+
+    with DuckDBEngine(connection=con) as engine:
+        assert engine.execute("select answer from t").rows == [(42,)]
+
+    # The engine did not own the connection, so closing it left the connection open.
+    assert con.execute("select count(*) from t").fetchone() == (1,)
+    con.close()
+
+
+def test_relation_for_csv_glob_reads_every_file(tmp_path: Path) -> None:
+    for part, start in (("a", 0), ("b", 3)):
+        _write(
+            f"copy (select range as id, 'n' || range as name from range({start}, {start + 3}))"
+            f" to '{tmp_path / f'part_{part}.csv'}' (header)"
+        )
+    with DuckDBEngine() as engine:
+        relation = engine.relation_for_files(str(tmp_path / "*.csv"))
+
+        rows = engine.execute(f"select count(*), max(id) from {engine.render(relation)}").rows
+        columns = engine.describe(relation)
+
+    assert rows == [(6, 5)]
+    assert [(c.name, c.type) for c in columns] == [("id", "integer"), ("name", "string")]
+
+
+def test_relation_for_parquet_file_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _write(
+        f"copy (select range as id, range * 1.5 as amount, date '2024-01-01' + range::int as day"
+        f" from range(4)) to '{path}' (format parquet)"
+    )
+    with DuckDBEngine() as engine:
+        relation = engine.relation_for_files(str(path))
+
+        rows = engine.execute(f"select count(*), sum(amount) from {engine.render(relation)}").rows
+        columns = engine.describe(relation)
+
+    assert rows[0][0] == 4
+    assert float(rows[0][1]) == 9.0
+    assert [(c.name, c.type) for c in columns] == [
+        ("id", "integer"),
+        ("amount", "decimal"),
+        ("day", "date"),
+    ]
+
+
+def test_relation_for_files_renders_a_reader_call() -> None:
+    with DuckDBEngine() as engine:
+        sql = engine.render(engine.relation_for_files("data/*.parquet"))
+
+    assert sql == "READ_PARQUET('data/*.parquet')"
