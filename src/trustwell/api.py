@@ -82,7 +82,7 @@ def validate(
     'fail'
     """
     specs = [c if isinstance(c, CheckBase) else _parse(c, i) for i, c in enumerate(checks)]
-    asset = Asset(name=name, table=_VIEW, pii=list(pii), checks=specs)  # type: ignore[arg-type]
+    asset = Asset(name=name, table=_VIEW, pii=list(pii), checks=specs)
     engine = _engine_for(data)
     try:
         results = check_asset(AssetRun(engine=engine, asset=asset))
@@ -143,7 +143,7 @@ class _RelationEngine(Engine):
         except duckdb.Error as exc:
             raise EngineError(str(exc).strip()) from exc
 
-    def describe(self, relation: exp.Expression) -> list[Column]:
+    def describe(self, relation: exp.Expr) -> list[Column]:
         return [
             Column(name, str(kind), normalize_type(str(kind)))
             for name, kind in zip(self.relation.columns, self.relation.types, strict=True)

@@ -20,20 +20,30 @@ CHECKS = [
 
 def test_public_api_is_small_and_stable() -> None:
     assert sorted(trustwell.__all__) == [
-        "CheckResult", "Validation", "ValidationFailed", "__version__", "validate",
+        "CheckResult",
+        "Validation",
+        "ValidationFailed",
+        "__version__",
+        "validate",
     ]
 
 
-@pytest.mark.parametrize("make", [
-    pd.DataFrame,
-    pl.DataFrame,
-    lambda rows: pa.table(rows),
-], ids=["pandas", "polars", "arrow"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        pd.DataFrame,
+        pl.DataFrame,
+        lambda rows: pa.table(rows),
+    ],
+    ids=["pandas", "polars", "arrow"],
+)
 def test_validate_runs_the_same_checks_on_frames(make: object) -> None:
     frame = make(ROWS)  # type: ignore[operator]
     result = trustwell.validate(frame, checks=CHECKS, pii=["email"])
     assert [(r.check, r.status, r.value) for r in result] == [
-        ("unique:id", "fail", 1.0), ("regex:email", "fail", 1.0), ("row_count", "pass", 4.0),
+        ("unique:id", "fail", 1.0),
+        ("regex:email", "fail", 1.0),
+        ("row_count", "pass", 4.0),
     ]
     assert not result.passed
     assert result.results[1].samples == [{"id": 2, "email": "***"}]
@@ -42,10 +52,13 @@ def test_validate_runs_the_same_checks_on_frames(make: object) -> None:
 def test_validate_checks_a_duckdb_relation_on_its_own_connection() -> None:
     connection = duckdb.connect()
     relation = connection.sql("select range as x from range(10)")
-    result = trustwell.validate(relation, checks=[
-        {"type": "stat", "column": "x", "stat": "mean", "min": 4, "max": 5},
-        {"type": "schema", "columns": {"x": "integer"}},
-    ])
+    result = trustwell.validate(
+        relation,
+        checks=[
+            {"type": "stat", "column": "x", "stat": "mean", "min": 4, "max": 5},
+            {"type": "schema", "columns": {"x": "integer"}},
+        ],
+    )
     assert [r.status for r in result] == ["pass", "pass"]
     assert result.passed
 

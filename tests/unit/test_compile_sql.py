@@ -42,8 +42,12 @@ CHECKS: list[dict[str, object]] = [
     {"type": "not_null", "column": "id"},
     {"type": "unique", "columns": ["id", "day"]},
     {"type": "stat", "column": "customer_id", "stat": "distinct_count"},
-    {"type": "accepted_values", "column": "status", "values": ["paid", "it's"],
-     "where": "region = 'eu'"},
+    {
+        "type": "accepted_values",
+        "column": "status",
+        "values": ["paid", "it's"],
+        "where": "region = 'eu'",
+    },
 ]
 
 
@@ -52,9 +56,9 @@ def test_duckdb_counts_distinct_keys_inside_the_single_scan() -> None:
         'SELECT COUNT(*) AS m0, COUNT(CASE WHEN "id" IS NULL THEN 1 END) AS m1, '
         'COUNT(CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m2, '
         'COUNT(DISTINCT CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN ("id", "day") END)'
-        ' AS m3, '
+        " AS m3, "
         'COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL THEN "customer_id" END) AS m4, '
-        "COUNT(CASE WHEN region = 'eu' AND (NOT \"status\" IS NULL AND NOT \"status\" IN "
+        'COUNT(CASE WHEN region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
         "('paid', 'it''s')) THEN 1 END) AS m5, "
         "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
         'FROM "raw"."orders"'
@@ -69,7 +73,7 @@ def test_postgres_gives_each_distinct_count_its_own_subquery() -> None:
         'WHERE NOT "id" IS NULL AND NOT "day" IS NULL) AS _keys) AS m3, '
         '(SELECT COUNT(*) FROM (SELECT DISTINCT "customer_id" FROM "raw"."orders" '
         'WHERE NOT "customer_id" IS NULL) AS _keys) AS m4, '
-        "COUNT(CASE WHEN region = 'eu' AND (NOT \"status\" IS NULL AND NOT \"status\" IN "
+        'COUNT(CASE WHEN region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
         "('paid', 'it''s')) THEN 1 END) AS m5, "
         "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
         'FROM "raw"."orders"'
@@ -77,27 +81,36 @@ def test_postgres_gives_each_distinct_count_its_own_subquery() -> None:
 
 
 def test_identical_aggregates_are_computed_once() -> None:
-    sql = _plan_sql(_Dialect("duckdb", True), [
-        {"type": "row_count", "min": 1},
-        {"type": "not_null", "column": "a"},
-        {"type": "not_null", "column": "b"},
-    ])
+    sql = _plan_sql(
+        _Dialect("duckdb", True),
+        [
+            {"type": "row_count", "min": 1},
+            {"type": "not_null", "column": "a"},
+            {"type": "not_null", "column": "b"},
+        ],
+    )
     assert sql.count("COUNT(*)") == 1
 
 
 def test_user_values_are_literals_and_names_are_quoted() -> None:
-    sql = _plan_sql(_Dialect("duckdb", True), [
-        {"type": "accepted_values", "column": 'we"ird', "values": ["x'); DROP TABLE t; --"]},
-    ])
+    sql = _plan_sql(
+        _Dialect("duckdb", True),
+        [
+            {"type": "accepted_values", "column": 'we"ird', "values": ["x'); DROP TABLE t; --"]},
+        ],
+    )
     assert "'x''); DROP TABLE t; --'" in sql
     assert '"we""ird"' in sql
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("orders", '"orders"'),
-    ("raw.orders", '"raw"."orders"'),
-    ("db.raw.orders", '"db"."raw"."orders"'),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("orders", '"orders"'),
+        ("raw.orders", '"raw"."orders"'),
+        ("db.raw.orders", '"db"."raw"."orders"'),
+    ],
+)
 def test_table_names_are_split_and_quoted(name: str, expected: str) -> None:
     assert table_expression(name).sql("duckdb") == expected
 

@@ -42,11 +42,16 @@ def test_warn_level_only_warns() -> None:
 
 
 def test_empty_table_passes_row_level_checks_but_not_row_count_or_freshness() -> None:
-    assert evaluate(check(type="unique", column="id"),
-                    {"scope": 0, "keyed": 0, "distinct": 0}, NOW).status == "pass"
+    assert (
+        evaluate(
+            check(type="unique", column="id"), {"scope": 0, "keyed": 0, "distinct": 0}, NOW
+        ).status
+        == "pass"
+    )
     assert evaluate(check(type="row_count", min=1), {"rows": 0}, NOW).status == "fail"
-    stale = evaluate(check(type="freshness", column="ts", max_age="1h"),
-                     {"latest": None, "scope": 0}, NOW)
+    stale = evaluate(
+        check(type="freshness", column="ts", max_age="1h"), {"latest": None, "scope": 0}, NOW
+    )
     assert (stale.status, stale.message) == ("fail", "no rows with a ts value")
 
 
@@ -61,8 +66,9 @@ def test_freshness_reads_naive_timestamps_as_utc_and_dates_as_midnight() -> None
 
 def test_freshness_honours_the_warehouse_timezone_for_naive_timestamps() -> None:
     fresh = check(type="freshness", column="ts", max_age="1h")
-    berlin = evaluate(fresh, {"latest": datetime(2026, 11, 22, 9, 30), "scope": 1}, NOW,
-                      "Europe/Berlin")
+    berlin = evaluate(
+        fresh, {"latest": datetime(2026, 11, 22, 9, 30), "scope": 1}, NOW, "Europe/Berlin"
+    )
     assert (berlin.status, berlin.value) == ("pass", 1800.0)
 
 
@@ -74,27 +80,37 @@ def test_stat_bounds_and_decimal_values() -> None:
 
 
 def test_unique_counts_rows_beyond_the_first_of_each_key() -> None:
-    outcome = evaluate(check(type="unique", columns=["week", "channel"]),
-                       {"scope": 10, "keyed": 9, "distinct": 7}, NOW)
+    outcome = evaluate(
+        check(type="unique", columns=["week", "channel"]),
+        {"scope": 10, "keyed": 9, "distinct": 7},
+        NOW,
+    )
     assert (outcome.status, outcome.value, outcome.failing_fraction) == ("fail", 2.0, 0.2)
 
 
-@given(failing=st.integers(0, 10_000), extra=st.integers(0, 10_000),
-       allowed=st.integers(0, 10_000))
+@given(failing=st.integers(0, 10_000), extra=st.integers(0, 10_000), allowed=st.integers(0, 10_000))
 def test_max_failing_is_an_inclusive_allowance(failing: int, extra: int, allowed: int) -> None:
-    outcome = evaluate(check(type="range", column="x", min=0, max_failing=allowed),
-                       {"failing": failing, "scope": failing + extra}, NOW)
+    outcome = evaluate(
+        check(type="range", column="x", min=0, max_failing=allowed),
+        {"failing": failing, "scope": failing + extra},
+        NOW,
+    )
     assert outcome.status == ("fail" if failing > allowed else "pass")
 
 
-@pytest.mark.parametrize(("definition", "problem"), [
-    ({"type": "sql", "query": "select 1"}, "a query check needs min, max or both"),
-    ({"type": "not_null"}, "give either column or columns"),
-    ({"type": "regex", "column": "a", "pattern": "("}, "does not compile"),
-    ({"type": "freshness", "column": "a", "max_age": "soon"}, "is not a duration"),
-    ({"type": "not_null", "column": "a", "max_failing": 1, "max_failing_fraction": 0.1},
-     "not both"),
-])
+@pytest.mark.parametrize(
+    ("definition", "problem"),
+    [
+        ({"type": "sql", "query": "select 1"}, "a query check needs min, max or both"),
+        ({"type": "not_null"}, "give either column or columns"),
+        ({"type": "regex", "column": "a", "pattern": "("}, "does not compile"),
+        ({"type": "freshness", "column": "a", "max_age": "soon"}, "is not a duration"),
+        (
+            {"type": "not_null", "column": "a", "max_failing": 1, "max_failing_fraction": 0.1},
+            "not both",
+        ),
+    ],
+)
 def test_invalid_definitions_are_refused(definition: dict[str, Any], problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         check(**definition)

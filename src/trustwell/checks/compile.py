@@ -17,8 +17,14 @@ from typing import TYPE_CHECKING
 import sqlglot
 from sqlglot import exp
 
-from trustwell.checks.metrics import Aggregate, DistinctCount, Metric, and_all, metrics_for
-from trustwell.checks.metrics import not_null
+from trustwell.checks.metrics import (
+    Aggregate,
+    DistinctCount,
+    Metric,
+    and_all,
+    metrics_for,
+    not_null,
+)
 from trustwell.checks.spec import CheckBase
 
 if TYPE_CHECKING:
@@ -46,11 +52,13 @@ def table_expression(name: str) -> exp.Table:
     return exp.Table(**kwargs)
 
 
-def relation_for(asset: Asset, engine: Engine, root: Path) -> exp.Expression:
+def relation_for(asset: Asset, engine: Engine, root: Path) -> exp.Expr:
     """What the asset's checks read: a table, a subquery or a file scan."""
     if asset.query is not None:
         parsed = sqlglot.parse_one(asset.query, read=engine.dialect)
-        return exp.Subquery(this=parsed, alias=exp.TableAlias(this=exp.to_identifier(RELATION_ALIAS)))
+        return exp.Subquery(
+            this=parsed, alias=exp.TableAlias(this=exp.to_identifier(RELATION_ALIAS))
+        )
     if asset.path is not None:
         path = Path(asset.path)
         absolute = path if path.is_absolute() else root / path
@@ -58,24 +66,24 @@ def relation_for(asset: Asset, engine: Engine, root: Path) -> exp.Expression:
     return table_expression(asset.table_name)
 
 
-def parse_where(where: str | None, dialect: str) -> exp.Expression | None:
+def parse_where(where: str | None, dialect: str) -> exp.Expr | None:
     """A check's ``where`` filter as an expression (validated at load time)."""
     if where is None or not where.strip():
         return None
     return sqlglot.parse_one(where, read=dialect, into=exp.Condition)
 
 
-def _distinct_in_scan(metric: DistinctCount) -> exp.Expression:
+def _distinct_in_scan(metric: DistinctCount) -> exp.Expr:
     keys = metric.keys
-    key: exp.Expression = keys[0].copy() if len(keys) == 1 else exp.Tuple(
-        expressions=[k.copy() for k in keys]
+    key: exp.Expr = (
+        keys[0].copy() if len(keys) == 1 else exp.Tuple(expressions=[k.copy() for k in keys])
     )
     condition = and_all(metric.condition, _keys_not_null(keys))
     assert condition is not None
     return exp.Count(this=exp.Distinct(expressions=[exp.Case().when(condition, key)]))
 
 
-def _distinct_subquery(metric: DistinctCount, relation: exp.Expression) -> exp.Expression:
+def _distinct_subquery(metric: DistinctCount, relation: exp.Expr) -> exp.Expr:
     inner = (
         exp.select(*[k.copy() for k in metric.keys])
         .distinct()
@@ -86,19 +94,19 @@ def _distinct_subquery(metric: DistinctCount, relation: exp.Expression) -> exp.E
     return exp.Subquery(this=counted)
 
 
-def _keys_not_null(keys: tuple[exp.Expression, ...]) -> exp.Expression:
+def _keys_not_null(keys: tuple[exp.Expr, ...]) -> exp.Expr:
     names = [k.name for k in keys]
     return not_null(*names)
 
 
 def plan_asset(
-    checks: list[tuple[CheckBase, exp.Expression | None]],
-    relation: exp.Expression,
+    checks: list[tuple[CheckBase, exp.Expr | None]],
+    relation: exp.Expr,
     engine: Engine,
 ) -> AssetPlan:
     """Plan the single aggregate statement for ``(check, where)`` pairs."""
     plan = AssetPlan(query=None)
-    columns: dict[str, tuple[str, exp.Expression]] = {}  # canonical SQL -> (alias, expr)
+    columns: dict[str, tuple[str, exp.Expr]] = {}  # canonical SQL -> (alias, expr)
 
     def slot_for(metric: Metric) -> str:
         if isinstance(metric, Aggregate):

@@ -111,7 +111,9 @@ def evaluate_bounds(
     label: str, value: float, low: float | None, high: float | None, warn: s.Bounds | None
 ) -> Outcome:
     if _outside(value, low, high):
-        return Outcome("fail", value, f"{label} is {_fmt(value)}, expected {_bounds_text(low, high)}")
+        return Outcome(
+            "fail", value, f"{label} is {_fmt(value)}, expected {_bounds_text(low, high)}"
+        )
     if warn is not None and _outside(value, warn.min, warn.max):
         expected = _bounds_text(warn.min, warn.max)
         return Outcome("warn", value, f"{label} is {_fmt(value)}, warning unless {expected}")
@@ -140,8 +142,10 @@ def evaluate_freshness(
     loaded = as_utc(latest, ZoneInfo(zone) if zone else None)
     age = (now - loaded).total_seconds()
     limit = check.max_age_delta.total_seconds()
-    text = f"last row loaded {humanize(age)} ago" if age >= 0 else (
-        f"latest {check.column} is {humanize(-age)} in the future"
+    text = (
+        f"last row loaded {humanize(age)} ago"
+        if age >= 0
+        else (f"latest {check.column} is {humanize(-age)} in the future")
     )
     if age > limit:
         return Outcome("fail", age, f"{text} (allowed {check.max_age})")
@@ -161,8 +165,9 @@ def evaluate(
         rows = number(metrics["rows"]) or 0.0
         return evaluate_bounds("row count", rows, check.min, check.max, check.warn)
     if isinstance(check, s.Freshness):
-        return evaluate_freshness(check, metrics["latest"], number(metrics[SCOPE]) or 0.0, now,
-                                  zone)
+        return evaluate_freshness(
+            check, metrics["latest"], number(metrics[SCOPE]) or 0.0, now, zone
+        )
     if isinstance(check, s.Unique):
         keyed = number(metrics["keyed"]) or 0.0
         distinct = number(metrics["distinct"]) or 0.0

@@ -16,8 +16,9 @@ def to_junit(report: RunReport) -> str:
     for result in report.results:
         suite = suites.get(result.asset)
         if suite is None:
-            suite = ET.SubElement(root, "testsuite", name=result.asset,
-                                  timestamp=isoformat(report.started_at))
+            suite = ET.SubElement(
+                root, "testsuite", name=result.asset, timestamp=isoformat(report.started_at)
+            )
             suites[result.asset] = suite
         case = ET.SubElement(suite, "testcase", classname=result.asset, name=result.check)
         if result.status == "fail":

@@ -30,7 +30,7 @@ FAILING, SCOPE = "failing", "scope"
 class Aggregate:
     """An aggregate expression computed in the asset's main scan."""
 
-    expression: exp.Expression
+    expression: exp.Expr
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class DistinctCount:
     subquery, whichever the engine runs faster.
     """
 
-    keys: tuple[exp.Expression, ...]
-    condition: exp.Expression | None
+    keys: tuple[exp.Expr, ...]
+    condition: exp.Expr | None
 
 
 Metric = Aggregate | DistinctCount
@@ -52,7 +52,7 @@ def col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def literal(value: object) -> exp.Expression:
+def literal(value: object) -> exp.Expr:
     """A SQL literal for a YAML scalar; never string pasting."""
     if value is None:
         return exp.null()
@@ -65,67 +65,75 @@ def literal(value: object) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def and_all(*conditions: exp.Expression | None) -> exp.Expression | None:
+def and_all(*conditions: exp.Expr | None) -> exp.Expr | None:
     present = [c for c in conditions if c is not None]
     if not present:
         return None
     return reduce(lambda a, b: exp.and_(a, b, copy=False), (c.copy() for c in present))
 
 
-def count_where(condition: exp.Expression | None) -> exp.Expression:
+def count_where(condition: exp.Expr | None) -> exp.Expr:
     """``COUNT(*)`` or ``COUNT(CASE WHEN cond THEN 1 END)`` (0 on no rows, portable)."""
     if condition is None:
         return exp.Count(this=exp.Star())
     return exp.Count(this=exp.Case().when(condition, exp.Literal.number(1)))
 
 
-def only_where(value: exp.Expression, condition: exp.Expression | None) -> exp.Expression:
+def only_where(value: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     """The value on rows matching the condition, NULL elsewhere."""
     return value if condition is None else exp.Case().when(condition, value)
 
 
-def not_null(*columns: str) -> exp.Expression:
+def or_all(conditions: list[exp.Expr]) -> exp.Expr:
+    return exp.or_(*conditions, copy=False)
+
+
+def not_null(*columns: str) -> exp.Expr:
     conds = [exp.Not(this=exp.Is(this=col(c), expression=exp.null())) for c in columns]
     result = and_all(*conds)
     assert result is not None
     return result
 
 
-def _as_text(column: str) -> exp.Expression:
+def _as_text(column: str) -> exp.Expr:
     return exp.cast(col(column), exp.DataType.Type.TEXT)
 
 
-def failing_predicate(check: s.CheckBase) -> exp.Expression | None:
+def failing_predicate(check: s.CheckBase) -> exp.Expr | None:
     """The condition a failing row meets (without the check's ``where``)."""
     if isinstance(check, s.NotNull):
-        return reduce(exp.or_, [exp.Is(this=col(c), expression=exp.null())
-                                for c in check.column_list])
+        return or_all([exp.Is(this=col(c), expression=exp.null()) for c in check.column_list])
     if isinstance(check, s.AcceptedValues):
         listed = exp.In(this=col(check.column), expressions=[literal(v) for v in check.values])
         return exp.and_(not_null(check.column), exp.Not(this=listed))
     if isinstance(check, s.Range):
         outside = [
             exp.LT(this=col(check.column), expression=literal(check.min))
-            if check.min is not None else None,
+            if check.min is not None
+            else None,
             exp.GT(this=col(check.column), expression=literal(check.max))
-            if check.max is not None else None,
+            if check.max is not None
+            else None,
         ]
-        present = [c for c in outside if c is not None]
-        return exp.and_(not_null(check.column), exp.paren(reduce(exp.or_, present)))
+        present: list[exp.Expr] = [c for c in outside if c is not None]
+        return exp.and_(not_null(check.column), exp.paren(or_all(present)))
     if isinstance(check, s.Regex):
-        matches = exp.RegexpLike(this=_as_text(check.column),
-                                 expression=exp.Literal.string(check.pattern))
+        matches = exp.RegexpLike(
+            this=_as_text(check.column), expression=exp.Literal.string(check.pattern)
+        )
         return exp.and_(not_null(check.column), exp.Not(this=matches))
     if isinstance(check, s.Length):
         length = exp.Length(this=_as_text(check.column))
         outside = [
             exp.LT(this=length, expression=exp.Literal.number(check.min))
-            if check.min is not None else None,
+            if check.min is not None
+            else None,
             exp.GT(this=length.copy(), expression=exp.Literal.number(check.max))
-            if check.max is not None else None,
+            if check.max is not None
+            else None,
         ]
-        present = [c for c in outside if c is not None]
-        return exp.and_(not_null(check.column), exp.paren(reduce(exp.or_, present)))
+        bad: list[exp.Expr] = [c for c in outside if c is not None]
+        return exp.and_(not_null(check.column), exp.paren(or_all(bad)))
     return None
 
 
@@ -139,7 +147,7 @@ _STATS: dict[str, type[exp.Func]] = {
 }
 
 
-def metrics_for(check: s.CheckBase, where: exp.Expression | None) -> dict[str, Metric]:
+def metrics_for(check: s.CheckBase, where: exp.Expr | None) -> dict[str, Metric]:
     """The named metrics a check needs; empty for checks that run their own query."""
     if isinstance(check, s.RowCount):
         return {"rows": Aggregate(count_where(where))}
@@ -166,8 +174,10 @@ def metrics_for(check: s.CheckBase, where: exp.Expression | None) -> dict[str, M
             return {"value": DistinctCount((col(check.column),), where)}
         if check.stat == "null_fraction":
             nulls = exp.Is(this=col(check.column), expression=exp.null())
-            return {"nulls": Aggregate(count_where(and_all(where, nulls))),
-                    SCOPE: Aggregate(count_where(where))}
+            return {
+                "nulls": Aggregate(count_where(and_all(where, nulls))),
+                SCOPE: Aggregate(count_where(where)),
+            }
         func = _STATS[check.stat]
         return {"value": Aggregate(func(this=only_where(col(check.column), where)))}
     return {}

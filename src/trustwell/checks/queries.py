@@ -22,7 +22,7 @@ MASK = "***"
 
 
 def samples_query(
-    check: s.CheckBase, where: exp.Expression | None, relation: exp.Expression, limit: int
+    check: s.CheckBase, where: exp.Expr | None, relation: exp.Expr, limit: int
 ) -> exp.Select | None:
     """Rows that make a row-level check fail (for ``unique``: the duplicated keys)."""
     if isinstance(check, s.Unique):
@@ -45,9 +45,9 @@ def samples_query(
 
 def references_query(
     check: s.References,
-    where: exp.Expression | None,
-    relation: exp.Expression,
-    target: exp.Expression,
+    where: exp.Expr | None,
+    relation: exp.Expr,
+    target: exp.Expr,
     *,
     samples: int = 0,
 ) -> exp.Select:
@@ -69,23 +69,24 @@ def references_query(
     if samples:
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("_src"))
         return exp.select(star).from_(source_rows).where(condition).limit(samples)
+    assert condition is not None
     failing = exp.Count(this=exp.Case().when(condition, exp.Literal.number(1)))
     return exp.select(failing.as_("failing"), _scope(where, "_src").as_("scope")).from_(source_rows)
 
 
-def _scope(where: exp.Expression | None, table: str) -> exp.Expression:
+def _scope(where: exp.Expr | None, table: str) -> exp.Expr:
     qualified = _qualify(where, table)
     if qualified is None:
         return exp.Count(this=exp.Star())
     return exp.Count(this=exp.Case().when(qualified, exp.Literal.number(1)))
 
 
-def _qualify(where: exp.Expression | None, table: str) -> exp.Expression | None:
+def _qualify(where: exp.Expr | None, table: str) -> exp.Expr | None:
     """Qualify the unqualified columns of a filter with a table alias."""
     if where is None:
         return None
 
-    def add_table(node: exp.Expression) -> exp.Expression:
+    def add_table(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
             return exp.column(node.this.copy(), table=exp.to_identifier(table))
         return node
@@ -93,11 +94,11 @@ def _qualify(where: exp.Expression | None, table: str) -> exp.Expression | None:
     return where.copy().transform(add_table)
 
 
-def _aliased(relation: exp.Expression, alias: str) -> exp.Expression:
+def _aliased(relation: exp.Expr, alias: str) -> exp.Expr:
     relation = relation.copy()
     if isinstance(relation, exp.Subquery):
         return exp.Subquery(this=relation.this, alias=exp.TableAlias(this=exp.to_identifier(alias)))
-    return relation.as_(alias)  # type: ignore[no-any-return]
+    return relation.as_(alias)
 
 
 def sql_check_query(check: s.Sql, dialect: str, *, samples: int = 0) -> exp.Select:
@@ -123,11 +124,14 @@ def compare_schema(check: s.Schema, actual: list[Column]) -> tuple[int, list[str
         if column is None:
             problems.append(f"missing column {name}")
         elif column.type != expected:
-            problems.append(f"{name} is {column.native_type} ({column.type or 'other'}), "
-                            f"expected {expected}")
+            problems.append(
+                f"{name} is {column.native_type} ({column.type or 'other'}), expected {expected}"
+            )
     if not check.allow_extra:
         declared = {n.lower() for n in check.columns}
-        problems += [f"unexpected column {c.name}" for c in actual if c.name.lower() not in declared]
+        problems += [
+            f"unexpected column {c.name}" for c in actual if c.name.lower() not in declared
+        ]
     return len(problems), problems
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +20,20 @@ from sqlglot import exp
 from trustwell import clock
 from trustwell.checks import spec as s
 from trustwell.checks.compile import aggregate_checks, parse_where, plan_asset, relation_for
-from trustwell.checks.evaluate import Outcome, evaluate, evaluate_bounds, evaluate_failing_rows
-from trustwell.checks.evaluate import number
-from trustwell.checks.queries import compare_schema, masked_rows, references_query
-from trustwell.checks.queries import samples_query, sql_check_query
+from trustwell.checks.evaluate import (
+    Outcome,
+    evaluate,
+    evaluate_bounds,
+    evaluate_failing_rows,
+    number,
+)
+from trustwell.checks.queries import (
+    compare_schema,
+    masked_rows,
+    references_query,
+    samples_query,
+    sql_check_query,
+)
 from trustwell.checks.result import CheckResult
 from trustwell.engines.base import Engine, EngineError
 
@@ -46,7 +56,7 @@ class AssetRun:
     on_sql: SqlListener | None = None
     dry_run: bool = False
 
-    def execute(self, query: exp.Expression) -> list[dict[str, Any]]:
+    def execute(self, query: exp.Expr) -> list[dict[str, Any]]:
         sql = self.engine.render(query)
         if self.on_sql:
             self.on_sql(self.asset.name, sql)
@@ -101,8 +111,8 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
 def _finish(
     run: AssetRun,
     check: s.CheckBase,
-    where: exp.Expression | None,
-    relation: exp.Expression | None,
+    where: exp.Expr | None,
+    relation: exp.Expr | None,
     queries: int,
     compute: Callable[[], Outcome],
     sample_query: exp.Select | None = None,
@@ -115,9 +125,15 @@ def _finish(
     except (TypeError, ValueError) as exc:
         return _error(run.asset, check, str(exc), queries)
     result = CheckResult(
-        asset=run.asset.name, check=check.display_name, type=check.type, status=outcome.status,
-        value=outcome.value, threshold=check.threshold(), failing_fraction=outcome.failing_fraction,
-        message=outcome.message, queries=queries,
+        asset=run.asset.name,
+        check=check.display_name,
+        type=check.type,
+        status=outcome.status,
+        value=outcome.value,
+        threshold=check.threshold(),
+        failing_fraction=outcome.failing_fraction,
+        message=outcome.message,
+        queries=queries,
     )
     if outcome.status == "fail" and check.samples and (outcome.value or 0) > 0:
         query = sample_query
@@ -132,9 +148,11 @@ def _finish(
     return result
 
 
-def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expression) -> CheckResult:
+def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expr) -> CheckResult:
     if run.on_sql:
-        run.on_sql(run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}")
+        run.on_sql(
+            run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}"
+        )
     if run.dry_run:
         return _error(run.asset, check, "dry run", 1)
     try:
@@ -144,19 +162,27 @@ def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expression) -> Che
     count, problems = compare_schema(check, columns)
     message = "; ".join(problems) if problems else f"{len(check.columns)} declared columns match"
     return CheckResult(
-        asset=run.asset.name, check=check.display_name, type="schema",
-        status="fail" if count else "pass", value=float(count), threshold=check.threshold(),
-        failing_fraction=None, message=message, queries=1,
+        asset=run.asset.name,
+        check=check.display_name,
+        type="schema",
+        status="fail" if count else "pass",
+        value=float(count),
+        threshold=check.threshold(),
+        failing_fraction=None,
+        message=message,
+        queries=1,
     )
 
 
 def _run_references(
-    run: AssetRun, check: s.References, where: exp.Expression | None, relation: exp.Expression
+    run: AssetRun, check: s.References, where: exp.Expr | None, relation: exp.Expr
 ) -> CheckResult:
     target_name, _ = check.target
     target_asset = (run.assets or {}).get(target_name)
     if target_asset is None:
-        return _error(run.asset, check, f"referenced asset {target_name!r} is not in the project", 0)
+        return _error(
+            run.asset, check, f"referenced asset {target_name!r} is not in the project", 0
+        )
     try:
         target = relation_for(target_asset, run.engine, run.root)
         rows = run.execute(references_query(check, where, relation, target))
@@ -165,9 +191,14 @@ def _run_references(
     row = rows[0] if rows else {}
     sample = references_query(check, where, relation, target, samples=check.samples)
     return _finish(
-        run, check, where, relation, 1,
-        lambda: evaluate_failing_rows(check, number(row.get("failing")) or 0.0,
-                                      number(row.get("scope")) or 0.0),
+        run,
+        check,
+        where,
+        relation,
+        1,
+        lambda: evaluate_failing_rows(
+            check, number(row.get("failing")) or 0.0, number(row.get("scope")) or 0.0
+        ),
         sample_query=sample,
     )
 
@@ -178,6 +209,7 @@ def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     except (EngineError, ValueError) as exc:
         return _error(run.asset, check, str(exc), 1)
     if check.query is not None:
+
         def compute() -> Outcome:
             if not rows or len(rows[0]) != 1:
                 raise ValueError("the query must return exactly one row with one number")
@@ -191,13 +223,26 @@ def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     failing = number(rows[0].get("failing")) if rows else 0.0
     samples = sql_check_query(check, run.engine.dialect, samples=check.samples)
     # A failing_rows query has no scope of its own: it takes max_failing only.
-    return _finish(run, check, None, None, 1,
-                   lambda: evaluate_failing_rows(check, failing or 0.0, 0.0),
-                   sample_query=samples)
+    return _finish(
+        run,
+        check,
+        None,
+        None,
+        1,
+        lambda: evaluate_failing_rows(check, failing or 0.0, 0.0),
+        sample_query=samples,
+    )
 
 
 def _error(asset: Asset, check: s.CheckBase, message: str, queries: int) -> CheckResult:
     return CheckResult(
-        asset=asset.name, check=check.display_name, type=check.type, status="error", value=None,
-        threshold=check.threshold(), failing_fraction=None, message=message, queries=queries,
+        asset=asset.name,
+        check=check.display_name,
+        type=check.type,
+        status="error",
+        value=None,
+        threshold=check.threshold(),
+        failing_fraction=None,
+        message=message,
+        queries=queries,
     )

@@ -27,7 +27,9 @@ class SelectionError(ValueError):
     """``--asset`` or ``--tag`` names nothing in the project (exit code 2)."""
 
 
-def select_assets(project: Project, names: Sequence[str] = (), tags: Sequence[str] = ()) -> list[Asset]:
+def select_assets(
+    project: Project, names: Sequence[str] = (), tags: Sequence[str] = ()
+) -> list[Asset]:
     """Assets chosen by name and/or tag (an asset's tag or any of its checks' tags).
 
     With a tag, only the checks carrying it run unless the asset itself has it.
@@ -74,18 +76,27 @@ def run_project(
             engine = connect(config, project.root)
         except EngineError as exc:
             for asset in group:
-                asset_results = [_unreachable(asset, c.display_name, c.type, str(exc))
-                                 for c in asset.checks]
+                asset_results = [
+                    _unreachable(asset, c.display_name, c.type, str(exc)) for c in asset.checks
+                ]
                 results += asset_results
                 if on_progress:
                     on_progress(asset.name, asset_results)
             continue
         with engine:
             for asset in group:
-                asset_results = check_asset(AssetRun(
-                    engine=engine, asset=asset, root=project.root, assets=by_name,
-                    timezone=config.timezone, now=started, on_sql=on_sql, dry_run=dry_run,
-                ))
+                asset_results = check_asset(
+                    AssetRun(
+                        engine=engine,
+                        asset=asset,
+                        root=project.root,
+                        assets=by_name,
+                        timezone=config.timezone,
+                        now=started,
+                        on_sql=on_sql,
+                        dry_run=dry_run,
+                    )
+                )
                 results += asset_results
                 if on_progress:
                     on_progress(asset.name, asset_results)
@@ -103,8 +114,16 @@ def _by_warehouse(project: Project, assets: Sequence[Asset]) -> dict[str, list[A
 
 
 def _unreachable(asset: Asset, check: str, type_: str, message: str) -> CheckResult:
-    return CheckResult(asset=asset.name, check=check, type=type_, status="error", value=None,
-                       threshold={}, failing_fraction=None, message=message)
+    return CheckResult(
+        asset=asset.name,
+        check=check,
+        type=type_,
+        status="error",
+        value=None,
+        threshold={},
+        failing_fraction=None,
+        message=message,
+    )
 
 
 def _record(project: Project, report: RunReport, actor: str | None, assets: list[Asset]) -> None:
@@ -117,7 +136,8 @@ def _record(project: Project, report: RunReport, actor: str | None, assets: list
     }
     store = open_store(project.settings.store, project.root)
     try:
-        record_run(store, report, project=project.settings.name, actor=actor,
-                   definitions=definitions)
+        record_run(
+            store, report, project=project.settings.name, actor=actor, definitions=definitions
+        )
     finally:
         store.close()

@@ -101,7 +101,9 @@ class _RowLevel(CheckBase):
 
     @property
     def allowance(self) -> Allowance:
-        return Allowance(max_failing=self.max_failing, max_failing_fraction=self.max_failing_fraction)
+        return Allowance(
+            max_failing=self.max_failing, max_failing_fraction=self.max_failing_fraction
+        )
 
     def threshold(self) -> dict[str, Any]:
         if self.max_failing_fraction is not None:
@@ -226,7 +228,9 @@ class Length(_OneColumn):
 class Stat(_Bounded):
     type: Literal["stat"]
     column: str
-    stat: Literal["mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"]
+    stat: Literal[
+        "mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"
+    ]
 
     def columns_label(self) -> str:
         return f"{self.stat}({self.column})"
@@ -234,7 +238,9 @@ class Stat(_Bounded):
 
 class Schema(CheckBase):
     type: Literal["schema"]
-    columns: dict[str, Literal["integer", "float", "decimal", "string", "boolean", "date", "timestamp"]]
+    columns: dict[
+        str, Literal["integer", "float", "decimal", "string", "boolean", "date", "timestamp"]
+    ]
     allow_extra: bool = True
 
     def threshold(self) -> dict[str, Any]:

@@ -41,8 +41,9 @@ def load_project_or_exit(root: Path) -> Project:
         return load_project(root)
     except ProjectError as exc:
         count = len(exc.problems)
-        print(f"error: the project is invalid ({count} problem{'s' * (count != 1)}):",
-              file=sys.stderr)
+        print(
+            f"error: the project is invalid ({count} problem{'s' * (count != 1)}):", file=sys.stderr
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         raise typer.Exit(EXIT_INVALID) from None

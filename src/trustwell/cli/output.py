@@ -25,16 +25,25 @@ class ResultPrinter:
     @contextmanager
     def progress(self, assets: int, *, quiet: bool = False) -> Iterator[ProgressListener]:
         """A progress bar over assets on stderr; yields the listener for run_project."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-        from rich.progress import TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         if quiet:
             yield lambda _asset, _results: None
             return
         bar = Progress(
-            TextColumn("[bold]checking[/]"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=self.err, transient=True,
+            TextColumn("[bold]checking[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=True,
         )
         with bar:
             task = bar.add_task("", total=assets)
@@ -59,8 +68,7 @@ class ResultPrinter:
             table.add_column(column, overflow="fold")
         for r in report.results:
             value = "" if r.value is None else f"{r.value:,.6g}"
-            table.add_row(r.asset, r.check, f"[{STYLES[r.status]}]{r.status}[/]", value,
-                          r.message)
+            table.add_row(r.asset, r.check, f"[{STYLES[r.status]}]{r.status}[/]", value, r.message)
         self.out.print(table)
         counts = {s: sum(1 for r in report.results if r.status == s) for s in STYLES}
         summary = ", ".join(f"[{STYLES[s]}]{n} {s}[/]" for s, n in counts.items() if n)

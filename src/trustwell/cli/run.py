@@ -32,12 +32,14 @@ def run_command(
     asset: list[str] = typer.Option([], "--asset", "-a", help="Only this asset (repeatable)."),
     tag: list[str] = typer.Option([], "--tag", "-t", help="Only assets or checks with this tag."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or junit."),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write the json/junit document to this file."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the json/junit document to this file."
+    ),
     show_sql: bool = typer.Option(False, "--show-sql", help="Print every query run."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the queries, run nothing."),
-    actor: str | None = typer.Option(None, "--as", envvar="TRUSTWELL_USER",
-                                     help="Who runs (recorded with the run)."),
+    actor: str | None = typer.Option(
+        None, "--as", envvar="TRUSTWELL_USER", help="Who runs (recorded with the run)."
+    ),
 ) -> None:
     """Run the project's checks (all, or by --asset / --tag)."""
     from trustwell.checks.service import SelectionError, run_project, select_assets
@@ -60,8 +62,9 @@ def run_command(
             printer.sql(asset_name, sql, to_stdout=sql_to_stdout)
 
     with printer.progress(len(selected), quiet=dry_run) as progress:
-        report = run_project(loaded, selected, on_progress=progress, on_sql=on_sql,
-                             dry_run=dry_run, actor=actor)
+        report = run_project(
+            loaded, selected, on_progress=progress, on_sql=on_sql, dry_run=dry_run, actor=actor
+        )
     if dry_run:
         raise typer.Exit(0)
     _emit(report, format, output, printer)

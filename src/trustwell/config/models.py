@@ -98,14 +98,17 @@ class UseCase(_Strict):
     description: str | None = None
 
 
+def _default_warehouses() -> dict[str, DuckDBWarehouse | PostgresWarehouse | SparkWarehouse]:
+    """An in-memory DuckDB called ``main`` (typed as the union so mypy accepts it)."""
+    return {"main": DuckDBWarehouse(type="duckdb")}
+
+
 class ProjectSettings(_Strict):
     """``trustwell.yml``."""
 
     name: str = "trustwell-project"
     store: str = DEFAULT_STORE
-    warehouses: dict[str, Warehouse] = Field(
-        default_factory=lambda: {"main": DuckDBWarehouse(type="duckdb")}
-    )
+    warehouses: dict[str, Warehouse] = Field(default_factory=_default_warehouses)
     people: dict[str, Person] = Field(default_factory=dict)
     teams: dict[str, Team] = Field(default_factory=dict)
     timezone: str = "UTC"

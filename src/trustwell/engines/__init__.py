@@ -20,8 +20,9 @@ def connect(config: Warehouse, root: Path) -> Engine:
         path = config.path
         if path != ":memory:" and not Path(path).is_absolute():
             path = str(root / path)
-        return DuckDBEngine(path, read_only=config.read_only, threads=config.threads,
-                            timeout_seconds=timeout)
+        return DuckDBEngine(
+            path, read_only=config.read_only, threads=config.threads, timeout_seconds=timeout
+        )
     if isinstance(config, PostgresWarehouse):
         from trustwell.engines.postgres import PostgresEngine
 

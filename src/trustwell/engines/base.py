@@ -53,7 +53,7 @@ class Engine(ABC):
     #: (PostgreSQL): the planner then gives each distinct count its own subquery.
     distinct_in_main_scan: ClassVar[bool] = True
 
-    def render(self, expression: exp.Expression) -> str:
+    def render(self, expression: exp.Expr) -> str:
         return expression.sql(dialect=self.dialect)
 
     @abstractmethod
@@ -61,10 +61,10 @@ class Engine(ABC):
         """Run one statement and return all its rows. Raises EngineError."""
 
     @abstractmethod
-    def describe(self, relation: exp.Expression) -> list[Column]:
+    def describe(self, relation: exp.Expr) -> list[Column]:
         """The columns of a relation (a table, a subquery or a file scan)."""
 
-    def relation_for_files(self, path: str) -> exp.Expression:
+    def relation_for_files(self, path: str) -> exp.Expr:
         """A table expression reading files (Parquet/CSV globs)."""
         raise EngineError(f"{type(self).__name__} cannot read files directly: use table or query")
 
@@ -84,16 +84,45 @@ def normalize_type(native: str) -> str | None:
     base = name.split("(")[0].strip()
     if base.endswith("[]") or base.startswith(("struct", "map", "list", "array")):
         return None
-    if base in {"tinyint", "smallint", "integer", "int", "bigint", "hugeint", "int2", "int4",
-                "int8", "utinyint", "usmallint", "uinteger", "ubigint", "uhugeint", "long",
-                "short", "byte", "serial", "bigserial", "smallserial"}:
+    if base in {
+        "tinyint",
+        "smallint",
+        "integer",
+        "int",
+        "bigint",
+        "hugeint",
+        "int2",
+        "int4",
+        "int8",
+        "utinyint",
+        "usmallint",
+        "uinteger",
+        "ubigint",
+        "uhugeint",
+        "long",
+        "short",
+        "byte",
+        "serial",
+        "bigserial",
+        "smallserial",
+    }:
         return "integer"
     if base in {"float", "double", "real", "float4", "float8", "double precision"}:
         return "float"
     if base in {"decimal", "numeric"}:
         return "decimal"
-    if base in {"varchar", "text", "string", "char", "character", "character varying", "bpchar",
-                "uuid", "name", "citext"}:
+    if base in {
+        "varchar",
+        "text",
+        "string",
+        "char",
+        "character",
+        "character varying",
+        "bpchar",
+        "uuid",
+        "name",
+        "citext",
+    }:
         return "string"
     if base in {"boolean", "bool"}:
         return "boolean"

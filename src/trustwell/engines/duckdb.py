@@ -8,11 +8,23 @@ from typing import Any
 
 from sqlglot import exp
 
-from trustwell.engines.base import Column, Engine, EngineError, QueryResult, QueryTimeout
-from trustwell.engines.base import normalize_type
+from trustwell.engines.base import (
+    Column,
+    Engine,
+    EngineError,
+    QueryResult,
+    QueryTimeout,
+    normalize_type,
+)
 
-_READERS = {".parquet": "read_parquet", ".csv": "read_csv_auto", ".tsv": "read_csv_auto",
-            ".json": "read_json_auto", ".ndjson": "read_json_auto", ".jsonl": "read_json_auto"}
+_READERS = {
+    ".parquet": "read_parquet",
+    ".csv": "read_csv_auto",
+    ".tsv": "read_csv_auto",
+    ".json": "read_json_auto",
+    ".ndjson": "read_json_auto",
+    ".jsonl": "read_json_auto",
+}
 
 
 class DuckDBEngine(Engine):
@@ -57,6 +69,7 @@ class DuckDBEngine(Engine):
         timer = None
         timed_out = threading.Event()
         if self.timeout_seconds:
+
             def _interrupt() -> None:
                 timed_out.set()
                 cursor.interrupt()
@@ -76,12 +89,12 @@ class DuckDBEngine(Engine):
                 timer.cancel()
         return QueryResult(columns, rows)
 
-    def describe(self, relation: exp.Expression) -> list[Column]:
+    def describe(self, relation: exp.Expr) -> list[Column]:
         query = exp.select("*").from_(relation)
         result = self.execute(f"DESCRIBE {self.render(query)}")
         return [Column(str(r[0]), str(r[1]), normalize_type(str(r[1]))) for r in result.rows]
 
-    def relation_for_files(self, path: str) -> exp.Expression:
+    def relation_for_files(self, path: str) -> exp.Expr:
         suffix = Path(path.split("*")[0] if path.endswith("*") else path).suffix.lower()
         reader = _READERS.get(suffix, "read_parquet")
         return exp.Anonymous(this=reader, expressions=[exp.Literal.string(path)])

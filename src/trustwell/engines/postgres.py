@@ -6,8 +6,14 @@ from typing import Any
 
 from sqlglot import exp
 
-from trustwell.engines.base import Column, Engine, EngineError, QueryResult, QueryTimeout
-from trustwell.engines.base import normalize_type
+from trustwell.engines.base import (
+    Column,
+    Engine,
+    EngineError,
+    QueryResult,
+    QueryTimeout,
+    normalize_type,
+)
 
 
 class PostgresEngine(Engine):
@@ -48,7 +54,7 @@ class PostgresEngine(Engine):
             raise EngineError(str(exc).strip()) from exc
         return QueryResult(columns, rows)
 
-    def describe(self, relation: exp.Expression) -> list[Column]:
+    def describe(self, relation: exp.Expr) -> list[Column]:
         import psycopg
 
         query = self.render(exp.select("*").from_(relation).limit(0))
@@ -57,14 +63,18 @@ class PostgresEngine(Engine):
                 cursor.execute(query.encode())
                 description = list(cursor.description or [])
                 oids = [d.type_code for d in description]
-                cursor.execute("SELECT oid, format_type(oid, NULL) FROM pg_type WHERE oid = ANY(%s)",
-                               (oids,))
+                cursor.execute(
+                    "SELECT oid, format_type(oid, NULL) FROM pg_type WHERE oid = ANY(%s)", (oids,)
+                )
                 names = dict(cursor.fetchall())
         except psycopg.Error as exc:
             raise EngineError(str(exc).strip()) from exc
         return [
-            Column(d.name, names.get(d.type_code, str(d.type_code)),
-                   normalize_type(names.get(d.type_code, "")))
+            Column(
+                d.name,
+                names.get(d.type_code, str(d.type_code)),
+                normalize_type(names.get(d.type_code, "")),
+            )
             for d in description
         ]
 
