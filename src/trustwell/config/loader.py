@@ -1,0 +1,316 @@
+"""Load a project folder: ``trustwell.yml`` and ``assets/**/*.yml`` into a :class:`Project`.
+
+Every problem names its file and line and, for a misspelt name, the nearest
+valid one. All problems are collected and raised together as one
+:class:`ProjectError`. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from trustwell.config.documents import SETTINGS_FILE, Doc, Loc, problems_from, read_yaml
+from trustwell.config.errors import Problem, ProjectError, did_you_mean
+from trustwell.config.models import Asset, Located, Project, ProjectSettings
+
+ASSETS_DIR = "assets"
+DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+
+
+def load_project(root: Path | str) -> Project:
+    """Read and validate the project in ``root``; raise :class:`ProjectError` listing every problem.
+
+    >>> project = load_project("my-project")          # doctest: +SKIP
+    >>> [a.name for a in project.assets]               # doctest: +SKIP
+    ['orders']
+    """
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ProjectError([Problem(root.as_posix(), None, "the project folder does not exist")])
+    problems: list[Problem] = []
+    settings, names = _load_settings(root, problems)
+    entries: list[_Entry] = []
+    files = _asset_files(root)
+    for path in files:
+        entries.extend(_load_assets_file(root, path, problems))
+    problems.extend(_cross_file_problems(entries, names))
+    if problems:
+        rank = {SETTINGS_FILE: -1} | {
+            p.relative_to(root).as_posix(): i for i, p in enumerate(files)
+        }
+        problems.sort(key=lambda p: (rank.get(p.file, len(rank)), p.line or 0))
+        raise ProjectError(problems)
+    assert settings is not None  # no problems means the settings validated
+    project = Project(root=root, settings=settings, assets=[])
+    for entry in entries:
+        assert entry.asset is not None
+        asset = entry.asset
+        project.assets.append(asset)
+        project.asset_files[asset.name] = Located(
+            entry.doc.file, entry.doc.line((*entry.loc, "name"))
+        )
+        for j, check in enumerate(asset.checks):
+            line = entry.doc.line((*entry.loc, "checks", j))
+            project.check_lines[(asset.name, check.display_name)] = Located(entry.doc.file, line)
+    return project
+
+
+# --- trustwell.yml ------------------------------------------------------------------------
+
+
+@dataclass
+class _Names:
+    """What the asset files may refer to, taken from the settings (even invalid ones)."""
+
+    warehouses: dict[str, str | None]  # name -> type
+    teams: list[str] = field(default_factory=list)
+    use_cases: list[str] = field(default_factory=list)
+
+    @property
+    def default_warehouse(self) -> str | None:
+        return next(iter(self.warehouses), None)
+
+
+def _load_settings(root: Path, problems: list[Problem]) -> tuple[ProjectSettings | None, _Names]:
+    path = root / SETTINGS_FILE
+    data: Any = {}
+    if path.is_file():
+        doc = read_yaml(path, SETTINGS_FILE, problems, keep_timestamps=True)
+        if doc is None:
+            return None, _Names({"main": "duckdb"})
+        data = {} if doc.data is None else doc.data
+        if not isinstance(data, dict):
+            message = f"{SETTINGS_FILE} must be a mapping of settings (name:, warehouses:, …)"
+            problems.append(Problem(SETTINGS_FILE, 1, message))
+            return None, _Names({"main": "duckdb"})
+    else:
+        doc = Doc(SETTINGS_FILE, data)
+    try:
+        settings = ProjectSettings.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, ProjectSettings, (), doc))
+        return None, _raw_names(data)
+    names = _Names(
+        {name: wh.type for name, wh in settings.warehouses.items()},
+        list(settings.teams),
+        list(settings.use_cases),
+    )
+    return settings, names
+
+
+def _raw_names(data: dict[Any, Any]) -> _Names:
+    """Best-effort names from settings that failed validation, to keep checking the assets."""
+    warehouses = data.get("warehouses")
+    if isinstance(warehouses, dict) and warehouses:
+        found = {
+            str(k): (v.get("type") if isinstance(v, dict) else None) for k, v in warehouses.items()
+        }
+    else:
+        found = {"main": "duckdb"}
+    teams, use_cases = data.get("teams"), data.get("use_cases")
+    return _Names(
+        found,
+        [str(t) for t in teams] if isinstance(teams, dict) else [],
+        [str(u) for u in use_cases] if isinstance(use_cases, dict) else [],
+    )
+
+
+# --- assets/**/*.yml ----------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One item of an ``assets:`` list, validated or not."""
+
+    doc: Doc
+    index: int
+    raw: Any
+    asset: Asset | None
+
+    @property
+    def loc(self) -> Loc:
+        return ("assets", self.index)
+
+    def raw_str(self, key: str) -> str | None:
+        value = self.raw.get(key) if isinstance(self.raw, dict) else None
+        return value if isinstance(value, str) else None
+
+
+def _asset_files(root: Path) -> list[Path]:
+    folder = root / ASSETS_DIR
+    found = [p for pattern in ("*.yml", "*.yaml") for p in folder.rglob(pattern) if p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _load_assets_file(root: Path, path: Path, problems: list[Problem]) -> list[_Entry]:
+    label = path.relative_to(root).as_posix()
+    doc = read_yaml(path, label, problems, keep_timestamps=False)
+    if doc is None or doc.data is None:
+        return []  # unparseable (already reported) or empty
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("assets", []), list):
+        line = doc.line(("assets",)) if isinstance(data, dict) else 1
+        message = "the top level of an assets file must be 'assets:' with a list of assets"
+        problems.append(Problem(label, line, message))
+        return []
+    if "assets" not in data:
+        first = next(iter(data), "")
+        hint = did_you_mean(str(first), ["assets"]) or ": write 'assets:' with a list of assets"
+        problems.append(Problem(label, doc.key_line((first,)), f"unknown key '{first}'", hint))
+        return []
+    for key in data:
+        if key != "assets":
+            problems.append(Problem(label, doc.key_line((key,)), f"unknown key '{key}'"))
+    entries = []
+    for i, raw in enumerate(data["assets"]):
+        entry = _Entry(doc, i, raw, None)
+        try:
+            entry.asset = Asset.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, Asset, entry.loc, doc))
+        entries.append(entry)
+    return entries
+
+
+# --- checks across files ------------------------------------------------------------------
+
+
+def _cross_file_problems(entries: list[_Entry], names: _Names) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[str, Located] = {}
+    warehouse_of: dict[str, str | None] = {}
+    for entry in entries:
+        name = entry.raw_str("name")
+        if name is None:
+            continue
+        warehouse = entry.raw_str("warehouse") or names.default_warehouse
+        if name in first_seen:
+            first = first_seen[name]
+            line = entry.doc.line((*entry.loc, "name"))
+            hint = f": the first is in {first.file} line {first.line}"
+            problems.append(Problem(entry.doc.file, line, f"duplicate asset name '{name}'", hint))
+        else:
+            first_seen[name] = Located(entry.doc.file, entry.doc.line((*entry.loc, "name")))
+            warehouse_of[name] = warehouse
+    for entry in entries:
+        problems.extend(_asset_problems(entry, names, warehouse_of))
+    return problems
+
+
+def _asset_problems(
+    entry: _Entry, names: _Names, warehouse_of: dict[str, str | None]
+) -> list[Problem]:
+    doc, loc, found = entry.doc, entry.loc, []
+    label = f"asset '{entry.raw_str('name')}'"
+    warehouse = entry.raw_str("warehouse")
+    if warehouse is not None and warehouse not in names.warehouses:
+        found.append(
+            Problem(
+                doc.file,
+                doc.line((*loc, "warehouse")),
+                f"unknown warehouse '{warehouse}' in {label}",
+                _suggest(warehouse, names.warehouses),
+            )
+        )
+    owner = entry.raw_str("owner")
+    if owner is not None and names.teams and owner not in names.teams:
+        message = f"owner '{owner}' of {label} is not a team declared in {SETTINGS_FILE}"
+        hint = _suggest(owner, names.teams)
+        found.append(Problem(doc.file, doc.line((*loc, "owner")), message, hint))
+    use_cases = entry.raw.get("use_cases") if isinstance(entry.raw, dict) else None
+    if names.use_cases and isinstance(use_cases, list):
+        for k, use_case in enumerate(use_cases):
+            if isinstance(use_case, str) and use_case not in names.use_cases:
+                message = f"use case '{use_case}' of {label} is not declared in {SETTINGS_FILE}"
+                line = doc.line((*loc, "use_cases", k))
+                found.append(Problem(doc.file, line, message, _suggest(use_case, names.use_cases)))
+    asset = entry.asset
+    if asset is None:
+        return found
+    home = asset.warehouse or names.default_warehouse
+    dialect = DIALECTS.get(names.warehouses.get(home or "") or "")
+    if dialect and asset.query is not None:
+        found.extend(_sql_problems(asset.query, "query", dialect, doc, (*loc, "query")))
+    seen: dict[str, int | None] = {}
+    for j, check in enumerate(asset.checks):
+        check_loc = (*loc, "checks", j)
+        for key in ("where", "query", "failing_rows"):
+            sql = getattr(check, key, None)
+            if dialect and isinstance(sql, str):
+                found.extend(_sql_problems(sql, key, dialect, doc, (*check_loc, key)))
+        name = check.display_name
+        if name in seen:
+            message = f"duplicate check name '{name}' in asset '{asset.name}'"
+            hint = f": set 'name:' on one of them (the first is at line {seen[name]})"
+            found.append(Problem(doc.file, doc.line(check_loc), message, hint))
+        else:
+            seen[name] = doc.line(check_loc)
+        target = getattr(check, "target", None)
+        if check.type == "references" and target is not None:
+            found.extend(_reference_problems(asset, home, target, warehouse_of, doc, check_loc))
+    return found
+
+
+def _reference_problems(
+    asset: Asset,
+    home: str | None,
+    target: tuple[str, str],
+    warehouse_of: dict[str, str | None],
+    doc: Doc,
+    check_loc: Loc,
+) -> list[Problem]:
+    other, _column = target
+    line = doc.line((*check_loc, "to"))
+    if other not in warehouse_of:
+        message = f"references target asset '{other}' does not exist"
+        return [Problem(doc.file, line, message, _suggest(other, warehouse_of))]
+    there = warehouse_of[other]
+    if there != home:
+        message = (
+            f"references target asset '{other}' is in warehouse '{there}', but asset"
+            f" '{asset.name}' is in warehouse '{home}' (both must be in one warehouse)"
+        )
+        return [Problem(doc.file, line, message)]
+    return []
+
+
+def _sql_problems(sql: str, key: str, dialect: str, doc: Doc, loc: Loc) -> list[Problem]:
+    """``where`` must parse as one condition, ``query``/``failing_rows`` as one query."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, SqlglotError
+
+    line = doc.line(loc)
+    try:
+        parsed = [e for e in sqlglot.parse(sql, read=dialect) if e is not None]
+    except ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        reason = str(first.get("description", exc)).split(" but got <Token")[0]
+        if reason.startswith("Required keyword"):
+            reason = "the expression is incomplete"
+        near = first.get("highlight")
+        where = f" near '{near}'" if near else ""
+        return [Problem(doc.file, line, f"{key} is not valid {dialect} SQL: {reason}{where}")]
+    except SqlglotError as exc:
+        return [Problem(doc.file, line, f"{key} is not valid {dialect} SQL: {exc}")]
+    if len(parsed) != 1:
+        return [Problem(doc.file, line, f"{key} must be one SQL statement, got {len(parsed)}")]
+    if key == "where" and not isinstance(parsed[0], exp.Condition):
+        return [Problem(doc.file, line, "where must be a condition such as \"status <> 'test'\"")]
+    if key != "where" and not isinstance(parsed[0], exp.Query):
+        return [Problem(doc.file, line, f"{key} must be a select query")]
+    return []
+
+
+def _suggest(name: str, candidates: Any) -> str:
+    """``: did you mean 'x'?`` or, if nothing is close, the valid names."""
+    options = [str(c) for c in candidates]
+    hint = did_you_mean(name, options)
+    if hint or not options:
+        return hint
+    shown = ", ".join(f"'{o}'" for o in options[:10])
+    return f": known names are {shown}" + ("…" if len(options) > 10 else "")
