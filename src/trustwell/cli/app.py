@@ -10,14 +10,6 @@ import typer
 
 from trustwell import __version__
 
-app = typer.Typer(
-    name="trustwell",
-    help="Checks-as-code, incidents and trust signals for your data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -25,7 +17,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -34,13 +25,22 @@ def _root(
     """trustwell: detect, respond, prevent, certify, show."""
 
 
-def _register_all() -> None:
+def create_app() -> typer.Typer:
+    """A fresh application with every command registered (tests build their own)."""
     from trustwell.cli import commands
 
+    app = typer.Typer(
+        name="trustwell",
+        help="Checks-as-code, incidents and trust signals for your data.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_root)
     for module in commands():
         module.register(app)
+    return app
 
 
 def main() -> None:
-    _register_all()
-    app()
+    create_app()()
