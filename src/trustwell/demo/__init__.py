@@ -1,0 +1,6 @@
+"""``trustwell demo``: the pilot of the Data Trust Framework, built on disk and played as a story.
+
+- :mod:`trustwell.demo.warehouse` builds the DuckDB warehouse and breaks its ad-spend feed;
+- :mod:`trustwell.demo.folder` writes the project files (templates in this package);
+- :mod:`trustwell.demo.story` plays the steps and prints what trustwell caught.
+"""
