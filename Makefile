@@ -26,5 +26,5 @@ bench: bootstrap
 
 # Caches and build output; keeps .venv (rm -rf .venv to start over).
 clean:
-	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist src/*.egg-info
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -83,9 +83,10 @@ def find_bin_dir() -> Path:
 
 def start_server() -> PostgresServer:
     """initdb in a fresh temp dir, start on a free port, create ``DB_NAME``."""
+    bin_dir = find_bin_dir()
     os_user = _ensure_os_user() if os.geteuid() == 0 else None
     base_dir = Path(tempfile.mkdtemp(prefix="trustwell-pg-", dir=_fast_temp_root()))
-    server = PostgresServer(find_bin_dir(), base_dir, 0, os_user)
+    server = PostgresServer(bin_dir, base_dir, 0, os_user)
     try:
         if os_user:
             pw = pwd.getpwnam(os_user)
