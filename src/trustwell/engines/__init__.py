@@ -21,7 +21,11 @@ def connect(config: Warehouse, root: Path) -> Engine:
         if path != ":memory:" and not Path(path).is_absolute():
             path = str(root / path)
         return DuckDBEngine(
-            path, read_only=config.read_only, threads=config.threads, timeout_seconds=timeout
+            path,
+            read_only=config.read_only,
+            threads=config.threads,
+            timeout_seconds=timeout,
+            file_search_path=root,
         )
     if isinstance(config, PostgresWarehouse):
         from trustwell.engines.postgres import PostgresEngine

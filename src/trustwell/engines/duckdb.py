@@ -40,6 +40,7 @@ class DuckDBEngine(Engine):
         timeout_seconds: float | None = None,
         connection: Any = None,
         owns_connection: bool = False,
+        file_search_path: Path | None = None,
     ) -> None:
         import duckdb
 
@@ -60,6 +61,9 @@ class DuckDBEngine(Engine):
         self.connection.execute("SET TimeZone = 'UTC'")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
+        if file_search_path is not None:
+            # Relative file paths in queries resolve against the project, not the cwd.
+            self.connection.execute("SET file_search_path = ?", [str(file_search_path)])
 
     def execute(self, sql: str) -> QueryResult:
         import duckdb
