@@ -106,7 +106,8 @@ def plan_asset(
 ) -> AssetPlan:
     """Plan the single aggregate statement for ``(check, where)`` pairs."""
     plan = AssetPlan(query=None)
-    columns: dict[str, tuple[str, exp.Expr]] = {}  # canonical SQL -> (alias, expr)
+    # sqlglot expressions hash and compare by structure: identical aggregates share a slot.
+    columns: dict[exp.Expr, str] = {}
 
     def slot_for(metric: Metric) -> str:
         if isinstance(metric, Aggregate):
@@ -115,17 +116,16 @@ def plan_asset(
             expression = _distinct_in_scan(metric)
         else:
             expression = _distinct_subquery(metric, relation)
-        key = expression.sql()
-        if key not in columns:
-            columns[key] = (f"m{len(columns)}", expression)
-        return columns[key][0]
+        if expression not in columns:
+            columns[expression] = f"m{len(columns)}"
+        return columns[expression]
 
     for check, where in checks:
         metrics = metrics_for(check, where)
         if metrics:
             plan.slots[check.display_name] = {name: slot_for(m) for name, m in metrics.items()}
     if columns:
-        select = exp.select(*[exp.alias_(e.copy(), alias) for alias, e in columns.values()])
+        select = exp.select(*[exp.alias_(e.copy(), alias) for e, alias in columns.items()])
         plan.query = select.from_(relation.copy())
     return plan
 
