@@ -116,3 +116,9 @@ results = sa.Table(
     sa.Index("ix_results_check_id_executed_at", "check_id", "executed_at"),
     sa.Index("ix_results_run_id", "run_id"),
 )
+
+# The incident tables share this metadata; importing them here keeps it whole.
+from trustwell.store import incident_tables as _incident_tables  # noqa: E402
+
+__all__ = ["checks", "metadata", "results", "runs"]
+_ = _incident_tables

@@ -1,0 +1,1 @@
+"""Incidents: one well-run incident per problem, from declaration to post-mortem."""

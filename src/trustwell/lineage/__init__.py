@@ -1,0 +1,1 @@
+"""Lineage: the graph of assets and their upstreams, and walks over it."""
