@@ -1,0 +1,216 @@
+"""``trustwell incident …``: run an incident from the terminal."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from trustwell.cli.common import EXIT_INVALID, ProjectOption, load_project_or_exit
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Project
+    from trustwell.incidents.model import IncidentSnapshot
+    from trustwell.store import Store
+
+incident_app = typer.Typer(help="Declare, follow and run incidents.", no_args_is_help=True)
+
+ActorOption = typer.Option(None, "--as", envvar="TRUSTWELL_USER",
+                           help="Who acts (default: $TRUSTWELL_USER, else your login).")
+FormatOption = typer.Option("text", "--format", "-f", help="text or json.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(incident_app, name="incident")
+
+
+def actor_name(value: str | None) -> str:
+    return value or getpass.getuser()
+
+
+@contextmanager
+def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
+    """The project and its store; domain errors become exit code 2 with the message."""
+    from trustwell.incidents.model import IllegalTransition
+    from trustwell.incidents.records import IncidentNotFound
+    from trustwell.incidents.service import IncidentError
+    from trustwell.store import open_store
+
+    project = load_project_or_exit(project_dir)
+    store = open_store(project.settings.store, project.root)
+    try:
+        yield project, store
+    except (IncidentNotFound, IllegalTransition, IncidentError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_INVALID) from None
+    finally:
+        store.close()
+
+
+def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
+    from trustwell.incidents.records import to_json
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
+        return
+    from trustwell.cli.incident_view import render_incident
+
+    render_incident(incident, brief=brief)
+
+
+def _act(project_dir: Path, fmt: str,
+         action: Callable[[Project, Store], IncidentSnapshot]) -> None:
+    with opened(project_dir) as (project, store):
+        incident = action(project, store)
+        _deliver(project, store)
+    _print(incident, fmt)
+
+
+def _deliver(project: Project, store: Store) -> None:
+    """Send what the action queued right away; failures stay queued for `tick`."""
+    from trustwell.notify.outbox import deliver_due
+
+    deliver_due(store, project.settings)
+
+
+@incident_app.command("list")
+def list_command(
+    status: str | None = typer.Option(None, "--status", "-s",
+                                      help="open, or one lifecycle status."),
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
+    """List incidents, newest first."""
+    from trustwell.incidents.records import to_json
+    from trustwell.incidents.service import list_incidents
+
+    with opened(project) as (_, store):
+        found = list_incidents(store, status)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([to_json(i) for i in found], indent=2) + "\n")
+        return
+    from trustwell.cli.incident_view import render_list
+
+    render_list(found)
+
+
+@incident_app.command("show")
+def show_command(ident: str = typer.Argument(..., metavar="ID"), fmt: str = FormatOption,
+                 project: Path = ProjectOption) -> None:
+    """Show one incident with its timeline."""
+    from trustwell.incidents.service import get_incident
+
+    with opened(project) as (_, store):
+        incident = get_incident(store, ident)
+    _print(incident, fmt, brief=False)
+
+
+@incident_app.command("declare")
+def declare_command(
+    asset: str = typer.Option(..., "--asset", help="The root asset."),
+    title: str = typer.Option(..., "--title"),
+    severity: str | None = typer.Option(None, "--severity",
+                                        help="SEV-1..SEV-3 (default: from tiers)."),
+    occurred_at: str | None = typer.Option(None, "--occurred-at",
+                                           help="When the data went bad (ISO time)."),
+    actor: str | None = ActorOption, fmt: str = FormatOption, project: Path = ProjectOption,
+) -> None:
+    """Declare an incident by hand."""
+    from trustwell.clock import parse_timestamp
+    from trustwell.incidents.service import declare
+
+    when = parse_timestamp(occurred_at) if occurred_at else None
+    _act(project, fmt, lambda p, s: declare(s, p, asset=asset, title=title, severity=severity,
+                                            actor=actor_name(actor), occurred_at=when))
+
+
+@incident_app.command("ack")
+def ack_command(ident: str = typer.Argument(..., metavar="ID"), actor: str | None = ActorOption,
+                fmt: str = FormatOption, project: Path = ProjectOption) -> None:
+    """Acknowledge an incident."""
+    from trustwell.incidents.service import acknowledge
+
+    _act(project, fmt, lambda p, s: acknowledge(s, p, ident, actor=actor_name(actor)))
+
+
+@incident_app.command("status")
+def status_command(ident: str = typer.Argument(..., metavar="ID"),
+                   status: str = typer.Argument(..., metavar="STATUS"),
+                   actor: str | None = ActorOption, fmt: str = FormatOption,
+                   project: Path = ProjectOption) -> None:
+    """Move an incident along its lifecycle."""
+    from trustwell.incidents.service import set_status
+
+    _act(project, fmt, lambda p, s: set_status(s, p, ident, status, actor=actor_name(actor)))
+
+
+@incident_app.command("update")
+def update_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    message: str = typer.Option(..., "--message", "-m", help="Internal text."),
+    public: str | None = typer.Option(None, "--public", help="Text for stakeholders."),
+    eta: str | None = typer.Option(None, "--eta", help="Expected fix time (ISO)."),
+    actor: str | None = ActorOption, fmt: str = FormatOption, project: Path = ProjectOption,
+) -> None:
+    """Post a status update (internal, and optionally public with an ETA)."""
+    from trustwell.clock import parse_timestamp
+    from trustwell.incidents.service import post_update
+
+    when = parse_timestamp(eta) if eta else None
+    _act(project, fmt, lambda p, s: post_update(s, p, ident, message=message, public=public,
+                                                eta=when, actor=actor_name(actor)))
+
+
+@incident_app.command("assign")
+def assign_command(ident: str = typer.Argument(..., metavar="ID"),
+                   commander: str = typer.Option(..., "--commander"),
+                   actor: str | None = ActorOption, fmt: str = FormatOption,
+                   project: Path = ProjectOption) -> None:
+    """Hand the Incident Commander role to someone else."""
+    from trustwell.incidents.service import assign
+
+    _act(project, fmt, lambda p, s: assign(s, p, ident, commander=commander,
+                                           actor=actor_name(actor)))
+
+
+@incident_app.command("severity")
+def severity_command(ident: str = typer.Argument(..., metavar="ID"),
+                     severity: str = typer.Argument(..., metavar="SEV-N"),
+                     reason: str | None = typer.Option(None, "--reason"),
+                     actor: str | None = ActorOption, fmt: str = FormatOption,
+                     project: Path = ProjectOption) -> None:
+    """Change the severity (the change and who made it go on the timeline)."""
+    from trustwell.incidents.service import change_severity
+
+    _act(project, fmt, lambda p, s: change_severity(s, p, ident, severity=severity,
+                                                    reason=reason, actor=actor_name(actor)))
+
+
+@incident_app.command("resolve")
+def resolve_command(ident: str = typer.Argument(..., metavar="ID"),
+                    cause: str = typer.Option(..., "--cause", help="Root-cause category."),
+                    summary: str = typer.Option(..., "--summary"),
+                    actor: str | None = ActorOption, fmt: str = FormatOption,
+                    project: Path = ProjectOption) -> None:
+    """Resolve an incident with its cause."""
+    from trustwell.incidents.service import resolve
+
+    _act(project, fmt, lambda p, s: resolve(s, p, ident, cause=cause, summary=summary,
+                                            actor=actor_name(actor)))
+
+
+@incident_app.command("dismiss")
+def dismiss_command(ident: str = typer.Argument(..., metavar="ID"),
+                    reason: str = typer.Option(..., "--reason"),
+                    actor: str | None = ActorOption, fmt: str = FormatOption,
+                    project: Path = ProjectOption) -> None:
+    """Dismiss an incident (false positive, expected change, duplicate)."""
+    from trustwell.incidents.service import dismiss
+
+    _act(project, fmt, lambda p, s: dismiss(s, p, ident, reason=reason, actor=actor_name(actor)))

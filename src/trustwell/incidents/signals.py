@@ -1,0 +1,231 @@
+"""From check results to incidents: open, join, or move to monitoring.
+
+One problem, one incident:
+
+- a failing check whose fingerprint (asset + check) has an open incident adds
+  to that incident's timeline;
+- a failing asset already affected by an open incident joins it;
+- a failing asset with an upstream asset (any depth) failing in the same run or
+  in an open incident joins that incident as downstream impact (upstream assets
+  are processed first, so the root opens and the rest join);
+- a failing asset with a downstream asset in an open incident joins it as the
+  probable upstream cause;
+- otherwise a new incident opens. Warnings and errors never open incidents.
+
+A passing re-run of every fingerprint of an open incident moves it to
+``monitoring``, never to resolved: a person confirms the data is fixed. The
+database guarantees one open incident per fingerprint (a unique ``open_key``);
+a run that loses a race retries and joins the winner's incident.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from trustwell.incidents.context import IncidentContext
+from trustwell.incidents.model import Status, fingerprint, is_open
+from trustwell.incidents.records import (
+    SYSTEM_ACTOR,
+    add_asset,
+    add_fingerprint,
+    add_timeline,
+    get_row,
+    incident_id,
+)
+from trustwell.incidents.service import notify, open_incident, transition
+from trustwell.store.incident_tables import incident_assets, incident_fingerprints, incidents
+from trustwell.store.tables import results as results_table
+
+if TYPE_CHECKING:
+    from trustwell.checks.result import CheckResult, RunReport
+    from trustwell.config.models import Project
+    from trustwell.store import Store
+
+_RACE_RETRIES = 3
+
+
+def handle_run(store: Store, project: Project, report: RunReport) -> list[dict[str, Any]]:
+    """Open, join or calm incidents for a recorded run; returns the run's ``incidents``."""
+    ctx = IncidentContext(project)
+    for attempt in range(_RACE_RETRIES):
+        try:
+            return store.write(lambda conn: _apply(conn, ctx, report))
+        except sa.exc.IntegrityError:
+            # Another run opened the same problem a moment ago: retry and join it.
+            if attempt == _RACE_RETRIES - 1:
+                raise
+    return []
+
+
+def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list[dict[str, Any]]:
+    now = report.started_at
+    failing: dict[str, list[CheckResult]] = defaultdict(list)
+    for result in report.results:
+        if result.status == "fail" and result.asset in ctx.assets:
+            failing[result.asset].append(result)
+    open_fps = dict(conn.execute(
+        sa.select(incident_fingerprints.c.open_key, incident_fingerprints.c.incident)
+        .where(incident_fingerprints.c.open_key.is_not(None))
+    ).all())
+    affected = _open_assets(conn)
+    actions: dict[int, str] = {}
+    opened_now: dict[str, int] = {}
+
+    for asset in sorted(failing, key=lambda a: (len(ctx.graph.ancestors(a)), a)):
+        checks = failing[asset]
+        target, impact = _target(ctx, asset, checks, open_fps, affected, opened_now)
+        if target is None:
+            first = checks[0]
+            number = open_incident(
+                conn, ctx, root=asset, title=f"{first.check} failed on {asset}", now=now,
+                actor=SYSTEM_ACTOR, source="anomaly" if first.type == "anomaly" else "check",
+                occurred_at=_occurred_at(conn, ctx, first, report),
+                signals=[(asset, c.check) for c in checks], check_type=first.type,
+            )
+            actions[number] = "opened"
+            opened_now[asset] = number
+            affected.setdefault(asset, number)
+            for fp_asset, check in [(asset, c.check) for c in checks]:
+                open_fps[fingerprint(fp_asset, check)] = number
+            continue
+        _join(conn, ctx, target, impact, asset, checks, open_fps, now)
+        opened_now.setdefault(asset, target)
+        affected.setdefault(asset, target)
+        actions.setdefault(target, "joined")
+
+    for number, action in _calm(conn, ctx, report, open_fps, failing, now).items():
+        actions.setdefault(number, action)
+    return [
+        {"id": incident_id(n), "action": action, "severity": get_row(conn, n).severity}
+        for n, action in sorted(actions.items())
+    ]
+
+
+def _open_assets(conn: sa.Connection) -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(incident_assets.c.asset, incidents.c.number, incidents.c.status)
+        .join(incidents, incidents.c.number == incident_assets.c.incident)
+        .order_by(incidents.c.number)
+    ).all()
+    found: dict[str, int] = {}
+    for row in rows:
+        if is_open(row.status):
+            found.setdefault(row.asset, row.number)
+    return found
+
+
+def _target(
+    ctx: IncidentContext, asset: str, checks: list[CheckResult], open_fps: dict[str, int],
+    affected: dict[str, int], opened_now: dict[str, int],
+) -> tuple[int | None, str]:
+    for check in checks:
+        number = open_fps.get(fingerprint(asset, check.check))
+        if number is not None:
+            return number, "root"
+    if asset in affected:
+        return affected[asset], "downstream"
+    for ancestor in ctx.graph.ancestors(asset):
+        number = opened_now.get(ancestor, affected.get(ancestor))
+        if number is not None:
+            return number, "downstream"
+    for descendant in ctx.graph.descendants(asset):
+        if descendant in affected:
+            return affected[descendant], "upstream"
+    return None, ""
+
+
+def _join(
+    conn: sa.Connection, ctx: IncidentContext, number: int, impact: str, asset: str,
+    checks: list[CheckResult], open_fps: dict[str, int], now: datetime,
+) -> None:
+    add_asset(conn, number, asset, impact, now)
+    new, again = [], []
+    for check in checks:
+        fp = fingerprint(asset, check.check)
+        if open_fps.get(fp) == number:
+            conn.execute(incident_fingerprints.update()
+                         .where(incident_fingerprints.c.incident == number,
+                                incident_fingerprints.c.fingerprint == fp)
+                         .values(last_failed_at=now))
+            again.append(check)
+        else:
+            add_fingerprint(conn, number, fp, asset, check.check, now)
+            open_fps[fp] = number
+            new.append(check)
+    for check in new:
+        add_timeline(conn, number, at=now, actor=SYSTEM_ACTOR, kind="joined",
+                     text=f"{check.check} failed on {asset} ({impact} impact): {check.message}",
+                     data={"asset": asset, "check": check.check, "impact": impact,
+                           "value": check.value})
+    if again:
+        names = ", ".join(c.check for c in again)
+        add_timeline(conn, number, at=now, actor=SYSTEM_ACTOR, kind="still_failing",
+                     text=f"Still failing on {asset}: {names}",
+                     data={"asset": asset, "checks": [c.check for c in again]})
+    row = get_row(conn, number)
+    if row.status == Status.monitoring:
+        transition(conn, ctx, number, row, Status.investigating, now, SYSTEM_ACTOR,
+                   note="a check failed again while monitoring")
+
+
+def _calm(
+    conn: sa.Connection, ctx: IncidentContext, report: RunReport, open_fps: dict[str, int],
+    failing: dict[str, list[CheckResult]], now: datetime,
+) -> dict[int, str]:
+    """Incidents whose every checked fingerprint passed this run move to monitoring."""
+    ran = {fingerprint(r.asset, r.check): r for r in report.results}
+    still_failing = {fingerprint(a, c.check) for a, cs in failing.items() for c in cs}
+    by_incident: dict[int, list[str]] = defaultdict(list)
+    for fp, number in open_fps.items():
+        by_incident[number].append(fp)
+    moved: dict[int, str] = {}
+    for number, fps in by_incident.items():
+        checked = [fp for fp in fps if fp in ran]
+        passed = [fp for fp in checked if ran[fp].status in ("pass", "warn")]
+        if not checked or len(passed) != len(checked) or set(fps) & still_failing:
+            continue
+        conn.execute(incident_fingerprints.update()
+                     .where(incident_fingerprints.c.incident == number,
+                            incident_fingerprints.c.fingerprint.in_(passed))
+                     .values(last_passed_at=now))
+        row = get_row(conn, number)
+        if row.status in (Status.declared, Status.acknowledged, Status.investigating,
+                          Status.identified) and len(checked) == len(fps):
+            names = ", ".join(sorted(ran[fp].check for fp in passed))
+            transition(conn, ctx, number, row, Status.monitoring, now, SYSTEM_ACTOR,
+                       note=f"checks pass again ({names}); confirm the data is fixed and "
+                            "backfilled before resolving")
+            moved[number] = "monitoring"
+    return moved
+
+
+def _occurred_at(conn: sa.Connection, ctx: IncidentContext, result: CheckResult,
+                 report: RunReport) -> datetime:
+    """When the data went bad (SPEC section 3, ``occurred_at``)."""
+    asset = ctx.assets[result.asset]
+    check = next((c for c in asset.checks if c.display_name == result.check), None)
+    if result.type == "freshness" and result.value is not None and check is not None:
+        max_age = check.max_age_delta  # type: ignore[attr-defined]
+        latest = report.started_at - timedelta(seconds=result.value)
+        return min(latest + max_age, report.started_at)
+    same_check = sa.and_(results_table.c.asset == result.asset,
+                         results_table.c.check_name == result.check,
+                         results_table.c.run_id != report.run_id)
+    last_good = conn.execute(
+        sa.select(sa.func.max(results_table.c.executed_at))
+        .where(same_check, results_table.c.status.in_(("pass", "warn")))
+    ).scalar()
+    if last_good is not None:
+        return last_good  # type: ignore[no-any-return]
+    first_bad = conn.execute(
+        sa.select(sa.func.min(results_table.c.executed_at))
+        .where(same_check, results_table.c.status == "fail")
+    ).scalar()
+    return first_bad or report.started_at  # type: ignore[no-any-return]
+
+
+__all__ = ["handle_run", "notify"]
