@@ -44,10 +44,9 @@ class IncidentContext:
         return list(dict.fromkeys(t for t in teams if t))
 
     def policy(self, severity: str) -> ResponsePolicy:
-        from trustwell.incidents.deadlines import DEFAULT_RESPONSE
+        from trustwell.incidents.deadlines import policy_for
 
-        configured = self.project.settings.response.get(severity)
-        return configured if configured is not None else DEFAULT_RESPONSE[severity]
+        return policy_for(self.project.settings.response, severity)
 
     def next_update(self, severity: str, since: datetime) -> datetime | None:
         from trustwell.incidents.deadlines import next_update_due

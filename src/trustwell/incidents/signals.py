@@ -217,7 +217,7 @@ def _occurred_at(conn: sa.Connection, ctx: IncidentContext, result: CheckResult,
                          results_table.c.run_id != report.run_id)
     last_good = conn.execute(
         sa.select(sa.func.max(results_table.c.executed_at))
-        .where(same_check, results_table.c.status.in_(("pass", "warn")))
+        .where(same_check, results_table.c.status == "pass")
     ).scalar()
     if last_good is not None:
         return last_good  # type: ignore[no-any-return]
