@@ -1,0 +1,382 @@
+"""The persistent outbox: messages are stored with the change that caused them, then delivered.
+
+- :func:`enqueue` inserts in the *caller's* transaction, so a message exists
+  exactly when the incident change that caused it was committed; the same
+  message twice (same dedupe key) is stored once.
+- :func:`deliver_due` claims due rows with a lease in a short transaction
+  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock does the same),
+  delivers each outside any transaction, and records the outcome at once:
+  ``sent``, or a retry after exponential backoff with full jitter, or ``dead``
+  after ``max_attempts``. A channel that is down delays messages, never loses
+  them; a row recorded as sent is never sent again; two deliverers never hold
+  the same row at once. A deliverer that dies after delivering but before
+  recording leaves the row to be re-delivered when its lease runs out
+  (at least once): receivers drop the repeat by ``X-Trustwell-Delivery``.
+
+>>> store.write(lambda conn: enqueue(conn, messages, clock.now()))
+2
+>>> deliver_due(store, settings)
+DeliveryReport(sent=2, retried=0, dead=0)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from trustwell import clock
+from trustwell.notify.channels.base import Delivery, DeliveryFailed, SendContext, sender_for
+from trustwell.notify.config import ChannelConfig, parse_channels, redact
+from trustwell.store.incident_tables import outbox
+
+if TYPE_CHECKING:
+    import httpx
+
+    from trustwell.config.models import ProjectSettings
+    from trustwell.notify.messages import OutgoingMessage
+    from trustwell.store.database import Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+MIN_BACKOFF = timedelta(seconds=1)  # full jitter may draw ~0: never retry within the same tick
+#: A claim lasts long enough for its batch: every HTTP call has a 10 s timeout and
+#: a Jira delivery makes at most four.
+LEASE_BASE = timedelta(seconds=60)
+LEASE_PER_ROW = timedelta(seconds=45)
+CLAIM_BATCH = 10
+_INSERT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one :func:`deliver_due` did."""
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One outbox row as listings show it (the payload left out)."""
+
+    id: int
+    created_at: datetime
+    channel: str
+    channel_type: str
+    event: str
+    incident: int | None
+    recipient: str | None
+    dedupe_key: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    claimed_until: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        def time(moment: datetime | None) -> str | None:
+            return clock.isoformat(moment) if moment else None
+
+        return {
+            "id": self.id,
+            "created_at": time(self.created_at),
+            "channel": self.channel,
+            "channel_type": self.channel_type,
+            "event": self.event,
+            "incident": None if self.incident is None else f"INC-{self.incident}",
+            "recipient": self.recipient,
+            "dedupe_key": self.dedupe_key,
+            "status": self.status,
+            "attempts": self.attempts,
+            "next_attempt_at": time(self.next_attempt_at),
+            "last_error": self.last_error,
+            "sent_at": time(self.sent_at),
+        }
+
+
+def enqueue(conn: sa.Connection, messages: Iterable[OutgoingMessage], now: datetime) -> int:
+    """Store ``messages`` as pending in the caller's transaction; return how many were new.
+
+    Never commits. A message whose dedupe key is already stored is ignored
+    (``INSERT … ON CONFLICT DO NOTHING``), so enqueueing is idempotent.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for message in messages:
+        rows.setdefault(
+            message.dedupe_key,
+            {
+                "created_at": now,
+                "channel": message.channel,
+                "channel_type": message.channel_type,
+                "event": message.event,
+                "incident": message.incident_number,
+                "recipient": message.recipient,
+                "payload": dict(message.payload),
+                "dedupe_key": message.dedupe_key,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+            },
+        )
+    values = list(rows.values())
+    inserted = 0
+    for start in range(0, len(values), _INSERT_CHUNK):
+        result = conn.execute(_insert_new(conn.dialect.name, values[start : start + _INSERT_CHUNK]))
+        inserted += max(result.rowcount, 0)
+    return inserted
+
+
+def _insert_new(dialect: str, values: list[dict[str, Any]]) -> sa.Insert:
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, in the dialect's own construct."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        pg = postgresql.insert(outbox).values(values)
+        return pg.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    from sqlalchemy.dialects import sqlite
+
+    lite = sqlite.insert(outbox).values(values)
+    return lite.on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def backoff_delay(
+    attempts: int,
+    *,
+    base: timedelta = BACKOFF_BASE,
+    cap: timedelta = BACKOFF_CAP,
+    rng: random.Random | None = None,
+) -> timedelta:
+    """Full jitter: uniform in [1 s, min(cap, base * 2**(attempts-1))] after ``attempts`` failures.
+
+    >>> backoff_delay(1) <= timedelta(seconds=30)
+    True
+    """
+    ceiling = min(cap, base * (1 << max(attempts - 1, 0)))
+    draw = rng.random() if rng is not None else random.random()
+    return max(MIN_BACKOFF, ceiling * draw)
+
+
+def deliver_due(
+    store: Store,
+    settings: ProjectSettings,
+    now: datetime | None = None,
+    *,
+    limit: int = 100,
+    worker_id: str | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+    rng: random.Random | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> DeliveryReport:
+    """Deliver up to ``limit`` due messages, oldest first; record each outcome at once.
+
+    ``now`` fixes the time (else :func:`trustwell.clock.now`, which honours
+    ``TRUSTWELL_NOW``). Raises :class:`~trustwell.notify.config.ChannelConfigError`
+    before claiming anything when a channel is misconfigured.
+    """
+    import httpx
+
+    configs = parse_channels(settings)
+    worker = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+    sent = retried = dead = 0
+    attempted: list[int] = []
+    with httpx.Client(transport=transport, follow_redirects=False) as http:
+        while len(attempted) < limit:
+            tick = now or clock.now()
+            batch = min(CLAIM_BATCH, limit - len(attempted))
+            until = tick + LEASE_BASE + LEASE_PER_ROW * batch
+            claimed = store.write(
+                partial(_claim, now=tick, until=until, batch=batch, exclude=attempted)
+            )
+            if not claimed:
+                break
+            for delivery in claimed:
+                attempted.append(delivery.id)
+                context = SendContext(
+                    http=http, now=now or clock.now(), jira_key=_key_lookup(store)
+                )
+                outcome = _deliver(context, configs, delivery)
+                if isinstance(outcome, str):
+                    at = now or clock.now()
+                    status = _record_failure(store, delivery, outcome, at, until, max_attempts, rng)
+                    dead += status == "dead"
+                    retried += status == "pending"
+                    log.info("%s: outbox %s %s: %s", worker, delivery.id, status, outcome)
+                else:
+                    _record_success(store, delivery, outcome, now or clock.now())
+                    sent += 1
+    return DeliveryReport(sent=sent, retried=retried, dead=dead)
+
+
+def _claim(
+    conn: sa.Connection, *, now: datetime, until: datetime, batch: int, exclude: Sequence[int]
+) -> list[Delivery]:
+    due = (
+        sa.select(outbox)
+        .where(
+            outbox.c.status == "pending",
+            outbox.c.next_attempt_at <= now,
+            sa.or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+        )
+        .order_by(outbox.c.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    if exclude:
+        due = due.where(outbox.c.id.not_in(list(exclude)))
+    rows = conn.execute(due).mappings().all()
+    if rows:
+        ids = [row["id"] for row in rows]
+        conn.execute(sa.update(outbox).where(outbox.c.id.in_(ids)).values(claimed_until=until))
+    return [
+        Delivery(
+            id=row["id"],
+            channel=row["channel"],
+            channel_type=row["channel_type"],
+            event=row["event"],
+            incident=row["incident"],
+            recipient=row["recipient"],
+            payload=row["payload"] or {},
+            dedupe_key=row["dedupe_key"],
+            attempts=row["attempts"],
+        )
+        for row in rows
+    ]
+
+
+def _deliver(
+    context: SendContext, configs: Mapping[str, ChannelConfig], delivery: Delivery
+) -> Mapping[str, Any] | str:
+    """The sender's result, or the error text (secrets redacted) when it failed."""
+    config = configs.get(delivery.channel)
+    if config is None:
+        return f"channel '{delivery.channel}' is not configured"
+    if config.type != delivery.channel_type:
+        return f"channel '{delivery.channel}' is of type {config.type}, not {delivery.channel_type}"
+    try:
+        return sender_for(delivery.channel_type)(context, config, delivery) or {}
+    except DeliveryFailed as exc:
+        return redact(str(exc), config.secrets())
+    except Exception as exc:  # a bug in a sender must not stop the other deliveries
+        return redact(f"{type(exc).__name__}: {exc}", config.secrets())[:500]
+
+
+def _record_success(
+    store: Store, delivery: Delivery, result: Mapping[str, Any], at: datetime
+) -> None:
+    values: dict[str, Any] = {
+        "status": "sent",
+        "sent_at": at,
+        "claimed_until": None,
+        "attempts": delivery.attempts + 1,
+        "last_error": None,
+    }
+    if result:
+        values["payload"] = {**delivery.payload, **result}
+    # Whoever delivered, the row is sent: no lease check, so a late deliverer's
+    # failure cannot undo a success (it matches no row once claimed_until is cleared).
+    update = (
+        sa.update(outbox)
+        .where(outbox.c.id == delivery.id, outbox.c.status == "pending")
+        .values(**values)
+    )
+    store.write(lambda conn: conn.execute(update))
+
+
+def _record_failure(
+    store: Store,
+    delivery: Delivery,
+    error: str,
+    at: datetime,
+    until: datetime,
+    max_attempts: int,
+    rng: random.Random | None,
+) -> str:
+    attempts = delivery.attempts + 1
+    values: dict[str, Any] = {"attempts": attempts, "last_error": error, "claimed_until": None}
+    if attempts >= max_attempts:
+        values["status"] = "dead"
+    else:
+        values["next_attempt_at"] = at + backoff_delay(attempts, rng=rng)
+    update = (
+        sa.update(outbox)
+        .where(
+            outbox.c.id == delivery.id,
+            outbox.c.status == "pending",
+            outbox.c.claimed_until == until,  # still our claim
+        )
+        .values(**values)
+    )
+    store.write(lambda conn: conn.execute(update))
+    return str(values.get("status", "pending"))
+
+
+def _key_lookup(store: Store) -> Callable[[str, int | None], str | None]:
+    def jira_key(channel: str, incident: int | None) -> str | None:
+        if incident is None:
+            return None
+        query = (
+            sa.select(outbox.c.payload)
+            .where(
+                outbox.c.channel == channel,
+                outbox.c.channel_type == "jira",
+                outbox.c.incident == incident,
+                outbox.c.status == "sent",
+            )
+            .order_by(outbox.c.id)
+        )
+        payloads = store.read(lambda conn: conn.execute(query).scalars().all())
+        return next((str(p["jira_key"]) for p in payloads if p and p.get("jira_key")), None)
+
+    return jira_key
+
+
+def outbox_rows(
+    store: Store, status: str | None = None, *, limit: int | None = None
+) -> list[OutboxRow]:
+    """Rows of the outbox, newest first, optionally of one status (pending, sent, dead)."""
+    query = sa.select(outbox).order_by(outbox.c.id.desc())
+    if status is not None:
+        query = query.where(outbox.c.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = store.read(lambda conn: conn.execute(query).mappings().all())
+    fields = OutboxRow.__dataclass_fields__
+    return [OutboxRow(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+
+def retry_dead(store: Store, ids: Iterable[int], now: datetime | None = None) -> list[int]:
+    """Put dead rows back in the queue (attempts reset, due now); return the ids requeued."""
+    wanted = sorted(set(ids))
+    moment = now or clock.now()
+
+    def requeue(conn: sa.Connection) -> list[int]:
+        dead = (
+            conn.execute(
+                sa.select(outbox.c.id).where(outbox.c.id.in_(wanted), outbox.c.status == "dead")
+            )
+            .scalars()
+            .all()
+        )
+        if dead:
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_(dead))
+                .values(status="pending", attempts=0, next_attempt_at=moment, claimed_until=None)
+            )
+        return sorted(dead)
+
+    return store.write(requeue) if wanted else []
