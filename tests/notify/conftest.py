@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from notify_factories import JIRA_TOKEN
 from notify_servers import JiraFake, Receiver, SMTPSink
 
 from trustwell.store import Store, open_store
-
-JIRA_TOKEN = "jira-secret-token-123"
 
 
 @pytest.fixture

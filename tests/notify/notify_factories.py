@@ -13,6 +13,7 @@ from trustwell.incidents.model import AffectedAsset, IncidentSnapshot, TimelineE
 OCCURRED = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 DECLARED = datetime(2026, 11, 24, 8, 10, tzinfo=UTC)
 NEXT_UPDATE = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+JIRA_TOKEN = "jira-secret-token-123"
 
 
 def settings(channels: dict[str, dict[str, Any]] | None = None, **more: Any) -> ProjectSettings:

@@ -231,3 +231,31 @@ def test_two_deliverers_at_once_deliver_every_row_exactly_once(
     finally:
         for store in stores:
             store.close()
+
+
+def test_two_deliverers_on_postgresql_deliver_every_row_exactly_once(
+    fresh_pg_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    config = hook_settings(receiver.url + "/hook")
+    url = fresh_pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    stores = [open_store(url, tmp_path) for _ in range(3)]
+    try:
+        put(stores[0], some_messages(config, count=60))
+        assert put(stores[1], some_messages(config, count=60)) == 0  # ON CONFLICT on PG too
+        reports: list[DeliveryReport] = []
+
+        def work(store: Store) -> None:
+            reports.append(deliver_due(store, config, T0))
+
+        threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sum(r.sent for r in reports) == 60
+        keys = receiver.deliveries()
+        assert len(keys) == len(set(keys)) == 60
+        assert {r.status for r in outbox_rows(stores[0])} == {"sent"}
+    finally:
+        for store in stores:
+            store.close()
