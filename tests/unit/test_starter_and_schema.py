@@ -20,7 +20,21 @@ from trustwell.config.models import AssetsFile, ProjectSettings
 from trustwell.config.schema import json_schema
 from trustwell.config.starter import StarterExists, starter_files, write_starter
 
-STARTER = ["README.md", "assets/orders.yml", "data/orders.csv", "trustwell.yml"]
+RUNBOOKS = [
+    "distribution-drift",
+    "duplicate-records",
+    "schema-change",
+    "stale-table",
+    "third-party-api-failure",
+    "volume-anomaly",
+]
+STARTER = [
+    "README.md",
+    "assets/orders.yml",
+    "data/orders.csv",
+    *(f"runbooks/{name}.md" for name in RUNBOOKS),
+    "trustwell.yml",
+]
 
 
 def cli() -> typer.Typer:

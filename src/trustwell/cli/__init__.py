@@ -6,7 +6,18 @@ import importlib
 from types import ModuleType
 
 # Command modules, each with ``register(app)``. Order is the order in --help.
-_COMMAND_MODULES = ("run", "history", "metrics", "oncall", "outbox", "project_cmds", "demo")
+_COMMAND_MODULES = (
+    "run",
+    "history",
+    "metrics",
+    "oncall",
+    "outbox",
+    "runbook",
+    "postmortem",
+    "actions",
+    "project_cmds",
+    "demo",
+)
 
 
 def commands() -> list[ModuleType]:

@@ -2,6 +2,8 @@
 
 The templates live in ``trustwell/config/starter/`` and ship as package data;
 they are copied byte for byte, so what a user gets is exactly what the tests load.
+The runbooks come from ``trustwell/runbooks/`` (the ones trustwell ships) and
+land in ``runbooks/``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def starter_files() -> dict[str, bytes]:
     """
     found: dict[str, bytes] = {}
     _collect(resources.files("trustwell.config").joinpath("starter"), PurePosixPath(), found)
+    _collect(resources.files("trustwell").joinpath("runbooks"), PurePosixPath("runbooks"), found)
     return found
 
 

@@ -1,0 +1,166 @@
+"""``trustwell actions``: list, add and close post-incident action items."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Project
+    from trustwell.store.database import Store
+
+
+class Format(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+AsOption = typer.Option("--as", help="Who acts (default: $TRUSTWELL_USER, else your login name).")
+
+actions_app = typer.Typer(
+    name="actions",
+    help="Action items from incidents: list, add, mark done.",
+    no_args_is_help=False,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``trustwell actions`` (with ``add`` and ``done``) to the app."""
+    app.add_typer(actions_app)
+
+
+def actor(value: str | None) -> str:
+    """``--as``, else ``TRUSTWELL_USER``, else the login name."""
+    if value:
+        return value
+    import getpass
+
+    return os.environ.get("TRUSTWELL_USER") or getpass.getuser()
+
+
+def open_project_store(root: Path) -> tuple[Project, Store]:
+    """Load the project (exit 2 if invalid) and open its store."""
+    from trustwell.store import open_store
+
+    project = load_project_or_exit(root)
+    return project, open_store(project.settings.store, project.root)
+
+
+def parse_due(text: str, timezone: str) -> datetime:
+    """``2026-12-01`` (the end of that day in the project's zone) or an ISO timestamp.
+
+    >>> parse_due("2026-12-01", "UTC").isoformat()
+    '2026-12-01T23:59:59+00:00'
+    """
+    from datetime import date, time
+    from zoneinfo import ZoneInfo
+
+    from trustwell.clock import parse_timestamp
+
+    text = text.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return parse_timestamp(text)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(timezone))
+
+
+@actions_app.callback(invoke_without_command=True)
+def actions_command(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open items.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    project: Path = ProjectOption,
+) -> None:
+    """List action items: open ones first, by due date."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from trustwell.clock import now
+    from trustwell.incidents.actions import list_actions
+
+    loaded, store = open_project_store(project)
+    try:
+        items = list_actions(store, open_only=open_only)
+    finally:
+        store.close()
+    if format is Format.json:
+        typer.echo(json.dumps([item.to_json() for item in items], indent=2))
+        return
+    if not items:
+        typer.echo("no open action items" if open_only else "no action items")
+        return
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(loaded.settings.timezone)
+    moment = now()
+    for item in items:
+        due = item.due_at.astimezone(zone).date().isoformat() if item.due_at else "no due date"
+        late = " OVERDUE" if item.is_overdue(moment) else ""
+        where = item.incident_id or "-"
+        typer.echo(
+            f"#{item.id}  {item.status:<9} {where:<8} {due}{late}  "
+            f"{item.owner or 'no owner'}: {item.title}"
+        )
+
+
+@actions_app.command("add")
+def add_command(
+    title: Annotated[str, typer.Option("--title", help="What will be done.")],
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="The incident it comes from, e.g. INC-7.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who does it.")] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help="Due date (2026-12-01) or an ISO timestamp.")
+    ] = None,
+    as_: Annotated[str | None, AsOption] = None,
+    project: Path = ProjectOption,
+) -> None:
+    """Add an action item (printed: its id)."""
+    from trustwell.incidents.actions import ActionItemError, add_action
+    from trustwell.incidents.records import IncidentNotFound, parse_incident_id
+
+    loaded, store = open_project_store(project)
+    try:
+        try:
+            due_at = parse_due(due, loaded.settings.timezone) if due else None
+        except ValueError:
+            raise fail_invalid(f"error: --due {due!r} is not a date (YYYY-MM-DD)") from None
+        try:
+            number = parse_incident_id(incident) if incident else None
+            item_id = add_action(store, number, title, owner, due_at, actor(as_))
+        except (IncidentNotFound, ActionItemError) as exc:
+            raise fail_invalid(f"error: {exc}") from None
+    finally:
+        store.close()
+    typer.echo(f"added action item #{item_id}")
+
+
+@actions_app.command("done")
+def done_command(
+    item: Annotated[int, typer.Argument(help="The action item's id.")],
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="Mark it cancelled instead of done.")
+    ] = False,
+    as_: Annotated[str | None, AsOption] = None,
+    project: Path = ProjectOption,
+) -> None:
+    """Mark an action item done (or cancelled)."""
+    from trustwell.incidents.actions import ActionItemError, ActionItemNotFound, close_action
+
+    _, store = open_project_store(project)
+    try:
+        closed = close_action(store, item, actor(as_), "cancelled" if cancel else "done")
+    except (ActionItemNotFound, ActionItemError) as exc:
+        raise fail_invalid(f"error: {exc}") from None
+    finally:
+        store.close()
+    typer.echo(f"action item #{closed.id} is {closed.status}: {closed.title}")
