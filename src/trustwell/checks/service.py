@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
 from trustwell.checks.result import CheckResult, RunReport
@@ -102,7 +102,7 @@ def run_project(
                     on_progress(asset.name, asset_results)
     report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
     if record and not dry_run:
-        _record(project, report, actor, selected)
+        report.incidents = _record_and_respond(project, report, actor, selected)
     return report
 
 
@@ -126,7 +126,12 @@ def _unreachable(asset: Asset, check: str, type_: str, message: str) -> CheckRes
     )
 
 
-def _record(project: Project, report: RunReport, actor: str | None, assets: list[Asset]) -> None:
+def _record_and_respond(
+    project: Project, report: RunReport, actor: str | None, assets: list[Asset]
+) -> list[dict[str, Any]]:
+    """Store the run, open or update incidents, then deliver what is due."""
+    from trustwell.incidents.signals import handle_run
+    from trustwell.notify.outbox import deliver_due
     from trustwell.store import open_store, record_run
 
     definitions = {
@@ -139,5 +144,8 @@ def _record(project: Project, report: RunReport, actor: str | None, assets: list
         record_run(
             store, report, project=project.settings.name, actor=actor, definitions=definitions
         )
+        incidents = handle_run(store, project, report)
+        deliver_due(store, project.settings)
+        return incidents
     finally:
         store.close()

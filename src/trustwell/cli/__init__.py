@@ -9,6 +9,8 @@ from types import ModuleType
 _COMMAND_MODULES = (
     "run",
     "history",
+    "incident",
+    "ops",
     "metrics",
     "oncall",
     "outbox",

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 incident_app = typer.Typer(help="Declare, follow and run incidents.", no_args_is_help=True)
 
-ActorOption = typer.Option(None, "--as", envvar="TRUSTWELL_USER",
-                           help="Who acts (default: $TRUSTWELL_USER, else your login).")
+ActorOption = typer.Option(
+    None,
+    "--as",
+    envvar="TRUSTWELL_USER",
+    help="Who acts (default: $TRUSTWELL_USER, else your login).",
+)
 FormatOption = typer.Option("text", "--format", "-f", help="text or json.")
 
 
@@ -64,8 +68,7 @@ def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
     render_incident(incident, brief=brief)
 
 
-def _act(project_dir: Path, fmt: str,
-         action: Callable[[Project, Store], IncidentSnapshot]) -> None:
+def _act(project_dir: Path, fmt: str, action: Callable[[Project, Store], IncidentSnapshot]) -> None:
     with opened(project_dir) as (project, store):
         incident = action(project, store)
         _deliver(project, store)
@@ -81,8 +84,9 @@ def _deliver(project: Project, store: Store) -> None:
 
 @incident_app.command("list")
 def list_command(
-    status: str | None = typer.Option(None, "--status", "-s",
-                                      help="open, or one lifecycle status."),
+    status: str | None = typer.Option(
+        None, "--status", "-s", help="open, or one lifecycle status."
+    ),
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
@@ -101,8 +105,11 @@ def list_command(
 
 
 @incident_app.command("show")
-def show_command(ident: str = typer.Argument(..., metavar="ID"), fmt: str = FormatOption,
-                 project: Path = ProjectOption) -> None:
+def show_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Show one incident with its timeline."""
     from trustwell.incidents.service import get_incident
 
@@ -115,24 +122,43 @@ def show_command(ident: str = typer.Argument(..., metavar="ID"), fmt: str = Form
 def declare_command(
     asset: str = typer.Option(..., "--asset", help="The root asset."),
     title: str = typer.Option(..., "--title"),
-    severity: str | None = typer.Option(None, "--severity",
-                                        help="SEV-1..SEV-3 (default: from tiers)."),
-    occurred_at: str | None = typer.Option(None, "--occurred-at",
-                                           help="When the data went bad (ISO time)."),
-    actor: str | None = ActorOption, fmt: str = FormatOption, project: Path = ProjectOption,
+    severity: str | None = typer.Option(
+        None, "--severity", help="SEV-1..SEV-3 (default: from tiers)."
+    ),
+    occurred_at: str | None = typer.Option(
+        None, "--occurred-at", help="When the data went bad (ISO time)."
+    ),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
 ) -> None:
     """Declare an incident by hand."""
     from trustwell.clock import parse_timestamp
     from trustwell.incidents.service import declare
 
     when = parse_timestamp(occurred_at) if occurred_at else None
-    _act(project, fmt, lambda p, s: declare(s, p, asset=asset, title=title, severity=severity,
-                                            actor=actor_name(actor), occurred_at=when))
+    _act(
+        project,
+        fmt,
+        lambda p, s: declare(
+            s,
+            p,
+            asset=asset,
+            title=title,
+            severity=severity,
+            actor=actor_name(actor),
+            occurred_at=when,
+        ),
+    )
 
 
 @incident_app.command("ack")
-def ack_command(ident: str = typer.Argument(..., metavar="ID"), actor: str | None = ActorOption,
-                fmt: str = FormatOption, project: Path = ProjectOption) -> None:
+def ack_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Acknowledge an incident."""
     from trustwell.incidents.service import acknowledge
 
@@ -140,10 +166,13 @@ def ack_command(ident: str = typer.Argument(..., metavar="ID"), actor: str | Non
 
 
 @incident_app.command("status")
-def status_command(ident: str = typer.Argument(..., metavar="ID"),
-                   status: str = typer.Argument(..., metavar="STATUS"),
-                   actor: str | None = ActorOption, fmt: str = FormatOption,
-                   project: Path = ProjectOption) -> None:
+def status_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    status: str = typer.Argument(..., metavar="STATUS"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Move an incident along its lifecycle."""
     from trustwell.incidents.service import set_status
 
@@ -156,60 +185,88 @@ def update_command(
     message: str = typer.Option(..., "--message", "-m", help="Internal text."),
     public: str | None = typer.Option(None, "--public", help="Text for stakeholders."),
     eta: str | None = typer.Option(None, "--eta", help="Expected fix time (ISO)."),
-    actor: str | None = ActorOption, fmt: str = FormatOption, project: Path = ProjectOption,
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
 ) -> None:
     """Post a status update (internal, and optionally public with an ETA)."""
     from trustwell.clock import parse_timestamp
     from trustwell.incidents.service import post_update
 
     when = parse_timestamp(eta) if eta else None
-    _act(project, fmt, lambda p, s: post_update(s, p, ident, message=message, public=public,
-                                                eta=when, actor=actor_name(actor)))
+    _act(
+        project,
+        fmt,
+        lambda p, s: post_update(
+            s, p, ident, message=message, public=public, eta=when, actor=actor_name(actor)
+        ),
+    )
 
 
 @incident_app.command("assign")
-def assign_command(ident: str = typer.Argument(..., metavar="ID"),
-                   commander: str = typer.Option(..., "--commander"),
-                   actor: str | None = ActorOption, fmt: str = FormatOption,
-                   project: Path = ProjectOption) -> None:
+def assign_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    commander: str = typer.Option(..., "--commander"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Hand the Incident Commander role to someone else."""
     from trustwell.incidents.service import assign
 
-    _act(project, fmt, lambda p, s: assign(s, p, ident, commander=commander,
-                                           actor=actor_name(actor)))
+    _act(
+        project, fmt, lambda p, s: assign(s, p, ident, commander=commander, actor=actor_name(actor))
+    )
 
 
 @incident_app.command("severity")
-def severity_command(ident: str = typer.Argument(..., metavar="ID"),
-                     severity: str = typer.Argument(..., metavar="SEV-N"),
-                     reason: str | None = typer.Option(None, "--reason"),
-                     actor: str | None = ActorOption, fmt: str = FormatOption,
-                     project: Path = ProjectOption) -> None:
+def severity_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    severity: str = typer.Argument(..., metavar="SEV-N"),
+    reason: str | None = typer.Option(None, "--reason"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Change the severity (the change and who made it go on the timeline)."""
     from trustwell.incidents.service import change_severity
 
-    _act(project, fmt, lambda p, s: change_severity(s, p, ident, severity=severity,
-                                                    reason=reason, actor=actor_name(actor)))
+    _act(
+        project,
+        fmt,
+        lambda p, s: change_severity(
+            s, p, ident, severity=severity, reason=reason, actor=actor_name(actor)
+        ),
+    )
 
 
 @incident_app.command("resolve")
-def resolve_command(ident: str = typer.Argument(..., metavar="ID"),
-                    cause: str = typer.Option(..., "--cause", help="Root-cause category."),
-                    summary: str = typer.Option(..., "--summary"),
-                    actor: str | None = ActorOption, fmt: str = FormatOption,
-                    project: Path = ProjectOption) -> None:
+def resolve_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    cause: str = typer.Option(..., "--cause", help="Root-cause category."),
+    summary: str = typer.Option(..., "--summary"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Resolve an incident with its cause."""
     from trustwell.incidents.service import resolve
 
-    _act(project, fmt, lambda p, s: resolve(s, p, ident, cause=cause, summary=summary,
-                                            actor=actor_name(actor)))
+    _act(
+        project,
+        fmt,
+        lambda p, s: resolve(s, p, ident, cause=cause, summary=summary, actor=actor_name(actor)),
+    )
 
 
 @incident_app.command("dismiss")
-def dismiss_command(ident: str = typer.Argument(..., metavar="ID"),
-                    reason: str = typer.Option(..., "--reason"),
-                    actor: str | None = ActorOption, fmt: str = FormatOption,
-                    project: Path = ProjectOption) -> None:
+def dismiss_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(..., "--reason"),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
     """Dismiss an incident (false positive, expected change, duplicate)."""
     from trustwell.incidents.service import dismiss
 

@@ -22,9 +22,14 @@ def render_list(found: list[IncidentSnapshot]) -> None:
     for incident in found:
         style = SEVERITY_STYLE.get(incident.severity, "")
         drill = " [DRILL]" if incident.drill else ""
-        table.add_row(incident.id, f"[{style}]{incident.severity}[/]", incident.status,
-                      incident.title + drill, incident.commander or "-",
-                      isoformat(incident.declared_at))
+        table.add_row(
+            incident.id,
+            f"[{style}]{incident.severity}[/]",
+            incident.status,
+            incident.title + drill,
+            incident.commander or "-",
+            isoformat(incident.declared_at),
+        )
     console.print(table)
 
 
@@ -32,17 +37,27 @@ def render_incident(incident: IncidentSnapshot, *, brief: bool = True) -> None:
     console = Console(highlight=False)
     style = SEVERITY_STYLE.get(incident.severity, "")
     drill = " [reverse] DRILL [/]" if incident.drill else ""
-    console.print(f"[bold]{incident.id}[/] [{style}]{incident.severity}[/] "
-                  f"{incident.status}{drill}: {incident.title}")
+    console.print(
+        f"[bold]{incident.id}[/] [{style}]{incident.severity}[/] "
+        f"{incident.status}{drill}: {incident.title}"
+    )
     assets = ", ".join(f"{a.asset} ({a.impact})" for a in incident.assets)
     console.print(f"  assets: {assets}", markup=False)
-    console.print(f"  commander: {incident.commander or '-'}; experts: "
-                  f"{', '.join(incident.smes) or '-'}; runbook: {incident.runbook or '-'}",
-                  markup=False)
+    console.print(
+        f"  commander: {incident.commander or '-'}; experts: "
+        f"{', '.join(incident.smes) or '-'}; runbook: {incident.runbook or '-'}",
+        markup=False,
+    )
     when = incident.occurred_at and isoformat(incident.occurred_at)
-    console.print(f"  occurred {when or '?'}, declared {isoformat(incident.declared_at)}"
-                  + (f", next update by {isoformat(incident.next_update_at)}"
-                     if incident.next_update_at and incident.is_open else ""), markup=False)
+    console.print(
+        f"  occurred {when or '?'}, declared {isoformat(incident.declared_at)}"
+        + (
+            f", next update by {isoformat(incident.next_update_at)}"
+            if incident.next_update_at and incident.is_open
+            else ""
+        ),
+        markup=False,
+    )
     if brief:
         return
     table = Table(title="timeline", title_justify="left")

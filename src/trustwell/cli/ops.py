@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from trustwell.cli.incident import ActorOption, FormatOption, actor_name, opened
 from trustwell.cli.common import ProjectOption
+from trustwell.cli.incident import ActorOption, FormatOption, actor_name, opened
 
 
 def register(app: typer.Typer) -> None:
@@ -26,10 +26,12 @@ def tick_command(fmt: str = FormatOption, project: Path = ProjectOption) -> None
     if fmt == "json":
         sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return
-    print(f"escalated: {', '.join(report.escalated) or 'none'}; "
-          f"reminded: {', '.join(report.reminded) or 'none'}; "
-          f"overdue action items: {report.overdue_actions}; "
-          f"messages sent {report.sent}, retrying {report.retried}, dead {report.dead}")
+    print(
+        f"escalated: {', '.join(report.escalated) or 'none'}; "
+        f"reminded: {', '.join(report.reminded) or 'none'}; "
+        f"overdue action items: {report.overdue_actions}; "
+        f"messages sent {report.sent}, retrying {report.retried}, dead {report.dead}"
+    )
 
 
 def drill_command(
@@ -49,8 +51,9 @@ def drill_command(
             print(f"[DRILL] {label}", file=sys.stderr)
 
     with opened(project) as (loaded, store):
-        incident = run_drill(store, loaded, asset=asset, severity=severity,
-                             actor=actor_name(actor), on_step=show)
+        incident = run_drill(
+            store, loaded, asset=asset, severity=severity, actor=actor_name(actor), on_step=show
+        )
         _deliver(loaded, store)
     if fmt == "json":
         sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")

@@ -20,30 +20,57 @@ if TYPE_CHECKING:
 Step = Callable[[str, IncidentSnapshot], None]
 
 
-def run_drill(store: Store, project: Project, *, asset: str, severity: str, actor: str,
-              on_step: Step | None = None) -> IncidentSnapshot:
+def run_drill(
+    store: Store,
+    project: Project,
+    *,
+    asset: str,
+    severity: str,
+    actor: str,
+    on_step: Step | None = None,
+) -> IncidentSnapshot:
     """Declare, acknowledge, investigate, update, identify, monitor, resolve and close."""
+
     def step(label: str, incident: IncidentSnapshot) -> IncidentSnapshot:
         if on_step:
             on_step(label, incident)
         return incident
 
-    incident = step("declared", service.declare(
-        store, project, asset=asset, severity=severity, actor=actor, drill=True,
-        title=f"Drill: simulated {severity} incident on {asset}",
-    ))
+    incident = step(
+        "declared",
+        service.declare(
+            store,
+            project,
+            asset=asset,
+            severity=severity,
+            actor=actor,
+            drill=True,
+            title=f"Drill: simulated {severity} incident on {asset}",
+        ),
+    )
     commander = incident.commander or actor
     ident = incident.id
     step("acknowledged", service.acknowledge(store, project, ident, actor=commander))
-    step("investigating", service.set_status(store, project, ident, "investigating",
-                                             actor=commander))
-    step("update posted", service.post_update(
-        store, project, ident, actor=commander,
-        message="Drill: checking the runbook's diagnostics.",
-        public=f"[DRILL] This is a drill on {asset}: no data is affected.",
-    ))
+    step(
+        "investigating", service.set_status(store, project, ident, "investigating", actor=commander)
+    )
+    step(
+        "update posted",
+        service.post_update(
+            store,
+            project,
+            ident,
+            actor=commander,
+            message="Drill: checking the runbook's diagnostics.",
+            public=f"[DRILL] This is a drill on {asset}: no data is affected.",
+        ),
+    )
     step("identified", service.set_status(store, project, ident, "identified", actor=commander))
     step("monitoring", service.set_status(store, project, ident, "monitoring", actor=commander))
-    step("resolved", service.resolve(store, project, ident, cause="unknown",
-                                     summary="Drill completed.", actor=commander))
+    step(
+        "resolved",
+        service.resolve(
+            store, project, ident, cause="unknown", summary="Drill completed.", actor=commander
+        ),
+    )
     return step("closed", service.set_status(store, project, ident, "closed", actor=commander))

@@ -63,8 +63,13 @@ def add_timeline(
 ) -> None:
     conn.execute(
         timeline.insert().values(
-            incident=number, at=at, actor=actor, kind=kind, text=text,
-            public_text=public_text, data=dict(data) if data else None,
+            incident=number,
+            at=at,
+            actor=actor,
+            kind=kind,
+            text=text,
+            public_text=public_text,
+            data=dict(data) if data else None,
         )
     )
 
@@ -85,20 +90,30 @@ def add_asset(conn: sa.Connection, number: int, asset: str, impact: str, at: dat
     ).first()
     if exists:
         return False
-    conn.execute(incident_assets.insert().values(incident=number, asset=asset, impact=impact,
-                                                 added_at=at))
+    conn.execute(
+        incident_assets.insert().values(incident=number, asset=asset, impact=impact, added_at=at)
+    )
     return True
 
 
 def add_fingerprint(
-    conn: sa.Connection, number: int, fingerprint: str, asset: str, check: str | None,
+    conn: sa.Connection,
+    number: int,
+    fingerprint: str,
+    asset: str,
+    check: str | None,
     at: datetime,
 ) -> None:
     """Attach a fingerprint as open (the unique ``open_key`` guards against races)."""
     conn.execute(
         incident_fingerprints.insert().values(
-            incident=number, fingerprint=fingerprint, asset=asset, check_name=check,
-            open_key=fingerprint, first_failed_at=at, last_failed_at=at,
+            incident=number,
+            fingerprint=fingerprint,
+            asset=asset,
+            check_name=check,
+            open_key=fingerprint,
+            first_failed_at=at,
+            last_failed_at=at,
         )
     )
 
@@ -119,12 +134,18 @@ def set_role(
     if role == "commander":
         conn.execute(
             participants.update()
-            .where(participants.c.incident == number, participants.c.role == role,
-                   participants.c.until.is_(None))
+            .where(
+                participants.c.incident == number,
+                participants.c.role == role,
+                participants.c.until.is_(None),
+            )
             .values(until=at)
         )
-    conn.execute(participants.insert().values(incident=number, person=person, role=role,
-                                              since=at, assigned_by=by))
+    conn.execute(
+        participants.insert().values(
+            incident=number, person=person, role=role, since=at, assigned_by=by
+        )
+    )
 
 
 def snapshot(conn: sa.Connection, number: int) -> IncidentSnapshot:
@@ -135,31 +156,57 @@ def snapshot(conn: sa.Connection, number: int) -> IncidentSnapshot:
         .where(incident_assets.c.incident == number)
         .order_by(incident_assets.c.id)
     ).all()
-    prints = conn.execute(
-        sa.select(incident_fingerprints.c.fingerprint)
-        .where(incident_fingerprints.c.incident == number)
-        .order_by(incident_fingerprints.c.id)
-    ).scalars().all()
-    smes = conn.execute(
-        sa.select(participants.c.person)
-        .where(participants.c.incident == number, participants.c.role == "sme",
-               participants.c.until.is_(None))
-        .order_by(participants.c.id)
-    ).scalars().all()
+    prints = (
+        conn.execute(
+            sa.select(incident_fingerprints.c.fingerprint)
+            .where(incident_fingerprints.c.incident == number)
+            .order_by(incident_fingerprints.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    smes = (
+        conn.execute(
+            sa.select(participants.c.person)
+            .where(
+                participants.c.incident == number,
+                participants.c.role == "sme",
+                participants.c.until.is_(None),
+            )
+            .order_by(participants.c.id)
+        )
+        .scalars()
+        .all()
+    )
     entries = conn.execute(
-        sa.select(timeline).where(timeline.c.incident == number)
+        sa.select(timeline)
+        .where(timeline.c.incident == number)
         .order_by(timeline.c.at, timeline.c.id)
     ).all()
     return IncidentSnapshot(
-        id=incident_id(number), title=row.title, severity=row.severity, status=row.status,
-        detection_source=row.detection_source, root_asset=row.root_asset,
+        id=incident_id(number),
+        title=row.title,
+        severity=row.severity,
+        status=row.status,
+        detection_source=row.detection_source,
+        root_asset=row.root_asset,
         assets=tuple(AffectedAsset(a.asset, a.impact) for a in assets),
-        fingerprints=tuple(prints), commander=row.commander, smes=tuple(dict.fromkeys(smes)),
-        runbook=row.runbook, occurred_at=row.occurred_at, declared_at=row.declared_at,
-        acknowledged_at=row.acknowledged_at, resolved_at=row.resolved_at,
-        closed_at=row.closed_at, dismissed_at=row.dismissed_at, drill=row.drill,
-        cause=row.cause, summary=row.summary, declared_by=row.declared_by,
-        last_update_at=row.last_update_at, next_update_at=row.next_update_at,
+        fingerprints=tuple(prints),
+        commander=row.commander,
+        smes=tuple(dict.fromkeys(smes)),
+        runbook=row.runbook,
+        occurred_at=row.occurred_at,
+        declared_at=row.declared_at,
+        acknowledged_at=row.acknowledged_at,
+        resolved_at=row.resolved_at,
+        closed_at=row.closed_at,
+        dismissed_at=row.dismissed_at,
+        drill=row.drill,
+        cause=row.cause,
+        summary=row.summary,
+        declared_by=row.declared_by,
+        last_update_at=row.last_update_at,
+        next_update_at=row.next_update_at,
         escalation_level=row.escalation_level,
         timeline=tuple(
             TimelineEntry(e.at, e.actor, e.kind, e.text, e.public_text, e.data) for e in entries
@@ -205,8 +252,14 @@ def to_json(incident: IncidentSnapshot) -> dict[str, Any]:
         "next_update_at": when(incident.next_update_at),
         "latest_public_update": latest.public_text if latest else None,
         "timeline": [
-            {"at": when(e.at), "actor": e.actor, "kind": e.kind, "text": e.text,
-             "public_text": e.public_text, "data": dict(e.data) if e.data else None}
+            {
+                "at": when(e.at),
+                "actor": e.actor,
+                "kind": e.kind,
+                "text": e.text,
+                "public_text": e.public_text,
+                "data": dict(e.data) if e.data else None,
+            }
             for e in incident.timeline
         ],
     }

@@ -51,8 +51,14 @@ class IncidentError(ValueError):
     """A request that cannot be carried out as asked (exit code 2, HTTP 409/422)."""
 
 
-def notify(conn: sa.Connection, ctx: IncidentContext, event: str, number: int, now: datetime,
-           extra: Mapping[str, Any] | None = None) -> None:
+def notify(
+    conn: sa.Connection,
+    ctx: IncidentContext,
+    event: str,
+    number: int,
+    now: datetime,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
     """Queue the messages of an incident event in the caller's transaction."""
     from trustwell.notify.messages import plan_messages
     from trustwell.notify.outbox import enqueue
@@ -89,15 +95,26 @@ def open_incident(
     commander = commander_for(ctx.settings, owner, now, reporter) if owner else reporter
     smes = smes_for(ctx.settings, ctx.owner_teams([root, *downstream]))
     runbook = _match_runbook(ctx, root, check_type)
-    number = conn.execute(
+    inserted = conn.execute(
         incidents.insert().values(
-            title=title, severity=severity, status=Status.declared.value,
-            detection_source=source, root_asset=root, drill=drill, commander=commander,
-            runbook=runbook, occurred_at=occurred_at or now, declared_at=now,
-            declared_by=actor, escalation_level=0, updated_at=now,
+            title=title,
+            severity=severity,
+            status=Status.declared.value,
+            detection_source=source,
+            root_asset=root,
+            drill=drill,
+            commander=commander,
+            runbook=runbook,
+            occurred_at=occurred_at or now,
+            declared_at=now,
+            declared_by=actor,
+            escalation_level=0,
+            updated_at=now,
             next_update_at=ctx.next_update(severity, now),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None
+    number = int(inserted[0])
     add_asset(conn, number, root, "root", now)
     for asset in downstream:
         add_asset(conn, number, asset, "downstream", now)
@@ -111,29 +128,50 @@ def open_incident(
         set_role(conn, number, reporter, "reporter", now, SYSTEM_ACTOR)
     drill_mark = "[DRILL] " if drill else ""
     add_timeline(
-        conn, number, at=now, actor=actor, kind="declared",
+        conn,
+        number,
+        at=now,
+        actor=actor,
+        kind="declared",
         text=f"{drill_mark}Declared {severity} from {source}: {title}. Commander: "
-             f"{commander or 'nobody on call'}; runbook: {runbook or 'none matched'}.",
+        f"{commander or 'nobody on call'}; runbook: {runbook or 'none matched'}.",
         public_text=f"{drill_mark}We are investigating a problem with {root}.",
-        data={"severity": severity, "source": source, "commander": commander,
-              "smes": smes, "runbook": runbook},
+        data={
+            "severity": severity,
+            "source": source,
+            "commander": commander,
+            "smes": smes,
+            "runbook": runbook,
+        },
     )
     if source == "report" and not drill:
-        conn.execute(action_items.insert().values(
-            incident=number, title=f"Add a check that would have caught this on {root}",
-            owner=owner, status="open", created_at=now, created_by=SYSTEM_ACTOR,
-        ))
+        conn.execute(
+            action_items.insert().values(
+                incident=number,
+                title=f"Add a check that would have caught this on {root}",
+                owner=owner,
+                status="open",
+                created_at=now,
+                created_by=SYSTEM_ACTOR,
+            )
+        )
     notify(conn, ctx, "incident.declared", number, now)
     return int(number)
 
 
 def _match_runbook(ctx: IncidentContext, asset: str, check_type: str | None) -> str | None:
+    from trustwell.config.errors import ProjectError
     from trustwell.incidents.runbooks import load_runbooks, match_runbook
 
     found = ctx.assets.get(asset)
     if found is None:
         return None
-    runbook = match_runbook(load_runbooks(ctx.project), found, check_type, found.tags)
+    try:
+        runbooks = load_runbooks(ctx.project)
+    except ProjectError:
+        # A broken runbook file must not stop an incident from opening.
+        return None
+    runbook = match_runbook(runbooks, found, check_type, found.tags)
     return runbook.id if runbook else None
 
 
@@ -161,9 +199,19 @@ def declare(
     now = clock.now()
 
     def work(conn: sa.Connection) -> IncidentSnapshot:
-        number = open_incident(conn, ctx, root=asset, title=title, now=now, actor=actor,
-                               source=source, severity=severity, occurred_at=occurred_at,
-                               drill=drill, reporter=reporter)
+        number = open_incident(
+            conn,
+            ctx,
+            root=asset,
+            title=title,
+            now=now,
+            actor=actor,
+            source=source,
+            severity=severity,
+            occurred_at=occurred_at,
+            drill=drill,
+            reporter=reporter,
+        )
         return snapshot(conn, number)
 
     return store.write(work)
@@ -185,12 +233,16 @@ def list_incidents(store: Store, status: str | None = None) -> list[IncidentSnap
 
     def work(conn: sa.Connection) -> list[IncidentSnapshot]:
         query = sa.select(incidents.c.number, incidents.c.status).order_by(
-            incidents.c.number.desc())
+            incidents.c.number.desc()
+        )
         rows = conn.execute(query).all()
         from trustwell.incidents.model import is_open
 
-        chosen = [r.number for r in rows
-                  if status is None or r.status == status or (status == "open" and is_open(r.status))]
+        chosen = [
+            r.number
+            for r in rows
+            if status is None or r.status == status or (status == "open" and is_open(r.status))
+        ]
         return [snapshot(conn, n) for n in chosen]
 
     return store.read(work)
@@ -199,8 +251,7 @@ def list_incidents(store: Store, status: str | None = None) -> list[IncidentSnap
 # --- changing --------------------------------------------------------------------
 
 
-def _change(store: Store, project: Project, ident: str,
-            change: Any) -> IncidentSnapshot:
+def _change(store: Store, project: Project, ident: str, change: Any) -> IncidentSnapshot:
     """Run ``change(conn, ctx, number, row, now)`` in one transaction; return the result."""
     ctx = IncidentContext(project)
     number = parse_incident_id(ident)
@@ -209,21 +260,30 @@ def _change(store: Store, project: Project, ident: str,
     def work(conn: sa.Connection) -> IncidentSnapshot:
         row = get_row(conn, number)
         change(conn, ctx, number, row, now)
-        conn.execute(incidents.update().where(incidents.c.number == number)
-                     .values(updated_at=now))
+        conn.execute(incidents.update().where(incidents.c.number == number).values(updated_at=now))
         return snapshot(conn, number)
 
     return store.write(work)
 
 
-def transition(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               target: Status, now: datetime, actor: str, *, note: str | None = None) -> None:
+def transition(
+    conn: sa.Connection,
+    ctx: IncidentContext,
+    number: int,
+    row: Any,
+    target: Status,
+    now: datetime,
+    actor: str,
+    *,
+    note: str | None = None,
+) -> None:
     """Move to ``target`` if the lifecycle allows it; record who and when."""
     current = Status(row.status)
     check_transition(incident_id(number), current, target)
     values: dict[str, Any] = {"status": target.value}
     if target in (Status.acknowledged, Status.investigating, Status.identified) and (
-            row.acknowledged_at is None):
+        row.acknowledged_at is None
+    ):
         values["acknowledged_at"] = now
     if target is Status.resolved:
         values["resolved_at"] = now
@@ -238,10 +298,20 @@ def transition(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
     if target in (Status.resolved, Status.dismissed):
         release_fingerprints(conn, number)
     text = f"Status {current} → {target}" + (f": {note}" if note else "")
-    add_timeline(conn, number, at=now, actor=actor, kind="status", text=text,
-                 data={"from": current.value, "to": target.value})
-    event = {Status.resolved: "incident.resolved", Status.dismissed: "incident.dismissed",
-             Status.closed: "incident.closed"}.get(target, "incident.status_changed")
+    add_timeline(
+        conn,
+        number,
+        at=now,
+        actor=actor,
+        kind="status",
+        text=text,
+        data={"from": current.value, "to": target.value},
+    )
+    event = {
+        Status.resolved: "incident.resolved",
+        Status.dismissed: "incident.dismissed",
+        Status.closed: "incident.closed",
+    }.get(target, "incident.status_changed")
     notify(conn, ctx, event, number, now)
 
 
@@ -258,16 +328,19 @@ def _require_postmortem(conn: sa.Connection, ctx: IncidentContext, number: int, 
 
 
 def acknowledge(store: Store, project: Project, ident: str, *, actor: str) -> IncidentSnapshot:
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
-        transition(conn, ctx, number, row, Status.acknowledged, now, actor,
-                   note=f"acknowledged by {actor}")
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        transition(
+            conn, ctx, number, row, Status.acknowledged, now, actor, note=f"acknowledged by {actor}"
+        )
 
     return _change(store, project, ident, change)
 
 
-def set_status(store: Store, project: Project, ident: str, status: str, *,
-               actor: str) -> IncidentSnapshot:
+def set_status(
+    store: Store, project: Project, ident: str, status: str, *, actor: str
+) -> IncidentSnapshot:
     try:
         target = Status(status)
     except ValueError:
@@ -275,100 +348,156 @@ def set_status(store: Store, project: Project, ident: str, status: str, *,
             f"unknown status {status!r}: one of {', '.join(s.value for s in Status)}"
         ) from None
 
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
         transition(conn, ctx, number, row, target, now, actor)
 
     return _change(store, project, ident, change)
 
 
-def post_update(store: Store, project: Project, ident: str, *, message: str, actor: str,
-                public: str | None = None, eta: datetime | None = None) -> IncidentSnapshot:
+def post_update(
+    store: Store,
+    project: Project,
+    ident: str,
+    *,
+    message: str,
+    actor: str,
+    public: str | None = None,
+    eta: datetime | None = None,
+) -> IncidentSnapshot:
     """A status update: internal text, optional public text and ETA."""
 
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
         if row.status in (Status.closed, Status.dismissed):
             raise IncidentError(f"{incident_id(number)} is {row.status}: no more updates")
         next_update = ctx.next_update(row.severity, now)
-        conn.execute(incidents.update().where(incidents.c.number == number).values(
-            last_update_at=now, next_update_at=next_update, reminded_at=None))
-        add_timeline(conn, number, at=now, actor=actor, kind="update", text=message,
-                     public_text=public,
-                     data={"eta": clock.isoformat(eta) if eta else None,
-                           "next_update_at": clock.isoformat(next_update) if next_update
-                           else None})
+        conn.execute(
+            incidents.update()
+            .where(incidents.c.number == number)
+            .values(last_update_at=now, next_update_at=next_update, reminded_at=None)
+        )
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=actor,
+            kind="update",
+            text=message,
+            public_text=public,
+            data={
+                "eta": clock.isoformat(eta) if eta else None,
+                "next_update_at": clock.isoformat(next_update) if next_update else None,
+            },
+        )
         notify(conn, ctx, "incident.updated", number, now)
 
     return _change(store, project, ident, change)
 
 
-def assign(store: Store, project: Project, ident: str, *, commander: str,
-           actor: str) -> IncidentSnapshot:
+def assign(
+    store: Store, project: Project, ident: str, *, commander: str, actor: str
+) -> IncidentSnapshot:
     """Hand the Incident Commander role over."""
 
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
-        known = set(ctx.settings.people) | {m for t in ctx.settings.teams.values()
-                                            for m in t.members}
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        known = set(ctx.settings.people) | {
+            m for t in ctx.settings.teams.values() for m in t.members
+        }
         if known and commander not in known:
             from trustwell.config.errors import did_you_mean
 
             raise IncidentError(f"unknown person '{commander}'{did_you_mean(commander, known)}")
         previous = row.commander
-        conn.execute(incidents.update().where(incidents.c.number == number)
-                     .values(commander=commander))
+        conn.execute(
+            incidents.update().where(incidents.c.number == number).values(commander=commander)
+        )
         set_role(conn, number, commander, "commander", now, actor)
-        add_timeline(conn, number, at=now, actor=actor, kind="assign",
-                     text=f"Commander handed over from {previous or 'nobody'} to {commander}",
-                     data={"from": previous, "to": commander})
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=actor,
+            kind="assign",
+            text=f"Commander handed over from {previous or 'nobody'} to {commander}",
+            data={"from": previous, "to": commander},
+        )
         notify(conn, ctx, "incident.assigned", number, now)
 
     return _change(store, project, ident, change)
 
 
-def change_severity(store: Store, project: Project, ident: str, *, severity: str,
-                    actor: str, reason: str | None = None) -> IncidentSnapshot:
+def change_severity(
+    store: Store,
+    project: Project,
+    ident: str,
+    *,
+    severity: str,
+    actor: str,
+    reason: str | None = None,
+) -> IncidentSnapshot:
     if severity not in SEVERITIES:
         raise IncidentError(f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
 
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
-        conn.execute(incidents.update().where(incidents.c.number == number)
-                     .values(severity=severity))
-        add_timeline(conn, number, at=now, actor=actor, kind="severity",
-                     text=f"Severity {row.severity} → {severity}" + (f": {reason}" if reason
-                                                                     else ""),
-                     data={"from": row.severity, "to": severity})
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        conn.execute(
+            incidents.update().where(incidents.c.number == number).values(severity=severity)
+        )
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=actor,
+            kind="severity",
+            text=f"Severity {row.severity} → {severity}" + (f": {reason}" if reason else ""),
+            data={"from": row.severity, "to": severity},
+        )
         notify(conn, ctx, "incident.severity_changed", number, now)
 
     return _change(store, project, ident, change)
 
 
-def resolve(store: Store, project: Project, ident: str, *, cause: str, summary: str,
-            actor: str) -> IncidentSnapshot:
+def resolve(
+    store: Store, project: Project, ident: str, *, cause: str, summary: str, actor: str
+) -> IncidentSnapshot:
     if cause not in CAUSE_CATEGORIES:
         from trustwell.config.errors import did_you_mean
 
-        raise IncidentError(f"unknown cause '{cause}'{did_you_mean(cause, CAUSE_CATEGORIES)}; "
-                            f"one of {', '.join(CAUSE_CATEGORIES)}")
+        raise IncidentError(
+            f"unknown cause '{cause}'{did_you_mean(cause, CAUSE_CATEGORIES)}; "
+            f"one of {', '.join(CAUSE_CATEGORIES)}"
+        )
 
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
-        conn.execute(incidents.update().where(incidents.c.number == number)
-                     .values(cause=cause, summary=summary))
-        transition(conn, ctx, number, row, Status.resolved, now, actor,
-                   note=f"cause {cause}: {summary}")
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        conn.execute(
+            incidents.update()
+            .where(incidents.c.number == number)
+            .values(cause=cause, summary=summary)
+        )
+        transition(
+            conn, ctx, number, row, Status.resolved, now, actor, note=f"cause {cause}: {summary}"
+        )
 
     return _change(store, project, ident, change)
 
 
-def dismiss(store: Store, project: Project, ident: str, *, reason: str,
-            actor: str) -> IncidentSnapshot:
-    def change(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any,
-               now: datetime) -> None:
-        conn.execute(incidents.update().where(incidents.c.number == number)
-                     .values(dismiss_reason=reason))
+def dismiss(
+    store: Store, project: Project, ident: str, *, reason: str, actor: str
+) -> IncidentSnapshot:
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        conn.execute(
+            incidents.update().where(incidents.c.number == number).values(dismiss_reason=reason)
+        )
         transition(conn, ctx, number, row, Status.dismissed, now, actor, note=reason)
 
     return _change(store, project, ident, change)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from trustwell.checks.spec import Freshness
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import Status, fingerprint, is_open
 from trustwell.incidents.records import (
@@ -67,10 +68,13 @@ def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list
     for result in report.results:
         if result.status == "fail" and result.asset in ctx.assets:
             failing[result.asset].append(result)
-    open_fps = dict(conn.execute(
-        sa.select(incident_fingerprints.c.open_key, incident_fingerprints.c.incident)
-        .where(incident_fingerprints.c.open_key.is_not(None))
-    ).all())
+    open_fps = dict(
+        conn.execute(
+            sa.select(incident_fingerprints.c.open_key, incident_fingerprints.c.incident).where(
+                incident_fingerprints.c.open_key.is_not(None)
+            )
+        ).all()
+    )
     affected = _open_assets(conn)
     actions: dict[int, str] = {}
     opened_now: dict[str, int] = {}
@@ -81,10 +85,16 @@ def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list
         if target is None:
             first = checks[0]
             number = open_incident(
-                conn, ctx, root=asset, title=f"{first.check} failed on {asset}", now=now,
-                actor=SYSTEM_ACTOR, source="anomaly" if first.type == "anomaly" else "check",
+                conn,
+                ctx,
+                root=asset,
+                title=f"{first.check} failed on {asset}",
+                now=now,
+                actor=SYSTEM_ACTOR,
+                source="anomaly" if first.type == "anomaly" else "check",
                 occurred_at=_occurred_at(conn, ctx, first, report),
-                signals=[(asset, c.check) for c in checks], check_type=first.type,
+                signals=[(asset, c.check) for c in checks],
+                check_type=first.type,
             )
             actions[number] = "opened"
             opened_now[asset] = number
@@ -119,8 +129,12 @@ def _open_assets(conn: sa.Connection) -> dict[str, int]:
 
 
 def _target(
-    ctx: IncidentContext, asset: str, checks: list[CheckResult], open_fps: dict[str, int],
-    affected: dict[str, int], opened_now: dict[str, int],
+    ctx: IncidentContext,
+    asset: str,
+    checks: list[CheckResult],
+    open_fps: dict[str, int],
+    affected: dict[str, int],
+    opened_now: dict[str, int],
 ) -> tuple[int | None, str]:
     for check in checks:
         number = open_fps.get(fingerprint(asset, check.check))
@@ -139,42 +153,75 @@ def _target(
 
 
 def _join(
-    conn: sa.Connection, ctx: IncidentContext, number: int, impact: str, asset: str,
-    checks: list[CheckResult], open_fps: dict[str, int], now: datetime,
+    conn: sa.Connection,
+    ctx: IncidentContext,
+    number: int,
+    impact: str,
+    asset: str,
+    checks: list[CheckResult],
+    open_fps: dict[str, int],
+    now: datetime,
 ) -> None:
     add_asset(conn, number, asset, impact, now)
     new, again = [], []
     for check in checks:
         fp = fingerprint(asset, check.check)
         if open_fps.get(fp) == number:
-            conn.execute(incident_fingerprints.update()
-                         .where(incident_fingerprints.c.incident == number,
-                                incident_fingerprints.c.fingerprint == fp)
-                         .values(last_failed_at=now))
+            conn.execute(
+                incident_fingerprints.update()
+                .where(
+                    incident_fingerprints.c.incident == number,
+                    incident_fingerprints.c.fingerprint == fp,
+                )
+                .values(last_failed_at=now)
+            )
             again.append(check)
         else:
             add_fingerprint(conn, number, fp, asset, check.check, now)
             open_fps[fp] = number
             new.append(check)
     for check in new:
-        add_timeline(conn, number, at=now, actor=SYSTEM_ACTOR, kind="joined",
-                     text=f"{check.check} failed on {asset} ({impact} impact): {check.message}",
-                     data={"asset": asset, "check": check.check, "impact": impact,
-                           "value": check.value})
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            kind="joined",
+            text=f"{check.check} failed on {asset} ({impact} impact): {check.message}",
+            data={"asset": asset, "check": check.check, "impact": impact, "value": check.value},
+        )
     if again:
         names = ", ".join(c.check for c in again)
-        add_timeline(conn, number, at=now, actor=SYSTEM_ACTOR, kind="still_failing",
-                     text=f"Still failing on {asset}: {names}",
-                     data={"asset": asset, "checks": [c.check for c in again]})
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            kind="still_failing",
+            text=f"Still failing on {asset}: {names}",
+            data={"asset": asset, "checks": [c.check for c in again]},
+        )
     row = get_row(conn, number)
     if row.status == Status.monitoring:
-        transition(conn, ctx, number, row, Status.investigating, now, SYSTEM_ACTOR,
-                   note="a check failed again while monitoring")
+        transition(
+            conn,
+            ctx,
+            number,
+            row,
+            Status.investigating,
+            now,
+            SYSTEM_ACTOR,
+            note="a check failed again while monitoring",
+        )
 
 
 def _calm(
-    conn: sa.Connection, ctx: IncidentContext, report: RunReport, open_fps: dict[str, int],
-    failing: dict[str, list[CheckResult]], now: datetime,
+    conn: sa.Connection,
+    ctx: IncidentContext,
+    report: RunReport,
+    open_fps: dict[str, int],
+    failing: dict[str, list[CheckResult]],
+    now: datetime,
 ) -> dict[int, str]:
     """Incidents whose every checked fingerprint passed this run move to monitoring."""
     ran = {fingerprint(r.asset, r.check): r for r in report.results}
@@ -188,44 +235,65 @@ def _calm(
         passed = [fp for fp in checked if ran[fp].status in ("pass", "warn")]
         if not checked or len(passed) != len(checked) or set(fps) & still_failing:
             continue
-        conn.execute(incident_fingerprints.update()
-                     .where(incident_fingerprints.c.incident == number,
-                            incident_fingerprints.c.fingerprint.in_(passed))
-                     .values(last_passed_at=now))
+        conn.execute(
+            incident_fingerprints.update()
+            .where(
+                incident_fingerprints.c.incident == number,
+                incident_fingerprints.c.fingerprint.in_(passed),
+            )
+            .values(last_passed_at=now)
+        )
         row = get_row(conn, number)
-        if row.status in (Status.declared, Status.acknowledged, Status.investigating,
-                          Status.identified) and len(checked) == len(fps):
+        if row.status in (
+            Status.declared,
+            Status.acknowledged,
+            Status.investigating,
+            Status.identified,
+        ) and len(checked) == len(fps):
             names = ", ".join(sorted(ran[fp].check for fp in passed))
-            transition(conn, ctx, number, row, Status.monitoring, now, SYSTEM_ACTOR,
-                       note=f"checks pass again ({names}); confirm the data is fixed and "
-                            "backfilled before resolving")
+            transition(
+                conn,
+                ctx,
+                number,
+                row,
+                Status.monitoring,
+                now,
+                SYSTEM_ACTOR,
+                note=f"checks pass again ({names}); confirm the data is fixed and "
+                "backfilled before resolving",
+            )
             moved[number] = "monitoring"
     return moved
 
 
-def _occurred_at(conn: sa.Connection, ctx: IncidentContext, result: CheckResult,
-                 report: RunReport) -> datetime:
+def _occurred_at(
+    conn: sa.Connection, ctx: IncidentContext, result: CheckResult, report: RunReport
+) -> datetime:
     """When the data went bad (SPEC section 3, ``occurred_at``)."""
     asset = ctx.assets[result.asset]
     check = next((c for c in asset.checks if c.display_name == result.check), None)
-    if result.type == "freshness" and result.value is not None and check is not None:
-        max_age = check.max_age_delta  # type: ignore[attr-defined]
+    if isinstance(check, Freshness) and result.value is not None:
+        max_age = check.max_age_delta
         latest = report.started_at - timedelta(seconds=result.value)
         return min(latest + max_age, report.started_at)
-    same_check = sa.and_(results_table.c.asset == result.asset,
-                         results_table.c.check_name == result.check,
-                         results_table.c.run_id != report.run_id)
+    same_check = sa.and_(
+        results_table.c.asset == result.asset,
+        results_table.c.check_name == result.check,
+        results_table.c.run_id != report.run_id,
+    )
     last_good = conn.execute(
-        sa.select(sa.func.max(results_table.c.executed_at))
-        .where(same_check, results_table.c.status == "pass")
+        sa.select(sa.func.max(results_table.c.executed_at)).where(
+            same_check, results_table.c.status == "pass"
+        )
     ).scalar()
-    if last_good is not None:
-        return last_good  # type: ignore[no-any-return]
+    if isinstance(last_good, datetime):
+        return last_good
     first_bad = conn.execute(
-        sa.select(sa.func.min(results_table.c.executed_at))
-        .where(same_check, results_table.c.status == "fail")
+        sa.select(sa.func.min(results_table.c.executed_at)).where(
+            same_check, results_table.c.status == "fail"
+        )
     ).scalar()
-    return first_bad or report.started_at  # type: ignore[no-any-return]
+    return first_bad if isinstance(first_bad, datetime) else report.started_at
 
 
 __all__ = ["handle_run", "notify"]

@@ -46,12 +46,12 @@ def tick(store: Store, project: Project, now: datetime | None = None) -> TickRep
     ctx = IncidentContext(project)
     escalated, reminded, overdue = store.write(lambda conn: _deadlines(conn, ctx, now))
     delivery = deliver_due(store, project.settings, now)
-    return TickReport(escalated, reminded, overdue, delivery.sent, delivery.retried,
-                      delivery.dead)
+    return TickReport(escalated, reminded, overdue, delivery.sent, delivery.retried, delivery.dead)
 
 
-def _deadlines(conn: sa.Connection, ctx: IncidentContext,
-               now: datetime) -> tuple[list[str], list[str], int]:
+def _deadlines(
+    conn: sa.Connection, ctx: IncidentContext, now: datetime
+) -> tuple[list[str], list[str], int]:
     from trustwell.incidents.deadlines import due_escalation, due_reminder, escalation_recipients
 
     escalated: list[str] = []
@@ -61,27 +61,57 @@ def _deadlines(conn: sa.Connection, ctx: IncidentContext,
         if not is_open(row.status):
             continue
         policy = ctx.policy(row.severity)
-        level = due_escalation(row.declared_at, row.acknowledged_at, row.escalation_level,
-                               policy, now, ctx.timezone)
+        level = due_escalation(
+            row.declared_at, row.acknowledged_at, row.escalation_level, policy, now, ctx.timezone
+        )
         if level is not None:
             team = ctx.settings.teams.get(ctx.owner(row.root_asset) or "")
             recipients = escalation_recipients(level, row.commander, team)
-            conn.execute(incidents.update().where(incidents.c.number == row.number)
-                         .values(escalation_level=level, escalated_at=now))
-            add_timeline(conn, row.number, at=now, actor=SYSTEM_ACTOR, kind="escalated",
-                         text=f"Not acknowledged within {policy.ack_within}: escalated to "
-                              f"{', '.join(recipients) or 'nobody'} (level {level})",
-                         data={"level": level, "recipients": recipients})
-            notify(conn, ctx, "incident.escalated", row.number, now,
-                   extra={"level": level, "recipients": recipients})
+            conn.execute(
+                incidents.update()
+                .where(incidents.c.number == row.number)
+                .values(escalation_level=level, escalated_at=now)
+            )
+            add_timeline(
+                conn,
+                row.number,
+                at=now,
+                actor=SYSTEM_ACTOR,
+                kind="escalated",
+                text=f"Not acknowledged within {policy.ack_within}: escalated to "
+                f"{', '.join(recipients) or 'nobody'} (level {level})",
+                data={"level": level, "recipients": recipients},
+            )
+            notify(
+                conn,
+                ctx,
+                "incident.escalated",
+                row.number,
+                now,
+                extra={"level": level, "recipients": recipients},
+            )
             escalated.append(incident_id(row.number))
-        if due_reminder(row.status, row.last_update_at, row.declared_at, row.reminded_at,
-                        policy, now, ctx.timezone):
-            conn.execute(incidents.update().where(incidents.c.number == row.number)
-                         .values(reminded_at=now))
-            add_timeline(conn, row.number, at=now, actor=SYSTEM_ACTOR, kind="reminder",
-                         text=f"No stakeholder update for {policy.update_every}: reminded "
-                              f"{row.commander or 'the team'}")
+        if due_reminder(
+            row.status,
+            row.last_update_at,
+            row.declared_at,
+            row.reminded_at,
+            policy,
+            now,
+            ctx.timezone,
+        ):
+            conn.execute(
+                incidents.update().where(incidents.c.number == row.number).values(reminded_at=now)
+            )
+            add_timeline(
+                conn,
+                row.number,
+                at=now,
+                actor=SYSTEM_ACTOR,
+                kind="reminder",
+                text=f"No stakeholder update for {policy.update_every}: reminded "
+                f"{row.commander or 'the team'}",
+            )
             notify(conn, ctx, "incident.reminder", row.number, now)
             reminded.append(incident_id(row.number))
     return escalated, reminded, _overdue_actions(conn, ctx, now)
@@ -93,11 +123,22 @@ def _overdue_actions(conn: sa.Connection, ctx: IncidentContext, now: datetime) -
     overdue = overdue_actions(conn, now)
     for item in overdue:
         if item.incident is not None:
-            add_timeline(conn, item.incident, at=now, actor=SYSTEM_ACTOR, kind="action_overdue",
-                         text=f"Action item #{item.id} is overdue: {item.title} "
-                              f"(owner {item.owner or 'nobody'})")
-            notify(conn, ctx, "action_item.overdue", item.incident, now,
-                   extra={"action_item": {"id": item.id, "title": item.title,
-                                          "owner": item.owner}})
+            add_timeline(
+                conn,
+                item.incident,
+                at=now,
+                actor=SYSTEM_ACTOR,
+                kind="action_overdue",
+                text=f"Action item #{item.id} is overdue: {item.title} "
+                f"(owner {item.owner or 'nobody'})",
+            )
+            notify(
+                conn,
+                ctx,
+                "action_item.overdue",
+                item.incident,
+                now,
+                extra={"action_item": {"id": item.id, "title": item.title, "owner": item.owner}},
+            )
     mark_reminded(conn, [item.id for item in overdue], now)
     return len(overdue)
