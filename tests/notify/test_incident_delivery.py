@@ -1,0 +1,136 @@
+"""End to end: a failing run reaches a real webhook and a real SMTP server, and
+`trustwell tick` walks an unacknowledged incident through its escalations."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from notify_servers import Receiver, SMTPSink
+from typer.testing import CliRunner
+
+from trustwell.cli.app import create_app
+
+SETTINGS = """\
+name: acme
+warehouses:
+  main: {{type: duckdb, path: warehouse.duckdb}}
+people:
+  alice: {{email: alice@acme.test}}
+  bob: {{email: bob@acme.test}}
+  dave: {{email: dave@acme.test}}
+teams:
+  data-platform: {{members: [alice, bob], lead: dave}}
+oncall:
+  data-platform: {{members: [alice, bob], rotation: weekly, start: 2026-11-16T09:00:00Z}}
+incident_channel: ops
+channels:
+  ops: {{type: webhook, url: "{hook}", secret: "${{HOOK_SECRET}}"}}
+  mail: {{type: email, smtp: "smtp://127.0.0.1:{smtp}", from: trustwell@acme.test}}
+response:
+  SEV-1: {{ack_within: 15m, update_every: 30m, postmortem: required}}
+"""
+
+ASSETS = """\
+assets:
+  - name: raw.feed
+    description: Daily orders feed, used by finance.
+    owner: data-platform
+    tier: 1
+    subscribers: [finance@acme.test]
+    checks:
+      - {type: freshness, column: loaded_at, max_age: 26h}
+"""
+SECRET = "s3cret-for-tests"
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, receiver: Receiver, smtp_sink: SMTPSink, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:00:00Z")
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    connection.execute("CREATE SCHEMA raw; CREATE TABLE raw.feed (loaded_at TIMESTAMP)")
+    connection.execute("INSERT INTO raw.feed VALUES ('2026-11-20 06:00:00')")
+    connection.close()
+    (tmp_path / "trustwell.yml").write_text(
+        SETTINGS.format(hook=receiver.url + "/hook", smtp=smtp_sink.port)
+    )
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "feed.yml").write_text(ASSETS)
+    return tmp_path
+
+
+def cli(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(create_app(), [*args, "--project", str(project)])
+    assert result.exit_code in (0, 1), result.stderr
+    return result.stdout
+
+
+def test_a_failing_run_announces_the_incident_signed_and_tells_subscribers(
+    project: Path, receiver: Receiver, smtp_sink: SMTPSink
+) -> None:
+    cli(project, "run")
+    (request,) = receiver.requests
+    body = request.json()
+    assert request.headers["x-trustwell-event"] == "incident.declared"
+    expected = hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-trustwell-signature"] == f"sha256={expected}"
+    assert (body["event"], body["incident"]["id"], body["incident"]["severity"]) == (
+        "incident.declared",
+        "INC-1",
+        "SEV-1",
+    )
+    notices = {m["To"]: m for m in smtp_sink.messages}
+    assert set(notices) == {"alice@acme.test", "bob@acme.test", "finance@acme.test"}
+    finance = notices["finance@acme.test"].get_payload(decode=True).decode().strip()
+    # occurred_at = MAX(loaded_at) + max_age = Saturday 08:00; SEV-1 updates every 30m
+    assert finance == (
+        "Daily orders feed may be wrong since Saturday 08:00. "
+        "We are investigating; next update by 09:30."
+    )
+
+
+def test_tick_escalates_an_unacknowledged_incident_then_stops_once_acked(
+    project: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(project, "run")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:10:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["escalated"] == []
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:16:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["escalated"] == ["INC-1"]
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:31:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["escalated"] == ["INC-1"]
+    incident = json.loads(cli(project, "incident", "show", "INC-1", "--format", "json"))
+    escalations = [e for e in incident["timeline"] if e["kind"] == "escalated"]
+    assert [e["data"]["recipients"] for e in escalations] == [["alice"], ["alice", "dave"]]
+    cli(project, "incident", "ack", "INC-1", "--as", "alice")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:00:00Z")
+    report = json.loads(cli(project, "tick", "--format", "json"))
+    assert report["escalated"] == []
+    events = [r.headers["x-trustwell-event"] for r in receiver.requests]
+    assert events[:3] == ["incident.declared", "incident.escalated", "incident.escalated"]
+    assert "incident.status_changed" in events
+
+
+def test_tick_reminds_the_commander_when_stakeholders_wait_for_an_update(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(project, "run")
+    cli(project, "incident", "ack", "INC-1", "--as", "alice")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:20:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == []
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:31:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == ["INC-1"]
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:40:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == []
+    cli(project, "incident", "update", "INC-1", "-m", "vendor contacted", "--as", "alice")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:05:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == []
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:11:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == ["INC-1"]
