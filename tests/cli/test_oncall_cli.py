@@ -99,12 +99,13 @@ def test_an_unreadable_time_exits_2(project: Path) -> None:
 
 
 def test_an_invalid_rotation_exits_2_naming_it(project: Path) -> None:
+    # Caught when the project loads, like every other project problem.
     (project / "trustwell.yml").write_text(SETTINGS.replace("weekly", "fortnightly"))
     code, _, stderr = oncall(project, "--format", "json")
     assert code == 2
-    assert stderr == (
-        "error: oncall.data-platform in trustwell.yml: rotation 'fortnightly' is not valid: "
-        "write daily, weekly, {every: 3d} or a duration such as 12h\n"
+    assert stderr.splitlines()[1] == (
+        "  on-call rotation 'data-platform': rotation 'fortnightly' is not valid: "
+        "write daily, weekly, {every: 3d} or a duration such as 12h in trustwell.yml line 9"
     )
 
 

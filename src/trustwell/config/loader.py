@@ -94,6 +94,9 @@ def _load_settings(root: Path, problems: list[Problem]) -> tuple[ProjectSettings
     except ValidationError as exc:
         problems.extend(problems_from(exc, ProjectSettings, (), doc))
         return None, _raw_names(data)
+    from trustwell.config.settings_checks import settings_problems
+
+    problems.extend(settings_problems(settings, doc))
     names = _Names(
         {name: wh.type for name, wh in settings.warehouses.items()},
         list(settings.teams),
