@@ -254,3 +254,67 @@ def test_drill_runs_the_whole_workflow_marked_as_drill(project_dir: Path, severi
     drill = json.loads(stdout)
     assert (drill["drill"], drill["status"], drill["severity"]) == (True, "closed", severity)
     assert drill["timeline"][0]["text"].startswith("[DRILL]")
+
+
+def test_closing_a_sev1_needs_its_postmortem_completed(
+    project_dir: Path, warehouse: Warehouse
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_json(project_dir)
+    cli(project_dir, "incident", "ack", "INC-1", "--as", "carol")
+    cli(
+        project_dir,
+        "incident",
+        "resolve",
+        "INC-1",
+        "--cause",
+        "third-party",
+        "--summary",
+        "Vendor fixed the export.",
+        "--as",
+        "carol",
+    )
+    code, stdout, _ = cli(project_dir, "postmortem", "INC-1", "--as", "carol")
+    assert code == 0
+    path = Path(stdout.strip())
+    assert path == project_dir / "postmortems" / "INC-1.md"
+    code, _, stderr = cli(project_dir, "postmortem", "INC-1", "--complete", "--as", "carol")
+    assert code == 2 and "TODO:" in stderr
+    path.write_text(
+        "\n".join(line for line in path.read_text().splitlines() if "TODO:" not in line) + "\n"
+    )
+    assert cli(project_dir, "postmortem", "INC-1", "--complete", "--as", "carol")[0] == 0
+    code, stdout, stderr = cli(
+        project_dir, "incident", "status", "INC-1", "closed", "--as", "carol", "--format", "json"
+    )
+    assert code == 0, stderr
+    assert json.loads(stdout)["status"] == "closed"
+
+
+def test_severity_change_is_attributed_on_the_timeline(
+    project_dir: Path, warehouse: Warehouse
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_json(project_dir)
+    code, stdout, _ = cli(
+        project_dir,
+        "incident",
+        "severity",
+        "INC-1",
+        "SEV-2",
+        "--reason",
+        "only an internal KPI",
+        "--as",
+        "dave",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    changed = json.loads(stdout)
+    assert changed["severity"] == "SEV-2"
+    last = changed["timeline"][-1]
+    assert (last["kind"], last["actor"], last["text"]) == (
+        "severity",
+        "dave",
+        "Severity SEV-1 → SEV-2: only an internal KPI",
+    )
