@@ -119,6 +119,7 @@ results = sa.Table(
 
 # The incident tables share this metadata; importing them here keeps it whole.
 from trustwell.store import incident_tables as _incident_tables  # noqa: E402
+from trustwell.store import web_tables as _web_tables  # noqa: E402
 
 __all__ = ["checks", "metadata", "results", "runs"]
-_ = _incident_tables
+_ = (_incident_tables, _web_tables)
