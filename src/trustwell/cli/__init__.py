@@ -12,6 +12,8 @@ _COMMAND_MODULES = (
     "incident",
     "ops",
     "metrics",
+    "serve",
+    "token",
     "oncall",
     "outbox",
     "runbook",

@@ -1,0 +1,1 @@
+"""The web service: JSON API, pages, and the scheduler, in one process."""

@@ -1,0 +1,82 @@
+"""``create_app``: the one FastAPI application of ``trustwell serve``.
+
+Built by a factory (no import-time globals): the project and its store hang on
+``app.state``; routers for the API and the pages are included here; the
+scheduler starts with the application and stops with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from trustwell import __version__
+
+
+def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
+    """The application for the project in ``project_dir`` (validated on start)."""
+    from trustwell.config.loader import load_project
+    from trustwell.store import open_store
+    from trustwell.web import errors
+
+    project = load_project(project_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if scheduler:
+            from trustwell.web.scheduler import Scheduler
+
+            worker = Scheduler(project, app.state.store)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            app.state.store.close()
+
+    app = FastAPI(
+        title="trustwell",
+        version=__version__,
+        description="Data trust: assets, checks, incidents, reports and metrics.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.project = project
+    app.state.store = open_store(project.settings.store, project.root)
+    errors.install(app)
+
+    @app.get("/healthz", include_in_schema=False, response_class=PlainTextResponse)
+    def healthz() -> str:
+        return "ok"
+
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    """Each router module exposes ``router``; missing ones are simply not served yet."""
+    import importlib
+
+    for name, prefix in (
+        ("api.assets", "/api/v1"),
+        ("api.incidents", "/api/v1"),
+        ("api.reports", "/api/v1"),
+        ("api.runs", "/api/v1"),
+        ("api.misc", "/api/v1"),
+        ("prometheus", ""),
+        ("pages.routes", ""),
+    ):
+        try:
+            module = importlib.import_module(f"trustwell.web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"trustwell.web.{name}":
+                raise
+            continue
+        app.include_router(module.router, prefix=prefix)

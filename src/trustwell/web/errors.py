@@ -1,0 +1,78 @@
+"""One place that maps domain errors to HTTP: ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    """An error with an HTTP status and a stable machine-readable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    from trustwell.auth.tokens import AuthError
+    from trustwell.incidents.model import IllegalTransition
+    from trustwell.incidents.records import IncidentNotFound
+    from trustwell.incidents.service import IncidentError
+
+    def respond(
+        status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> JSONResponse:
+        return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return respond(exc.status, exc.code, exc.message, headers)
+
+    @app.exception_handler(IncidentNotFound)
+    async def _missing(_: Request, exc: IncidentNotFound) -> JSONResponse:
+        return respond(404, "not_found", str(exc))
+
+    @app.exception_handler(IllegalTransition)
+    async def _illegal(_: Request, exc: IllegalTransition) -> JSONResponse:
+        return respond(409, "illegal_transition", str(exc))
+
+    @app.exception_handler(IncidentError)
+    async def _incident(_: Request, exc: IncidentError) -> JSONResponse:
+        return respond(422, "invalid", str(exc))
+
+    @app.exception_handler(AuthError)
+    async def _auth(_: Request, exc: AuthError) -> JSONResponse:
+        return respond(422, "invalid", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return respond(422, "invalid", f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return respond(exc.status_code, _CODES.get(exc.status_code, "error"), str(exc.detail))
