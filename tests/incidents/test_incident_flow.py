@@ -318,3 +318,27 @@ def test_severity_change_is_attributed_on_the_timeline(
         "dave",
         "Severity SEV-1 → SEV-2: only an internal KPI",
     )
+
+
+def test_a_reopened_incident_takes_its_failures_back(
+    project_dir: Path, warehouse: Warehouse
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_json(project_dir)
+    cli(project_dir, "incident", "ack", "INC-1", "--as", "carol")
+    cli(
+        project_dir,
+        "incident",
+        "resolve",
+        "INC-1",
+        "--cause",
+        "late-data",
+        "--summary",
+        "x",
+        "--as",
+        "carol",
+    )
+    assert cli(project_dir, "incident", "status", "INC-1", "investigating", "--as", "carol")[0] == 0
+    document = run_json(project_dir)
+    assert document["incidents"] == [{"id": "INC-1", "action": "joined", "severity": "SEV-1"}]
+    assert len(incidents(project_dir)) == 1

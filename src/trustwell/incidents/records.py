@@ -127,6 +127,35 @@ def release_fingerprints(conn: sa.Connection, number: int) -> None:
     )
 
 
+def reclaim_fingerprints(conn: sa.Connection, number: int) -> None:
+    """A reopened incident takes its fingerprints back, unless a newer incident holds them."""
+    rows = (
+        conn.execute(
+            sa.select(incident_fingerprints.c.fingerprint).where(
+                incident_fingerprints.c.incident == number,
+                incident_fingerprints.c.open_key.is_(None),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for fingerprint in rows:
+        taken = conn.execute(
+            sa.select(incident_fingerprints.c.id).where(
+                incident_fingerprints.c.open_key == fingerprint
+            )
+        ).first()
+        if taken is None:
+            conn.execute(
+                incident_fingerprints.update()
+                .where(
+                    incident_fingerprints.c.incident == number,
+                    incident_fingerprints.c.fingerprint == fingerprint,
+                )
+                .values(open_key=fingerprint)
+            )
+
+
 def set_role(
     conn: sa.Connection, number: int, person: str, role: str, at: datetime, by: str | None
 ) -> None:

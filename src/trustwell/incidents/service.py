@@ -34,6 +34,7 @@ from trustwell.incidents.records import (
     get_row,
     incident_id,
     parse_incident_id,
+    reclaim_fingerprints,
     release_fingerprints,
     set_role,
     snapshot,
@@ -297,6 +298,8 @@ def transition(
     conn.execute(incidents.update().where(incidents.c.number == number).values(**values))
     if target in (Status.resolved, Status.dismissed):
         release_fingerprints(conn, number)
+    if current is Status.resolved and target is Status.investigating:
+        reclaim_fingerprints(conn, number)
     text = f"Status {current} → {target}" + (f": {note}" if note else "")
     add_timeline(
         conn,

@@ -61,8 +61,19 @@ def _deadlines(
         if not is_open(row.status):
             continue
         policy = ctx.policy(row.severity)
-        level = due_escalation(
-            row.declared_at, row.acknowledged_at, row.escalation_level, policy, now, ctx.timezone
+        # Only an incident nobody has taken on escalates: once it is acknowledged or has
+        # calmed down to monitoring by itself, the clock stops.
+        level = (
+            None
+            if row.status != "declared"
+            else due_escalation(
+                row.declared_at,
+                row.acknowledged_at,
+                row.escalation_level,
+                policy,
+                now,
+                ctx.timezone,
+            )
         )
         if level is not None:
             team = ctx.settings.teams.get(ctx.owner(row.root_asset) or "")
