@@ -12,6 +12,7 @@ _COMMAND_MODULES = (
     "incident",
     "ops",
     "metrics",
+    "review",
     "serve",
     "token",
     "oncall",
