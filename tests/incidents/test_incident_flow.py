@@ -342,3 +342,39 @@ def test_a_reopened_incident_takes_its_failures_back(
     document = run_json(project_dir)
     assert document["incidents"] == [{"id": "INC-1", "action": "joined", "severity": "SEV-1"}]
     assert len(incidents(project_dir)) == 1
+
+
+def test_occurred_at_is_editable_and_on_the_timeline(project_dir: Path) -> None:
+    cli(
+        project_dir,
+        "incident",
+        "declare",
+        "--asset",
+        "other.table",
+        "--title",
+        "off",
+        "--as",
+        "erin",
+    )
+    code, stdout, _ = cli(
+        project_dir,
+        "incident",
+        "occurred",
+        "INC-1",
+        "--at",
+        "2026-11-22T06:00:00Z",
+        "--as",
+        "erin",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    changed = json.loads(stdout)
+    assert changed["occurred_at"] == "2026-11-22T06:00:00Z"
+    assert changed["timeline"][-1]["text"] == (
+        "Data went bad at 2026-11-22T06:00:00Z (was 2026-11-22T09:00:00Z)"
+    )
+    code, _, stderr = cli(
+        project_dir, "incident", "occurred", "INC-1", "--at", "2026-11-23T06:00:00Z"
+    )
+    assert code == 2 and "is after the declaration" in stderr

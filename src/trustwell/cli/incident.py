@@ -271,3 +271,23 @@ def dismiss_command(
     from trustwell.incidents.service import dismiss
 
     _act(project, fmt, lambda p, s: dismiss(s, p, ident, reason=reason, actor=actor_name(actor)))
+
+
+@incident_app.command("occurred")
+def occurred_command(
+    ident: str = typer.Argument(..., metavar="ID"),
+    at: str = typer.Option(..., "--at", help="When the data went bad (ISO)."),
+    actor: str | None = ActorOption,
+    fmt: str = FormatOption,
+    project: Path = ProjectOption,
+) -> None:
+    """Correct when the data went bad (feeds time to detection; on the timeline)."""
+    from trustwell.clock import parse_timestamp
+    from trustwell.incidents.service import set_occurred_at
+
+    when = parse_timestamp(at)
+    _act(
+        project,
+        fmt,
+        lambda p, s: set_occurred_at(s, p, ident, occurred_at=when, actor=actor_name(actor)),
+    )

@@ -492,6 +492,36 @@ def resolve(
     return _change(store, project, ident, change)
 
 
+def set_occurred_at(
+    store: Store, project: Project, ident: str, *, occurred_at: datetime, actor: str
+) -> IncidentSnapshot:
+    """Correct when the data went bad (it feeds time to detection)."""
+
+    def change(
+        conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
+    ) -> None:
+        if occurred_at > row.declared_at:
+            raise IncidentError(
+                f"occurred_at {clock.isoformat(occurred_at)} is after the "
+                f"declaration ({clock.isoformat(row.declared_at)})"
+            )
+        before = clock.isoformat(row.occurred_at) if row.occurred_at else "unknown"
+        conn.execute(
+            incidents.update().where(incidents.c.number == number).values(occurred_at=occurred_at)
+        )
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=actor,
+            kind="occurred_at",
+            text=f"Data went bad at {clock.isoformat(occurred_at)} (was {before})",
+            data={"from": before, "to": clock.isoformat(occurred_at)},
+        )
+
+    return _change(store, project, ident, change)
+
+
 def dismiss(
     store: Store, project: Project, ident: str, *, reason: str, actor: str
 ) -> IncidentSnapshot:
