@@ -1,19 +1,27 @@
-"""``trustwell demo`` as a user runs it: a real project on disk, two recorded runs, the summary."""
+"""``trustwell demo`` as a user runs it: a real project on disk, three recorded runs, the
+incident worked from detection to resolution, its post-mortem draft and the metrics."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from trustwell.cli.app import create_app
+from trustwell.clock import parse_timestamp
 from trustwell.config.loader import load_project
 from trustwell.store import HistoryEntry, history, open_store
 
-# A Thursday: the feed's last good load is Tuesday 07:00, the replay 10 minutes later.
-NOW = "2026-11-19T09:00:00Z"
+# The story ends at TRUSTWELL_NOW and starts 3h30 earlier: the warehouse is built and
+# broken, and the incident declared, on Thursday 09:00; the feed's last good load is
+# Tuesday 07:00, the replay 10 minutes later. Acknowledged 09:10, resolved 12:20.
+NOW = "2026-11-19T12:30:00Z"
+DECLARED = "2026-11-19T09:00:00Z"
 FRESHNESS_CAUGHT = "  FAIL freshness:loaded_at: last row loaded 2d 1h ago (allowed 26h)"
 DUPLICATES_CAUGHT = (
     "  FAIL unique:date,channel,campaign_id: 9 rows duplicating another row's"
@@ -48,6 +56,25 @@ def section(output: str, title: str, until: str) -> list[str]:
     return lines[start + 1 : end]
 
 
+def cli_json(root: Path, *args: str) -> Any:
+    """What ``trustwell ARGS --format json --project ROOT`` prints, parsed."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRUSTWELL_NOW", NOW)
+        result = CliRunner().invoke(
+            create_app(), [*args, "--format", "json", "--project", str(root)]
+        )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def on_call(root: Path, team: str, moment: str) -> str:
+    """Who the demo's weekly rotation puts on call at ``moment``, computed by hand."""
+    rotation = load_project(root).settings.oncall[team]
+    assert rotation.rotation == "weekly" and not rotation.overrides
+    weeks = (parse_timestamp(moment) - parse_timestamp(rotation.start)) // timedelta(weeks=1)
+    return rotation.members[weeks % len(rotation.members)]
+
+
 def stored(root: Path, asset: str, check: str | None = None) -> list[HistoryEntry]:
     project = load_project(root)
     store = open_store(project.settings.store, project.root)
@@ -65,6 +92,12 @@ def test_demo_plays_the_story_and_exits_0(played: Played) -> None:
         "3. The ad-spend feed fails silently",
         "4. Run the checks again",
         "5. What trustwell caught",
+        "6. The incident trustwell opened",
+        "7. The response",
+        "8. The fix",
+        "9. The drafted post-mortem",
+        "10. The metrics",
+        "11. Where to go next",
     ]
     positions = [played.result.stdout.index(heading) for heading in headings]
     assert positions == sorted(positions)
@@ -93,8 +126,8 @@ def test_healthy_warehouse_passes_every_check(played: Played) -> None:
     for asset in ("raw.ad_spend", "raw.new_customers", "marts.weekly_cac"):
         for entry in stored(played.root, asset):
             runs.setdefault(entry.run_id, []).append(entry)
-    # history lists newest first (TRUSTWELL_NOW gives both runs the same start time).
-    assert len(runs) == 2
+    # history lists newest first: the run after the fix, the broken one, the healthy one.
+    assert len(runs) == 3
     first = runs[list(runs)[-1]]
     assert len(first) == 24
     assert [(e.asset, e.check) for e in first if e.status in ("fail", "error")] == []
@@ -104,11 +137,11 @@ def test_healthy_warehouse_passes_every_check(played: Played) -> None:
 def test_broken_feed_fails_freshness_and_unique_on_ad_spend(played: Played) -> None:
     freshness = stored(played.root, "raw.ad_spend", "freshness:loaded_at")
     unique = stored(played.root, "raw.ad_spend", "unique:date,channel,campaign_id")
-    # Newest first: the run after the breakage, then the healthy one.
-    assert [e.status for e in freshness] == ["fail", "pass"]
-    assert freshness[0].message == "last row loaded 2d 1h ago (allowed 26h)"
-    assert [e.status for e in unique] == ["fail", "pass"]
-    assert unique[0].value == 9
+    # Newest first: the run after the fix, the one after the breakage, the healthy one.
+    assert [e.status for e in freshness] == ["pass", "fail", "pass"]
+    assert freshness[1].message == "last row loaded 2d 1h ago (allowed 26h)"
+    assert [e.status for e in unique] == ["pass", "fail", "pass"]
+    assert [e.value for e in unique] == [0, 9, 0]
 
 
 def test_summary_says_what_was_caught_and_where_to_go_next(played: Played) -> None:
@@ -124,24 +157,117 @@ def test_summary_says_what_was_caught_and_where_to_go_next(played: Played) -> No
     # Thursday: of this week's three days of sign-ups, only Monday's spend arrived.
     cac_moved = "  FAIL cac_vs_previous_4_weeks: query result is 0.688756, expected at most 0.15"
     assert cac_moved in caught
-    plain = section(played.result.stdout, "In plain words", "Where to go next")
+    plain = section(played.result.stdout, "In plain words", "6. The incident trustwell opened")
     assert plain[0] == (
         "The trouble starts at raw.ad_spend, owned by data-platform: that is where to fix it."
     )
     after = played.result.stdout.split("Where to go next", 1)[1]
-    assert f"trustwell run --project {played.root}" in after
-    assert f"trustwell history raw.ad_spend --project {played.root}" in after
+    commands = ["incident show INC-1", "outbox", "metrics", "postmortem INC-1", "run"]
+    for command in [*commands, "history raw.ad_spend"]:
+        assert f"  trustwell {command} --project {played.root}" in after
 
 
-def test_trustwell_run_on_the_demo_shows_the_broken_feed(
+def test_the_failure_opens_one_sev1_incident_led_by_whoever_is_on_call(played: Played) -> None:
+    incidents = cli_json(played.root, "incident", "list")
+    assert len(incidents) == 1
+    incident = incidents[0]
+    kept = ("id", "severity", "detection_source", "declared_at")
+    assert [incident[key] for key in kept] == ["INC-1", "SEV-1", "check", DECLARED]
+    # The root is the feed; the tier-1 mart downstream makes it SEV-1.
+    assert incident["root_asset"] == "raw.ad_spend"
+    assert incident["assets"] == [
+        {"asset": "raw.ad_spend", "impact": "root"},
+        {"asset": "marts.weekly_cac", "impact": "downstream"},
+    ]
+    assert incident["commander"] == on_call(played.root, "data-platform", DECLARED)
+    assert incident["smes"] == ["alice", "bob", "carol", "erin", "farid"]
+    assert incident["runbook"] == "third-party-api-failure"
+    shown = section(played.result.stdout, "6. The incident trustwell opened", "Notices:")
+    assert shown[0] == "INC-1 SEV-1 declared: freshness:loaded_at failed on raw.ad_spend"
+    commander = incident["commander"]
+    name = load_project(played.root).settings.people[commander].name
+    assert f"  Commander  {commander} ({name}), on call for data-platform" in "\n".join(shown)
+    assert "  Runbook    third-party-api-failure: Third-Party API Failure" in shown
+
+
+def test_notices_wait_in_the_outbox_for_the_finance_subscriber(played: Played) -> None:
+    rows = cli_json(played.root, "outbox")
+    declared = [r for r in rows if r["event"] == "incident.declared"]
+    # The Commander and the experts (members of both owning teams), and the mart's subscriber.
+    told = ("alice", "bob", "carol", "erin", "farid", "finance")
+    assert {r["recipient"] for r in declared} == {f"{who}@acme.test" for who in told}
+    to_finance = [r for r in rows if r["recipient"] == "finance@acme.test"]
+    assert {r["event"] for r in to_finance} >= {"incident.declared", "incident.resolved"}
+    assert all(r["status"] == "pending" and r["incident"] == "INC-1" for r in to_finance)
+    out = played.result.stdout
+    assert (
+        "Notices: queued: 6 messages (nobody listens on 127.0.0.1:1025 in the demo;"
+        " `trustwell outbox` shows them"
+    ) in out
+    assert (
+        "  Weekly customer acquisition cost (ad spend / new customers) per channel may be wrong"
+        " since Wednesday 09:10. We are investigating; next update by 09:30."
+    ) in out
+
+
+def test_the_incident_is_worked_to_resolved_through_monitoring(played: Played) -> None:
+    incident = cli_json(played.root, "incident", "show", "INC-1")
+    moves = [e for e in incident["timeline"] if e["kind"] == "status"]
+    path = ["declared", *(e["data"]["to"] for e in moves)]
+    assert path == ["declared", "acknowledged", "identified", "monitoring", "resolved"]
+    commander = incident["commander"]
+    # trustwell moves it to monitoring when the checks pass; only a person resolves it.
+    assert [e["actor"] for e in moves] == [commander, commander, "trustwell", commander]
+    assert incident["status"] == "resolved"
+    assert incident["cause"] == "third-party"
+    assert incident["acknowledged_at"] == "2026-11-19T09:10:00Z"
+    assert incident["resolved_at"] == "2026-11-19T12:20:00Z"
+    assert "correct figures expected by 13:00" in incident["latest_public_update"]
+    assert "Status path: declared → acknowledged → identified → monitoring → resolved" in (
+        played.result.stdout
+    )
+
+
+def test_the_postmortem_is_drafted_with_its_sections(played: Played) -> None:
+    draft = played.root / "postmortems" / "INC-1.md"
+    body = draft.read_text(encoding="utf-8")
+    headings = [line for line in body.splitlines() if line.startswith("## ")]
+    assert headings[:4] == ["## Summary", "## Impact", "## Detection", "## Response"]
+    assert "## Root cause" in headings and "## Action items" in headings
+    for figure in (
+        "- Time to detection (TTD): 23h 50m",
+        "- Time to acknowledge (TTA): 10m",
+        "- Time to resolve (TTR): 3h 20m",
+        "Category: **third-party**.",
+    ):
+        assert figure in body
+    shown = section(played.result.stdout, "9. The drafted post-mortem", "10. The metrics")
+    assert f"Drafted {draft} from the timeline" in shown[0]
+    assert "  │ - Time to resolve (TTR): 3h 20m" in shown
+
+
+def test_the_metrics_count_the_incident_and_its_times(played: Played) -> None:
+    figures = cli_json(played.root, "metrics")
+    assert figures["incidents"] == 1
+    # Went bad Wed 09:10 (last load + 26h), declared Thu 09:00, acked 09:10, resolved 12:20.
+    assert figures["ttd"]["median_seconds"] == 23 * 3600 + 50 * 60
+    assert figures["tta"]["median_seconds"] == 10 * 60
+    assert figures["ttr"]["median_seconds"] == 3 * 3600 + 20 * 60
+    assert figures["detection_sources"]["check"] == 1
+    assert figures["internal_detection_share"] == 1.0
+    shown = section(played.result.stdout, "10. The metrics", "11. Where to go next")
+    assert "  TTA          10m      from the incident to its acknowledgement" in shown
+
+
+def test_trustwell_run_on_the_demo_shows_the_repaired_feed(
     played: Played, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TRUSTWELL_NOW", NOW)
     result = CliRunner().invoke(
         create_app(), ["run", "--project", str(played.root), "--asset", "raw.ad_spend"]
     )
-    assert result.exit_code == 1
-    assert "8 checks: 6 pass, 2 fail" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "8 checks: 8 pass" in result.stdout
 
 
 def test_existing_demo_is_kept_unless_forced(tmp_path: Path) -> None:
@@ -153,11 +279,12 @@ def test_existing_demo_is_kept_unless_forced(tmp_path: Path) -> None:
     assert again.stderr == f"error: {root} already holds a demo: add --force to rebuild it\n"
     forced = play(str(root), "--force")
     assert forced.exit_code == 0, forced.output
-    # A rebuild starts over: the store holds the rebuilt story's two runs only.
-    assert len({e.run_id for e in stored(root, "raw.ad_spend")}) == 2
-    # The data is seeded: the rebuilt demo catches exactly what the first one did.
-    summary = ("5. What trustwell caught", "Where to go next")
-    assert section(forced.stdout, *summary) == section(first.stdout, *summary)
+    # A rebuild starts over: the store holds the rebuilt story's three runs and one incident.
+    assert len({e.run_id for e in stored(root, "raw.ad_spend")}) == 3
+    assert [i["id"] for i in cli_json(root, "incident", "list")] == ["INC-1"]
+    # The data is seeded and the story timed: the rebuilt demo tells exactly the same story.
+    story = ("5. What trustwell caught", "Story told in")
+    assert section(forced.stdout, *story) == section(first.stdout, *story)
 
 
 def test_force_never_clears_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""``trustwell demo [DIR]``: build the pilot warehouse and play the detection story."""
+"""``trustwell demo [DIR]``: build the pilot warehouse and play the story, from the silent
+failure to the resolved incident, its post-mortem draft and the metrics."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def demo_command(
     ),
     force: bool = typer.Option(False, "--force", help="Rebuild a demo that already exists."),
 ) -> None:
-    """Build a demo project (DuckDB warehouse, checks) and watch trustwell catch a failure."""
+    """Build a demo project (DuckDB warehouse, checks) and watch trustwell catch a failure
+    and run the incident it opens to resolution."""
     from rich.console import Console
 
     from trustwell.demo import folder, story

@@ -2,5 +2,9 @@
 
 - :mod:`trustwell.demo.warehouse` builds the DuckDB warehouse and breaks its ad-spend feed;
 - :mod:`trustwell.demo.folder` writes the project files (templates in this package);
-- :mod:`trustwell.demo.story` plays the steps and prints what trustwell caught.
+- :mod:`trustwell.demo.story` plays the steps and prints what trustwell caught;
+- :mod:`trustwell.demo.story_incident` works the incident it opened, from the Commander's
+  acknowledgement to resolution, the post-mortem draft and the metrics
+  (:mod:`trustwell.demo.incident_facts` describes it);
+- :mod:`trustwell.demo.state` holds what the steps share and the story's clock.
 """

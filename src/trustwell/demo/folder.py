@@ -20,7 +20,14 @@ TEMPLATES = {
 # The first line of the demo's trustwell.yml: how --force recognises a folder it may clear.
 MARKER = "# trustwell demo project"
 # Everything the demo writes; --force removes these and nothing else.
-_WRITTEN = ("trustwell.yml", "assets", WAREHOUSE_FILE, f"{WAREHOUSE_FILE}.wal", ".trustwell")
+_WRITTEN = (
+    "trustwell.yml",
+    "assets",
+    "postmortems",
+    WAREHOUSE_FILE,
+    f"{WAREHOUSE_FILE}.wal",
+    ".trustwell",
+)
 
 
 class FolderInUse(Exception):

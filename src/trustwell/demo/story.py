@@ -3,7 +3,9 @@
 A healthy warehouse passes its checks; then the ad-spend feed fails silently
 (it stops, and replays an old batch) and the mart is rebuilt with a wrong CAC;
 the checks run again and trustwell shows what it caught and what it affects.
-Later features (incidents, the status page) add steps to :data:`STEPS`.
+Then the incident it opened is worked through to the end
+(:mod:`trustwell.demo.story_incident`): response, fix, post-mortem, metrics.
+Later features (the status page) add steps to :data:`STEPS`.
 
 >>> demo = tell(Path("trustwell-demo"), Console())   # doctest: +SKIP
 >>> demo.runs[-1].status                             # doctest: +SKIP
@@ -12,22 +14,20 @@ Later features (incidents, the status page) add steps to :data:`STEPS`.
 
 from __future__ import annotations
 
-import shlex
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell import clock
-from trustwell.demo import folder, warehouse
+from trustwell.demo import folder, story_incident, warehouse
+from trustwell.demo.state import STORY_SPAN, Demo, Step, StoryError, run_checks
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from trustwell.checks.result import CheckResult, RunReport
+    from trustwell.checks.result import CheckResult
     from trustwell.config.models import Asset, Project
+
+__all__ = ["STEPS", "STORY_SPAN", "Demo", "Step", "StoryError", "tell"]
 
 # The checks the broken feed must fail; the story is wrong if they do not.
 EXPECTED_FAILURES = (
@@ -37,43 +37,18 @@ EXPECTED_FAILURES = (
 MARKS = {"fail": "[bold red]FAIL[/]", "error": "[magenta]ERROR[/]", "warn": "[yellow]WARN[/]"}
 
 
-class StoryError(Exception):
-    """The story did not play as it should (a bug in the demo, not in the user's setup)."""
-
-
-@dataclass
-class Demo:
-    """What the steps share: where the demo lives, what it printed to, what happened."""
-
-    root: Path
-    console: Console
-    now: datetime = field(default_factory=clock.now)
-    started: float = field(default_factory=time.perf_counter)
-    project: Project | None = None
-    runs: list[RunReport] = field(default_factory=list)
-    breakage: warehouse.Breakage | None = None
-
-    def loaded(self) -> Project:
-        if self.project is None:
-            raise StoryError("the project was not built before it was used")
-        return self.project
-
-
-@dataclass(frozen=True)
-class Step:
-    """One chapter of the story: a heading, and what happens under it."""
-
-    title: str
-    play: Callable[[Demo], None]
-
-
 def tell(root: Path, console: Console) -> Demo:
-    """Play every step in order into ``root``; raise :class:`StoryError` if one goes wrong."""
+    """Play every step in order into ``root``; raise :class:`StoryError` if one goes wrong.
+
+    The story ends at the current time (``TRUSTWELL_NOW`` when set) and starts
+    :data:`STORY_SPAN` earlier; each step runs at its own moment.
+    """
     demo = Demo(root=root, console=console)
     for number, step in enumerate(STEPS, start=1):
         console.print()
         console.rule(f"[bold]{number}. {step.title}", align="left")
-        step.play(demo)
+        with demo.at(step.at):
+            step.play(demo)
     console.print(f"\n[dim]Story told in {time.perf_counter() - demo.started:.1f}s.[/]")
     return demo
 
@@ -104,7 +79,7 @@ def build_pilot(demo: Demo) -> None:
 
 def run_healthy(demo: Demo) -> None:
     """Every check on the healthy warehouse: nothing may fail."""
-    report = _run(demo)
+    report = run_checks(demo)
     broken = [r for r in report.results if r.status in ("fail", "error")]
     if broken:
         raise StoryError("the healthy warehouse failed " + _listing(broken))
@@ -138,7 +113,7 @@ def break_feed(demo: Demo) -> None:
 
 def run_broken(demo: Demo) -> None:
     """The same checks again: the feed's failure must be caught at its source."""
-    report = _run(demo)
+    report = run_checks(demo)
     status = {(r.asset, r.check): r.status for r in report.results}
     missed = [f"{a} {c}" for a, c in EXPECTED_FAILURES if status.get((a, c)) != "fail"]
     if missed:
@@ -146,7 +121,7 @@ def run_broken(demo: Demo) -> None:
 
 
 def summarise(demo: Demo) -> None:
-    """What failed or warned, per asset, in plain language; and where to go next."""
+    """What failed or warned, per asset, in plain language."""
     project, report = demo.loaded(), demo.runs[-1]
     say = demo.console.print
     flagged = [r for r in report.results if r.status != "pass"]
@@ -170,11 +145,6 @@ def summarise(demo: Demo) -> None:
             "these checks they would have trusted a stale, wrong figure.",
             soft_wrap=True,
         )
-    where = shlex.quote(str(demo.root))
-    say("\n[bold]Where to go next[/]")
-    say(f"  trustwell run --project {where}", soft_wrap=True)
-    say(f"  trustwell history raw.ad_spend --project {where}", soft_wrap=True)
-    say(f"  the checks themselves: {demo.root / 'assets'}", soft_wrap=True)
 
 
 STEPS: list[Step] = [
@@ -183,25 +153,11 @@ STEPS: list[Step] = [
     Step("The ad-spend feed fails silently", break_feed),
     Step("Run the checks again", run_broken),
     Step("What trustwell caught", summarise),
+    *story_incident.STEPS,
 ]
 
 
 # --- helpers --------------------------------------------------------------------
-
-
-def _run(demo: Demo) -> RunReport:
-    """One recorded run of every check, shown as ``trustwell run`` shows it."""
-    from trustwell.checks.service import run_project
-    from trustwell.cli.output import ResultPrinter
-
-    project = demo.loaded()
-    printer = ResultPrinter()
-    printer.out = demo.console  # the table goes where the story goes
-    with printer.progress(len(project.assets)) as progress:
-        report = run_project(project, on_progress=progress, actor="trustwell-demo")
-    printer.table(report)
-    demo.runs.append(report)
-    return report
 
 
 def _listing(results: list[CheckResult]) -> str:

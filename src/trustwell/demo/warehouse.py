@@ -10,6 +10,7 @@ and so on for ``DAYS`` days.
 
 >>> build_warehouse(Path("demo/warehouse.duckdb"), clock.now())   # doctest: +SKIP
 >>> break_ad_spend_feed(Path("demo/warehouse.duckdb"), clock.now())  # doctest: +SKIP
+>>> fix_ad_spend_feed(Path("demo/warehouse.duckdb"), built, clock.now())  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ class Breakage:
     replayed_batch: str
     replayed_as: str
     replayed_rows: int
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What :func:`fix_ad_spend_feed` did, for the story to tell."""
+
+    reloaded_days: list[date]
+    reloaded_rows: int
+    removed_batch: str
+    removed_rows: int
 
 
 def nightly_loads(now: datetime, days: int = DAYS) -> list[Load]:
@@ -169,7 +180,7 @@ def break_ad_spend_feed(path: Path, now: datetime) -> Breakage:
     missing = loads[:STOPPED_DAYS]
     last_good = loads[STOPPED_DAYS]
     replayed = loads[REPLAYED_DAYS_AGO]
-    replayed_as = replayed.batch_id[:-1] + "2"
+    replayed_as = _replayed_as(replayed)
     with duckdb.connect(str(path)) as con:
         con.execute("BEGIN")
         con.execute("DELETE FROM raw.ad_spend WHERE date > ?", [last_good.day])
@@ -193,6 +204,44 @@ def break_ad_spend_feed(path: Path, now: datetime) -> Breakage:
     )
 
 
+def fix_ad_spend_feed(path: Path, built: datetime, fixed: datetime) -> Fix:
+    """The repair: reload the missing days, drop the replayed batch, rebuild the mart.
+
+    Loads are dated from ``built``; the reloaded rows (the numbers the API would
+    have delivered on time) carry ``fixed`` as their load time.
+    """
+    import duckdb
+
+    loads = nightly_loads(built)
+    missing = {load.day for load in loads[:STOPPED_DAYS]}
+    replayed_as = _replayed_as(loads[REPLAYED_DAYS_AGO])
+    at = fixed.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    spend_rows, _ = _generate(loads)
+    reloaded = [
+        (*row[:6], at, f"adsapi-{row[0]:%Y%m%d}-backfill")
+        for row in spend_rows
+        if row[0] in missing
+    ]
+    with duckdb.connect(str(path)) as con:
+        con.execute("BEGIN")
+        delete = "DELETE FROM raw.ad_spend WHERE batch_id = ?"
+        removed = con.execute(delete, [replayed_as]).fetchone()  # DuckDB returns the count
+        con.executemany("INSERT INTO raw.ad_spend VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reloaded)
+        con.execute(MART_SQL)
+        con.execute("COMMIT")
+    return Fix(
+        reloaded_days=sorted(missing),
+        reloaded_rows=len(reloaded),
+        removed_batch=replayed_as,
+        removed_rows=int(removed[0]) if removed else 0,
+    )
+
+
+def _replayed_as(replayed: Load) -> str:
+    """The new batch id the replayed batch arrived under."""
+    return replayed.batch_id[:-1] + "2"
+
+
 def _generate(loads: list[Load]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of raw.ad_spend and raw.new_customers, oldest day first."""
     rng = random.Random(SEED)
@@ -208,18 +257,8 @@ def _generate(loads: list[Load]) -> tuple[list[tuple[Any, ...]], list[tuple[Any,
                 channel_spend += spend
                 impressions = round(spend / channel.cpm * 1000)
                 clicks = round(impressions * channel.ctr * rng.uniform(0.9, 1.1))
-                spend_rows.append(
-                    (
-                        load.day,
-                        channel.name,
-                        campaign,
-                        spend,
-                        impressions,
-                        clicks,
-                        load.loaded_at,
-                        load.batch_id,
-                    )
-                )
+                row = (load.day, channel.name, campaign, spend, impressions, clicks)
+                spend_rows.append((*row, load.loaded_at, load.batch_id))
             # Sign-ups follow spend closely, so a steady CAC makes gaps and doubles visible.
             signups = round(channel_spend / channel.cac * rng.uniform(0.97, 1.03))
             for _ in range(signups):
