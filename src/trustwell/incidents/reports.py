@@ -8,19 +8,30 @@ status change until resolution (see :func:`reporters_of`).
 
 from __future__ import annotations
 
+import base64
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from trustwell.incidents.model import IncidentSnapshot, TimelineEntry
+import sqlalchemy as sa
+
+from trustwell import clock
+from trustwell.incidents.context import IncidentContext
+from trustwell.incidents.model import OPEN_STATES, IncidentSnapshot, TimelineEntry, severity_rank
+from trustwell.incidents.records import SYSTEM_ACTOR, add_asset, add_timeline, snapshot
+from trustwell.store.incident_tables import incident_assets, incidents, participants, reports
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
-
     from trustwell.config.models import Project
     from trustwell.store import Store
 
 URGENCIES = ("low", "normal", "high")
+REFERENCE_PREFIX = "RPT-"
+_TITLE_LENGTH = 80
+#: Timeline entries a reporter may follow: how the status moved, and public updates.
+_STATUS_KINDS = frozenset({"declared", "status"})
 
 
 class ReportNotFound(LookupError):
@@ -60,16 +71,232 @@ def submit_report(
     urgency: str,
     contact: str,
     occurred_at: datetime | None = None,
+    actor: str | None = None,
 ) -> ReportOutcome:
-    """Store a report and link it to an open incident or open one; see the module doc."""
-    raise NotImplementedError
+    """Store a report, then link it to an open incident or open a new one.
+
+    ``asset`` is an asset name or a consumer (``dashboard.weekly_business_review``)
+    declared by an asset, which stands for that asset. If the asset or anything
+    upstream of it has an open incident (not a drill), the report joins it:
+    a ``report`` timeline entry, the reporter as participant. Otherwise a new
+    incident opens with detection source ``report`` (its Commander notified,
+    an action item "Add a check that would have caught this" created).
+    ``actor`` (who submits, default the contact) is recorded on the timeline.
+
+    Raises :class:`~trustwell.status.UnknownAsset` (a ValueError with the
+    nearest name) or ValueError for a bad urgency or an empty text.
+
+    >>> submit_report(store, project, asset="marts.weekly_cac", description="CAC doubled",
+    ...               urgency="high", contact="cfo@acme.test").message
+    'Already known: INC-7 (investigating). Next update by 11:00.'
+    """
+    if urgency not in URGENCIES:
+        raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}, got {urgency!r}")
+    text, who = description.strip(), contact.strip()
+    if not text:
+        raise ValueError("description is empty: say what looks wrong")
+    if not who:
+        raise ValueError("contact is empty: give an email address to hear back")
+    ctx = IncidentContext(project)
+    root = resolve_reported_asset(project, asset)
+    suspects = [root, *ctx.graph.ancestors(root)]
+    now = clock.now()
+    by = actor or who
+
+    def work(conn: sa.Connection) -> ReportOutcome:
+        reference = _new_reference(conn)
+        number = _open_incident_on(conn, suspects)
+        linked = number is not None
+        entry = f"Report {reference} ({urgency}) on {asset}: {text}"
+        if number is None:
+            from trustwell.incidents.service import open_incident
+
+            number = open_incident(
+                conn,
+                ctx,
+                root=root,
+                title=f"Reported: {_headline(text)}",
+                now=now,
+                actor=by,
+                source="report",
+                occurred_at=occurred_at,
+                reporter=who,
+            )
+        else:
+            add_asset(conn, number, root, "downstream", now)
+            _add_reporter(conn, number, who, now)
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=by,
+            kind="report",
+            text=entry,
+            data={"reference": reference, "urgency": urgency, "asset": asset, "contact": who},
+        )
+        conn.execute(
+            reports.insert().values(
+                reference=reference,
+                asset=root,
+                description=text,
+                urgency=urgency,
+                contact=who,
+                occurred_at=occurred_at,
+                created_at=now,
+                incident=number,
+                outcome="linked" if linked else "opened",
+            )
+        )
+        incident = snapshot(conn, number)
+        message = _linked_message(incident, now, ctx.timezone) if linked else _opened(incident)
+        return ReportOutcome(reference, incident, linked, message)
+
+    return store.write(work)
+
+
+def resolve_reported_asset(project: Project, name: str) -> str:
+    """The asset a report is about: the asset itself, or the asset declaring a consumer.
+
+    >>> resolve_reported_asset(project, "dashboard.weekly_business_review")
+    'marts.weekly_cac'
+    """
+    from trustwell.status import unknown_asset
+
+    wanted = name.strip()
+    if project.asset(wanted) is not None:
+        return wanted
+    for asset in project.assets:
+        if wanted in asset.consumers:
+            return asset.name
+    known = [a.name for a in project.assets] + [c for a in project.assets for c in a.consumers]
+    raise unknown_asset(wanted, known)
 
 
 def get_report(store: Store, reference: str) -> ReportView:
-    """The report and its incident's status history; raises :class:`ReportNotFound`."""
-    raise NotImplementedError
+    """The report and its incident's status history; raises :class:`ReportNotFound`.
+
+    ``status_history`` holds the incident's ``declared`` and ``status`` entries
+    and every entry with a public text; pages show ``public_text`` and
+    ``data["to"]``, never the internal ``text``.
+    """
+    wanted = reference.strip().upper()
+
+    def work(conn: sa.Connection) -> ReportView:
+        row = conn.execute(sa.select(reports).where(reports.c.reference == wanted)).first()
+        if row is None:
+            raise ReportNotFound(f"no report {reference.strip()!r}")
+        incident = snapshot(conn, row.incident) if row.incident is not None else None
+        history = [
+            e
+            for e in (incident.timeline if incident else ())
+            if e.kind in _STATUS_KINDS or e.public_text
+        ]
+        return ReportView(
+            reference=row.reference,
+            asset=row.asset,
+            description=row.description,
+            urgency=row.urgency,
+            created_at=row.created_at,
+            outcome=row.outcome,
+            incident=incident,
+            status_history=history,
+        )
+
+    return store.read(work)
 
 
 def reporters_of(conn: sa.Connection, incident_number: int) -> list[str]:
-    """Contacts of the reports on an incident, in order, without repeats."""
-    raise NotImplementedError
+    """Email contacts of the reports on an incident, oldest first, without repeats.
+
+    For the notify layer: pass them as ``extra["reporters"]`` to ``plan_messages``
+    so every reporter hears of each status change until resolution. Contacts that
+    are not email addresses are left out. Never commits.
+    """
+    from trustwell.status.subscriptions import normalize_email
+
+    rows = conn.execute(
+        sa.select(reports.c.contact)
+        .where(reports.c.incident == incident_number)
+        .order_by(reports.c.created_at, reports.c.reference)
+    ).scalars()
+    found: dict[str, None] = {}
+    for contact in rows:
+        try:
+            found[normalize_email(contact)] = None
+        except ValueError:
+            continue
+    return list(found)
+
+
+# --- helpers: take a connection, never commit -------------------------------------
+
+
+def _new_reference(conn: sa.Connection) -> str:
+    """``RPT-`` and six base32 characters, not used before."""
+    while True:
+        code = base64.b32encode(secrets.token_bytes(5)).decode()[:6]
+        reference = REFERENCE_PREFIX + code
+        taken = conn.execute(
+            sa.select(reports.c.reference).where(reports.c.reference == reference)
+        ).first()
+        if taken is None:
+            return reference
+
+
+def _open_incident_on(conn: sa.Connection, assets: list[str]) -> int | None:
+    """The open (non-drill) incident on any of ``assets``: most severe, then oldest."""
+    rows = conn.execute(
+        sa.select(incidents.c.number, incidents.c.severity)
+        .join(incident_assets, incident_assets.c.incident == incidents.c.number)
+        .where(
+            incident_assets.c.asset.in_(assets),
+            incidents.c.status.in_([s.value for s in OPEN_STATES]),
+            incidents.c.drill.is_(False),
+        )
+    ).all()
+    if not rows:
+        return None
+    best = min(rows, key=lambda r: (severity_rank(r.severity), r.number))
+    return int(best.number)
+
+
+def _add_reporter(conn: sa.Connection, number: int, person: str, now: datetime) -> None:
+    from trustwell.incidents.records import set_role
+
+    known = conn.execute(
+        sa.select(participants.c.id).where(
+            participants.c.incident == number,
+            participants.c.person == person,
+            participants.c.role == "reporter",
+        )
+    ).first()
+    if known is None:
+        set_role(conn, number, person, "reporter", now, SYSTEM_ACTOR)
+
+
+def _headline(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= _TITLE_LENGTH else line[: _TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def _linked_message(incident: IncidentSnapshot, now: datetime, timezone: str) -> str:
+    message = f"Already known: {incident.id} ({incident.status})."
+    if incident.next_update_at is not None:
+        message += f" Next update by {_clock_time(incident.next_update_at, now, timezone)}."
+    latest = incident.latest_public_update
+    if latest is not None and latest.public_text:
+        message += f" Latest update: {latest.public_text}"
+    return message
+
+
+def _opened(incident: IncidentSnapshot) -> str:
+    who = f"the on-call engineer ({incident.commander})" if incident.commander else "the data team"
+    return f"Thank you: {incident.id} is open and {who} has been notified."
+
+
+def _clock_time(moment: datetime, now: datetime, timezone: str) -> str:
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")

@@ -6,14 +6,25 @@ store with a few set-based queries (fast with thousands of assets and incidents)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from trustwell import clock
+from trustwell.incidents.model import OPEN_STATES, severity_rank
+from trustwell.lineage.graph import LineageGraph
+from trustwell.store.incident_tables import incident_assets, incidents
+from trustwell.store.service import HistoryEntry
+from trustwell.store.tables import checks, results
 
 if TYPE_CHECKING:
-    from trustwell.config.models import Project
-    from trustwell.store import HistoryEntry, Store
+    from trustwell.config.models import Asset, Project
+    from trustwell.store import Store
 
 State = Literal["trusted", "warning", "incident", "stale", "unknown"]
 STATES: tuple[State, ...] = ("trusted", "warning", "incident", "stale", "unknown")
@@ -97,6 +108,17 @@ class AssetDetail:
     subscribers: list[str]
 
 
+#: An asset without a schedule is stale when its latest run is older than this.
+UNSCHEDULED_MAX_AGE = timedelta(hours=25)
+HISTORY_POINTS = 30  # values per check on the asset page's chart
+_NOT_PASSING = ("warn", "fail", "error")
+_FAILING = ("fail", "error")
+OPEN_STATUSES = tuple(s.value for s in OPEN_STATES)
+
+
+# --- pure -----------------------------------------------------------------------------
+
+
 def classify(
     *,
     now: datetime,
@@ -106,20 +128,274 @@ def classify(
     schedule: str | None,
     timezone: str = "UTC",
 ) -> Classification:
-    """The state of one asset from its latest results and open incidents. Pure."""
-    raise NotImplementedError
+    """The state of one asset from its latest results and open incidents. Pure.
+
+    In order: an open incident on the asset or upstream → ``incident``; never
+    run → ``unknown``; latest run older than twice the schedule's interval (25h
+    without a schedule) → ``stale``; a check failing, erroring or warning →
+    ``warning``; else ``trusted``.
+
+    >>> classify(now=t, last_run_at=None, checks=[], incident=None, schedule=None).state
+    'unknown'
+    """
+    zone = ZoneInfo(timezone)
+    failing = [c.name for c in checks if c.status in _FAILING]
+    warnings = [c.name for c in checks if c.status == "warn"]
+    if incident is not None:
+        reason = (
+            f"part of {incident.id} upstream ({incident.via})"
+            if incident.via
+            else f"{incident.id} is open on this asset"
+        )
+        return Classification("incident", reason, failing, warnings)
+    if last_run_at is None:
+        return Classification("unknown", "never checked", failing, warnings)
+    limit = max_age(schedule, now)
+    if now - last_run_at > limit:
+        when = _moment(last_run_at, now, zone)
+        reason = (
+            f"last checked {when}; scheduled every {_span(limit / 2)}"
+            if schedule
+            else f"last checked {when}, more than {_span(limit)} ago"
+        )
+        return Classification("stale", reason, failing, warnings)
+    troubled = [c for c in checks if c.status in _FAILING] + [
+        c for c in checks if c.status == "warn"
+    ]
+    if troubled:
+        parts = []
+        for check in troubled[:3]:
+            verb = {"fail": "failing", "error": "erroring", "warn": "warning"}[check.status]
+            since = f" since {_moment(check.since, now, zone)}" if check.since else ""
+            parts.append(f"{check.name} {verb}{since}")
+        more = len(troubled) - 3
+        reason = "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+        return Classification("warning", reason, failing, warnings)
+    count = len(checks)
+    reason = f"{count} check{'s' * (count != 1)} passed at {_moment(last_run_at, now, zone)}"
+    return Classification("trusted", reason, failing, warnings)
+
+
+def max_age(schedule: str | None, now: datetime) -> timedelta:
+    """How old the latest run may be before the asset is stale: twice the cron interval."""
+    if not schedule:
+        return UNSCHEDULED_MAX_AGE
+    return 2 * _interval(schedule, now.replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=256)
+def _interval(schedule: str, around: datetime) -> timedelta:
+    from croniter import croniter
+
+    first = croniter(schedule, around).get_next(datetime)
+    second = croniter(schedule, first).get_next(datetime)
+    return timedelta(seconds=(second - first).total_seconds())
+
+
+def _moment(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    local, today = moment.astimezone(zone), now.astimezone(zone)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400}d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    return f"{max(1, seconds // 60)}m"
+
+
+# --- reading the store ----------------------------------------------------------------
 
 
 def asset_states(store: Store, project: Project, now: datetime | None = None) -> list[AssetState]:
-    """The state of every asset of ``project``, in declaration order."""
-    raise NotImplementedError
+    """The state of every asset of ``project``, in declaration order.
+
+    Three queries whatever the number of assets: the latest result of every
+    check (through ``checks.last_seen``), the start of each non-passing streak,
+    and the open incidents with their assets.
+
+    >>> [(s.asset, s.state) for s in asset_states(store, project)][:1]
+    [('raw.ad_spend', 'trusted')]
+    """
+    moment = now or clock.now()
+    return store.read(lambda conn: _states(conn, project, moment, None))
+
+
+def _states(
+    conn: sa.Connection, project: Project, now: datetime, only: set[str] | None
+) -> list[AssetState]:
+    chosen = [a for a in project.assets if only is None or a.name in only]
+    graph = LineageGraph.from_upstreams({a.name: a.upstream for a in project.assets})
+    latest = _latest_by_asset(conn, chosen, only)
+    touching = _open_incidents(conn, graph)
+    states = []
+    for asset in chosen:
+        found = latest.get(asset.name, [])
+        last_run = max((c.since_run for c in found), default=None)
+        verdict = classify(
+            now=now,
+            last_run_at=last_run,
+            checks=[c.latest for c in found],
+            incident=touching.get(asset.name),
+            schedule=asset.schedule,
+            timezone=project.settings.timezone,
+        )
+        ref = touching.get(asset.name)
+        states.append(
+            AssetState(
+                asset=asset.name,
+                state=verdict.state,
+                tier=asset.tier,
+                owner=asset.owner,
+                description=asset.description,
+                use_cases=list(asset.use_cases),
+                last_run_at=last_run,
+                failing=verdict.failing,
+                warnings=verdict.warnings,
+                incident=ref.id if ref else None,
+                reason=verdict.reason,
+            )
+        )
+    return states
+
+
+@dataclass(frozen=True)
+class _Stored:
+    latest: CheckLatest
+    since_run: datetime  # when the latest result was computed
+
+
+def _latest_by_asset(
+    conn: sa.Connection, assets: Sequence[Asset], only: set[str] | None
+) -> dict[str, list[_Stored]]:
+    query = (
+        sa.select(
+            checks.c.id,
+            checks.c.asset,
+            checks.c.name.label("check_name"),
+            results.c.status,
+            results.c.executed_at,
+        )
+        .join(
+            results,
+            sa.and_(results.c.check_id == checks.c.id, results.c.executed_at == checks.c.last_seen),
+        )
+        .order_by(results.c.id)
+    )
+    if only is not None:
+        query = query.where(checks.c.asset.in_(sorted(only)))
+    rows: dict[str, Any] = {row.id: row for row in conn.execute(query)}  # the last id wins
+    streaks = _streak_starts(conn, [k for k, r in rows.items() if r.status in _NOT_PASSING])
+    declared = {a.name: [c.display_name for c in a.checks] for a in assets}
+    by_asset: dict[str, list[_Stored]] = {}
+    for key, row in rows.items():
+        entry = CheckLatest(row.check_name, row.status, streaks.get(key))
+        by_asset.setdefault(row.asset, []).append(_Stored(entry, row.executed_at))
+    return {name: _current(found, declared.get(name, [])) for name, found in by_asset.items()}
+
+
+def _current(found: list[_Stored], declared: list[str]) -> list[_Stored]:
+    """Declared checks in declaration order, then others seen in the asset's latest run."""
+    if not declared:
+        return sorted(found, key=lambda s: s.latest.name)
+    order = {name: i for i, name in enumerate(declared)}
+    newest = max((s.since_run for s in found if s.latest.name in order), default=None)
+    kept = [s for s in found if s.latest.name in order or (newest and s.since_run >= newest)]
+    return sorted(kept, key=lambda s: (order.get(s.latest.name, len(order)), s.latest.name))
+
+
+def _streak_starts(conn: sa.Connection, check_ids: list[str]) -> dict[str, datetime]:
+    """When each given check's current run of non-passing results began."""
+    if not check_ids:
+        return {}
+    last_pass = (
+        sa.select(results.c.check_id, sa.func.max(results.c.executed_at).label("at"))
+        .where(results.c.check_id.in_(check_ids), results.c.status == "pass")
+        .group_by(results.c.check_id)
+        .subquery()
+    )
+    query = (
+        sa.select(results.c.check_id, sa.func.min(results.c.executed_at).label("since"))
+        .select_from(results.outerjoin(last_pass, last_pass.c.check_id == results.c.check_id))
+        .where(
+            results.c.check_id.in_(check_ids),
+            results.c.status.in_(_NOT_PASSING),
+            sa.or_(last_pass.c.at.is_(None), results.c.executed_at > last_pass.c.at),
+        )
+        .group_by(results.c.check_id)
+    )
+    found: dict[str, datetime] = {}
+    for check_id, since in conn.execute(query):
+        found[check_id] = aware(since)
+    return found
+
+
+def aware(value: Any) -> datetime:
+    """Aggregates bypass the column type on SQLite: parse the stored UTC text."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return clock.parse_timestamp(str(value))
+
+
+def _open_incidents(conn: sa.Connection, graph: LineageGraph) -> dict[str, OpenIncidentRef]:
+    """The open incident (most severe, then oldest) touching each asset, by asset name."""
+    rows = conn.execute(
+        sa.select(
+            incidents.c.number,
+            incidents.c.severity,
+            incidents.c.root_asset,
+            incident_assets.c.asset,
+            incident_assets.c.impact,
+        )
+        .join(incident_assets, incident_assets.c.incident == incidents.c.number)
+        .where(incidents.c.status.in_(OPEN_STATUSES), incidents.c.drill.is_(False))
+    ).all()
+    best: dict[str, tuple[tuple[int, int], OpenIncidentRef]] = {}
+
+    def mark(asset: str, rank: tuple[int, int], ref: OpenIncidentRef) -> None:
+        current = best.get(asset)
+        if (
+            current is None
+            or rank < current[0]
+            or (rank == current[0] and current[1].via and not ref.via)
+        ):
+            best[asset] = (rank, ref)
+
+    for row in rows:
+        ident = f"INC-{row.number}"
+        rank = (severity_rank(row.severity), row.number)
+        if row.impact == "downstream":
+            mark(row.asset, rank, OpenIncidentRef(ident, via=row.root_asset))
+            continue
+        mark(row.asset, rank, OpenIncidentRef(ident))
+        for below in graph.descendants(row.asset):
+            mark(below, rank, OpenIncidentRef(ident, via=row.asset))
+    return {asset: ref for asset, (_, ref) in best.items()}
+
+
+# --- the asset page -------------------------------------------------------------------
 
 
 def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
-    """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`."""
-    raise NotImplementedError
+    """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
+
+    Checks with their latest result and last 30 values, upstream and downstream
+    neighbours, incidents touching the asset, and its subscribers.
+
+    >>> asset_detail(store, project, "marts.weekly_cac").upstream
+    ['raw.ad_spend', 'raw.new_customers']
+    """
+    from trustwell.status.detail import read_asset_detail
+
+    return read_asset_detail(store, project, name)
 
 
-def states_by_name(states: Sequence[AssetState]) -> Mapping[str, AssetState]:
-    """Index a list of states by asset name."""
-    return {s.asset: s for s in states}
+def current_states(
+    conn: sa.Connection, project: Project, now: datetime, only: set[str] | None = None
+) -> list[AssetState]:
+    """:func:`asset_states` in the caller's transaction, optionally for some assets only."""
+    return _states(conn, project, now, only)

@@ -1,0 +1,172 @@
+"""The asset page's content: checks with history, lineage, incidents, subscribers.
+
+Reached through :func:`trustwell.status.state.asset_detail`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from trustwell import clock
+from trustwell.lineage.graph import LineageGraph
+from trustwell.status import unknown_asset
+from trustwell.status.state import (
+    HISTORY_POINTS,
+    OPEN_STATUSES,
+    AssetDetail,
+    AssetIncident,
+    CheckDetail,
+    aware,
+    current_states,
+)
+from trustwell.store.incident_tables import incident_assets, incidents
+from trustwell.store.service import HistoryEntry
+from trustwell.store.tables import results
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Asset, Project
+    from trustwell.store import Store
+
+
+def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
+    """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
+
+    >>> asset_detail(store, project, "marts.weekly_cac").upstream
+    ['raw.ad_spend', 'raw.new_customers']
+    """
+    from trustwell.status.subscriptions import stored_subscribers
+
+    asset = project.asset(name)
+    if asset is None:
+        raise unknown_asset(name, [a.name for a in project.assets])
+    now = clock.now()
+    graph = LineageGraph.from_upstreams({a.name: a.upstream for a in project.assets})
+    upstream = graph.ancestors(name)
+
+    def work(conn: sa.Connection) -> AssetDetail:
+        state = current_states(conn, project, now, {name})[0]
+        stored = stored_subscribers(conn, [name]).get(name, [])
+        return AssetDetail(
+            state=state,
+            schedule=asset.schedule,
+            consumers=list(asset.consumers),
+            checks=_check_details(conn, asset),
+            upstream=graph.ancestors(name, depth=1),
+            downstream=graph.descendants(name, depth=1),
+            incidents=_incidents_touching(conn, name, upstream),
+            subscribers=list(dict.fromkeys([*asset.subscribers, *stored])),
+        )
+
+    return store.read(work)
+
+
+def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
+    newest_first = (
+        sa.func.row_number()
+        .over(
+            partition_by=results.c.check_name,
+            order_by=(results.c.executed_at.desc(), results.c.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        sa.select(
+            results.c.run_id,
+            results.c.executed_at,
+            results.c.check_name,
+            results.c.type,
+            results.c.status,
+            results.c.value,
+            results.c.failing_fraction,
+            results.c.message,
+            newest_first,
+        )
+        .where(results.c.asset == asset.name)
+        .subquery()
+    )
+    rows = conn.execute(
+        sa.select(ranked)
+        .where(ranked.c.rank <= HISTORY_POINTS)
+        .order_by(ranked.c.check_name, ranked.c.rank)
+    ).all()
+    by_check: dict[str, list[HistoryEntry]] = {}
+    for row in rows:
+        by_check.setdefault(row.check_name, []).append(
+            HistoryEntry(
+                run_id=row.run_id,
+                executed_at=aware(row.executed_at),
+                asset=asset.name,
+                check=row.check_name,
+                type=row.type,
+                status=row.status,
+                value=row.value,
+                failing_fraction=row.failing_fraction,
+                message=row.message,
+            )
+        )
+    declared = {c.display_name: c.type for c in asset.checks}
+    names = [*declared, *sorted(n for n in by_check if n not in declared)]
+    details = []
+    for check in names:
+        entries = list(reversed(by_check.get(check, [])))  # oldest first
+        details.append(
+            CheckDetail(
+                name=check,
+                type=declared.get(check) or (entries[-1].type if entries else None),
+                latest=entries[-1] if entries else None,
+                values=[(e.executed_at, e.value) for e in entries],
+                statuses=[(e.executed_at, e.status) for e in entries],
+            )
+        )
+    return details
+
+
+def _incidents_touching(
+    conn: sa.Connection, name: str, upstream: Iterable[str], limit: int = 50
+) -> list[AssetIncident]:
+    """Incidents on the asset (any status), then open ones upstream of it; newest first."""
+    columns = (
+        incidents.c.number,
+        incidents.c.status,
+        incidents.c.severity,
+        incidents.c.title,
+        incidents.c.declared_at,
+        incidents.c.resolved_at,
+        incident_assets.c.impact,
+    )
+    joined = sa.select(*columns).join(
+        incident_assets, incident_assets.c.incident == incidents.c.number
+    )
+    own = conn.execute(
+        joined.where(incident_assets.c.asset == name)
+        .order_by(incidents.c.number.desc())
+        .limit(limit)
+    ).all()
+    above = list(upstream)
+    from_above = (
+        conn.execute(
+            joined.where(
+                incident_assets.c.asset.in_(above),
+                incidents.c.status.in_(OPEN_STATUSES),
+                incidents.c.drill.is_(False),
+            ).order_by(incidents.c.number.desc())
+        ).all()
+        if above
+        else []
+    )
+    seen: dict[int, AssetIncident] = {}
+    for row, impact in [*((r, r.impact) for r in own), *((r, "upstream") for r in from_above)]:
+        if row.number not in seen:
+            seen[row.number] = AssetIncident(
+                id=f"INC-{row.number}",
+                status=row.status,
+                severity=row.severity,
+                title=row.title,
+                impact=impact,
+                declared_at=row.declared_at,
+                resolved_at=row.resolved_at,
+            )
+    return sorted(seen.values(), key=lambda i: i.declared_at, reverse=True)
