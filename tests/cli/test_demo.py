@@ -38,7 +38,7 @@ class Played:
 def play(*args: str) -> Result:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TRUSTWELL_NOW", NOW)
-        return CliRunner().invoke(create_app(), ["demo", *args])
+        return CliRunner().invoke(create_app(), ["demo", "--no-serve", *args])
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,11 @@ def demo_command(
         DEFAULT_DIR, metavar="[DIR]", help="Where to build the demo project."
     ),
     force: bool = typer.Option(False, "--force", help="Rebuild a demo that already exists."),
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Stop after the story instead of serving the status page."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Where to serve the demo."),
+    port: int = typer.Option(8000, "--port", help="Port to serve the demo on."),
 ) -> None:
     """Build a demo project (DuckDB warehouse, checks) and watch trustwell catch a failure
     and run the incident it opens to resolution."""
@@ -39,4 +44,20 @@ def demo_command(
     except story.StoryError as exc:
         print(f"error: the demo did not play as expected: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_FAILED) from None
+    if not no_serve:
+        _serve(directory, host, port)
     raise typer.Exit(EXIT_OK)
+
+
+def _serve(directory: Path, host: str, port: int) -> None:
+    """The last chapter: the status page, the incident room and the API, live."""
+    import uvicorn
+
+    from trustwell.web.app import create_app
+
+    print(
+        f"\nServing the demo at http://{host}:{port}/ (status page, INC-1, /report, /review, "
+        f"/docs). Press Ctrl+C to stop; `trustwell demo --no-serve` skips this step.",
+        flush=True,
+    )
+    uvicorn.run(create_app(directory), host=host, port=port, log_level="warning")
