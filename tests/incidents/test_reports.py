@@ -1,0 +1,153 @@
+"""Stakeholder reports: linked to a known incident, or opening one with an action item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from incidents.conftest import Warehouse
+from trustwell.checks.service import run_project
+from trustwell.config.loader import load_project
+from trustwell.config.models import Project
+from trustwell.incidents.reports import (
+    ReportNotFound,
+    ReportOutcome,
+    get_report,
+    reporters_of,
+    submit_report,
+)
+from trustwell.incidents.service import post_update, set_status
+from trustwell.status import UnknownAsset
+from trustwell.store import Store, open_store
+from trustwell.store.incident_tables import action_items, participants, reports
+
+
+@pytest.fixture
+def project(project_dir: Path) -> Project:
+    text = (project_dir / "assets" / "acme.yml").read_text()
+    text = text.replace(
+        "    subscribers: [finance@acme.test]",
+        "    subscribers: [finance@acme.test]\n    consumers: [dashboard.weekly_business_review]",
+    )
+    (project_dir / "assets" / "acme.yml").write_text(text)
+    return load_project(project_dir)
+
+
+@pytest.fixture
+def store(project: Project) -> Iterator[Store]:
+    opened = open_store(project.settings.store, project.root)
+    yield opened
+    opened.close()
+
+
+def report(store: Store, project: Project, asset: str = "marts.kpi", **kw: str) -> ReportOutcome:
+    values = {"description": "Weekly KPI doubled", "urgency": "high", "contact": "cfo@acme.test"}
+    values.update(kw)
+    return submit_report(store, project, asset=asset, **values)
+
+
+def test_report_without_incident_opens_one_with_the_commander_and_an_action_item(
+    store: Store, project: Project
+) -> None:
+    outcome = submit_report(
+        store,
+        project,
+        asset="raw.feed",
+        description="Yesterday's orders are missing",
+        urgency="normal",
+        contact="ana@acme.test",
+    )
+    assert outcome.reference.startswith("RPT-") and len(outcome.reference) == 10
+    assert outcome.linked is False
+    incident = outcome.incident
+    assert incident is not None
+    assert (incident.id, incident.detection_source, incident.severity) == (
+        "INC-1",
+        "report",
+        "SEV-1",
+    )
+    assert incident.title == "Reported: Yesterday's orders are missing"
+    assert outcome.message == (
+        f"Thank you: INC-1 is open and the on-call engineer ({incident.commander}) "
+        "has been notified."
+    )
+    with store.engine.connect() as conn:
+        items = conn.execute(sa.select(action_items.c.title, action_items.c.owner)).all()
+        row = conn.execute(sa.select(reports)).one()
+        people = conn.execute(sa.select(participants.c.person, participants.c.role)).all()
+    assert items == [("Add a check that would have caught this on raw.feed", "data-platform")]
+    assert (row.outcome, row.incident, row.asset, row.urgency) == (
+        "opened",
+        1,
+        "raw.feed",
+        "normal",
+    )
+    assert ("ana@acme.test", "reporter") in people
+
+
+def test_report_downstream_of_an_open_incident_is_linked_with_its_latest_update(
+    store: Store, project: Project, warehouse: Warehouse
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_project(project)
+    set_status(store, project, "INC-1", "investigating", actor="carol")
+    post_update(
+        store, project, "INC-1", message="vendor late", public="The feed is late.", actor="carol"
+    )
+    outcome = report(store, project)
+    assert outcome.linked is True
+    assert outcome.message == (
+        "Already known: INC-1 (investigating). Next update by 09:30. "
+        "Latest update: The feed is late."
+    )
+    incident = outcome.incident
+    assert incident is not None
+    assert incident.timeline[-1].kind == "report"
+    assert "Weekly KPI doubled" in incident.timeline[-1].text
+    with store.engine.connect() as conn:
+        assert reporters_of(conn, 1) == ["cfo@acme.test"]
+        assert conn.execute(sa.select(reports.c.outcome)).scalar() == "linked"
+
+
+def test_report_on_a_dashboard_maps_to_the_asset_declaring_it(
+    store: Store, project: Project
+) -> None:
+    outcome = report(store, project, asset="dashboard.weekly_business_review")
+    assert outcome.incident is not None
+    assert outcome.incident.root_asset == "marts.kpi"
+
+
+def test_unknown_asset_and_urgency_are_refused_and_nothing_is_stored(
+    store: Store, project: Project
+) -> None:
+    with pytest.raises(UnknownAsset) as raised:
+        report(store, project, asset="marts.kpj")
+    assert str(raised.value) == "unknown asset 'marts.kpj': did you mean 'marts.kpi'?"
+    with pytest.raises(ValueError) as bad:
+        report(store, project, urgency="urgent")
+    assert str(bad.value) == "urgency must be one of low, normal, high, got 'urgent'"
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar() == 0
+
+
+def test_report_page_shows_the_status_history(store: Store, project: Project) -> None:
+    outcome = report(store, project)
+    reference = outcome.reference
+    set_status(store, project, "INC-1", "investigating", actor="carol")
+    view = get_report(store, reference.lower())
+    assert (view.reference, view.asset, view.outcome) == (reference, "marts.kpi", "opened")
+    assert [e.kind for e in view.status_history] == ["declared", "status"]
+    assert view.status_history[-1].data == {"from": "declared", "to": "investigating"}
+    with pytest.raises(ReportNotFound):
+        get_report(store, "RPT-NOPE00")
+
+
+def test_reporters_are_email_addresses_without_repeats(store: Store, project: Project) -> None:
+    report(store, project, contact="cfo@acme.test")
+    report(store, project, contact="CFO@acme.test")
+    report(store, project, contact="Ana from finance")
+    with store.engine.connect() as conn:
+        assert reporters_of(conn, 1) == ["cfo@acme.test"]
