@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from trustwell import clock
+from trustwell.metrics.compute import DETECTION_SOURCES, SEVERITIES, compute_metrics
+from trustwell.store.incident_tables import action_items, incidents, postmortems
+
+TREND_MONTHS = 6  # months before the reviewed one, in the trend charts
+PRONE_ASSETS = 5
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
@@ -64,15 +77,140 @@ class Review:
 
 
 def build_review(store: Store, project: Project, month: str) -> Review:
-    """The review of ``month`` ("YYYY-MM"); ValueError for a malformed month."""
-    raise NotImplementedError
+    """The review of ``month`` ("YYYY-MM", in the project's timezone).
+
+    Metrics are those of ``trustwell metrics`` for the incidents declared in the
+    month (drills and dismissed incidents left out; earlier incidents still make
+    later ones recurring). Action items are those open now; post-mortems are
+    missing for the month's incidents whose severity requires one.
+
+    >>> build_review(store, project, "2026-11").metrics["incidents"]
+    12
+    """
+    from trustwell.incidents.context import IncidentContext
+    from trustwell.metrics.service import read_metric_incidents
+
+    year, number = parse_month(month)
+    zone = ZoneInfo(project.settings.timezone)
+    start = datetime(year, number, 1, tzinfo=zone)
+    window = [*_months_before(month, TREND_MONTHS), month]
+    now = clock.now()
+    ctx = IncidentContext(project)
+
+    def work(conn: sa.Connection) -> Review:
+        records = [r for r in read_metric_incidents(conn, project) if r.month <= month]
+        document = compute_metrics(records, since=start)
+        document.pop("by_month", None)
+        by_month = compute_metrics(records)["by_month"]
+        trend = [_trend(m, by_month.get(m)) for m in window]
+        counted = [r for r in records if r.counts]
+        this_month = Counter(r.root_asset for r in counted if r.month == month)
+        in_window = Counter(r.root_asset for r in counted if r.month in window)
+        prone = [
+            ProneAsset(asset, n, in_window[asset])
+            for asset, n in sorted(this_month.items(), key=lambda kv: (-kv[1], kv[0]))
+        ][:PRONE_ASSETS]
+        required = {s for s in SEVERITIES if ctx.policy(s).postmortem == "required"}
+        missing = _missing_postmortems(conn, [r.id for r in counted if r.month == month], required)
+        return Review(
+            project=project.settings.name,
+            month=month,
+            generated_at=now,
+            metrics=document,
+            trend=trend,
+            by_severity={s: int(document["by_severity"][s]["incidents"]) for s in SEVERITIES},
+            detection_sources={k: int(v) for k, v in document["detection_sources"].items()},
+            prone_assets=prone,
+            action_items=_open_action_items(conn, now),
+            missing_postmortems=missing,
+        )
+
+    return store.read(work)
+
+
+def parse_month(month: str) -> tuple[int, int]:
+    """``"2026-11"`` → ``(2026, 11)``; ValueError otherwise."""
+    match = _MONTH.match(month.strip())
+    if not match:
+        raise ValueError(f"month {month!r} is not YYYY-MM (for example 2026-11)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _months_before(month: str, count: int) -> list[str]:
+    year, number = parse_month(month)
+    found = []
+    for _ in range(count):
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+        found.append(f"{year:04d}-{number:02d}")
+    return list(reversed(found))
+
+
+def _trend(month: str, bucket: dict[str, Any] | None) -> MonthTrend:
+    if bucket is None:
+        return MonthTrend(month, 0, None, None, None, dict.fromkeys(DETECTION_SOURCES, 0))
+    return MonthTrend(
+        month=month,
+        incidents=int(bucket["incidents"]),
+        ttd_median_seconds=bucket["ttd"]["median_seconds"],
+        ttr_median_seconds=bucket["ttr"]["median_seconds"],
+        internal_detection_share=bucket["internal_detection_share"],
+        detection_sources={k: int(v) for k, v in bucket["detection_sources"].items()},
+    )
+
+
+def _open_action_items(conn: sa.Connection, now: datetime) -> list[OpenActionItem]:
+    rows = conn.execute(
+        sa.select(action_items)
+        .where(action_items.c.status == "open")
+        .order_by(action_items.c.due_at.is_(None), action_items.c.due_at, action_items.c.id)
+    ).all()
+    return [
+        OpenActionItem(
+            id=row.id,
+            incident=f"INC-{row.incident}" if row.incident is not None else None,
+            title=row.title,
+            owner=row.owner,
+            due_at=row.due_at,
+            overdue=row.due_at is not None and row.due_at < now,
+        )
+        for row in rows
+    ]
+
+
+def _missing_postmortems(
+    conn: sa.Connection, ids: list[str], required: set[str]
+) -> list[MissingPostmortem]:
+    numbers = [int(i.removeprefix("INC-")) for i in ids]
+    if not numbers or not required:
+        return []
+    rows = conn.execute(
+        sa.select(
+            incidents.c.number,
+            incidents.c.title,
+            incidents.c.severity,
+            incidents.c.status,
+            postmortems.c.status.label("postmortem"),
+        )
+        .outerjoin(postmortems, postmortems.c.incident == incidents.c.number)
+        .where(incidents.c.number.in_(numbers), incidents.c.severity.in_(sorted(required)))
+        .order_by(incidents.c.number)
+    ).all()
+    return [
+        MissingPostmortem(f"INC-{r.number}", r.title, r.severity, r.status, r.postmortem)
+        for r in rows
+        if r.postmortem != "complete"
+    ]
 
 
 def render_html(review: Review) -> str:
     """A self-contained HTML file: inline CSS and SVG, no external resources."""
-    raise NotImplementedError
+    from trustwell.review.render import html_document
+
+    return html_document(review)
 
 
 def render_markdown(review: Review) -> str:
-    """The review as Markdown tables."""
-    raise NotImplementedError
+    """The review as Markdown: headline figures, then one table per section."""
+    from trustwell.review.render import markdown_document
+
+    return markdown_document(review)
