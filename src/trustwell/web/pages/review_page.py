@@ -1,0 +1,109 @@
+"""``/review?month=YYYY-MM``: the monthly review with charts (a session is needed).
+
+The figures and charts are those of ``trustwell review`` (:mod:`trustwell.review`);
+the page only lays them out. The default month is the previous one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from trustwell import clock
+from trustwell.web.deps import get_project, get_store
+from trustwell.web.pages.rendering import error_page, render
+from trustwell.web.pages.security import login_redirect, visitor_of
+
+if TYPE_CHECKING:
+    from trustwell.review.build import Review
+
+router = APIRouter(include_in_schema=False)
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def previous_month(now: datetime, zone: str) -> str:
+    local = now.astimezone(ZoneInfo(zone))
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def _hours(seconds: float | None) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
+
+
+def review_charts(review: Review) -> dict[str, Markup]:
+    """The review's charts as inline SVG (drawn by :mod:`trustwell.review.charts`)."""
+    from trustwell.review.charts import bar_chart, line_chart, stacked_bar
+
+    trend = {
+        "TTD median (h)": [(t.month, _hours(t.ttd_median_seconds)) for t in review.trend],
+        "TTR median (h)": [(t.month, _hours(t.ttr_median_seconds)) for t in review.trend],
+    }
+    sources = {t.month: dict(t.detection_sources) for t in review.trend}
+    prone = {p.asset: float(p.incidents) for p in review.prone_assets}
+    charts = {
+        "trend": line_chart(
+            trend,
+            title="Time to detect and to resolve, by month",
+            y_label="hours",
+            desc="Median hours from the data going bad to the incident, and to its resolution.",
+        ),
+        "sources": stacked_bar(
+            sources,
+            title="How incidents were detected, by month",
+            y_label="incidents",
+            desc="Incidents per detection source; report means a stakeholder found it first.",
+        ),
+        "severity": bar_chart(
+            {k: float(v) for k, v in review.by_severity.items()},
+            title=f"Incidents by severity in {review.month}",
+            y_label="incidents",
+        ),
+        "prone": bar_chart(
+            prone,
+            title=f"Most incident-prone assets in {review.month}",
+            y_label="incidents",
+        )
+        if prone
+        else "",
+    }
+    # The chart module escapes every label it draws.
+    return {name: Markup(svg) for name, svg in charts.items()}
+
+
+@router.get("/review")
+def review_page(request: Request, month: str = "") -> Response:
+    from trustwell.review.build import build_review
+
+    visitor = visitor_of(request)
+    if not visitor.logged_in:
+        return login_redirect(request)
+    project = get_project(request)
+    month = month.strip() or previous_month(clock.now(), project.settings.timezone)
+    if not _MONTH.match(month):
+        return error_page(
+            request, visitor, 400, "Unknown month", f"{month!r} is not a month like 2026-11."
+        )
+    try:
+        review = build_review(get_store(request), project, month)
+    except ValueError as exc:
+        return error_page(request, visitor, 400, "Unknown month", str(exc))
+    metrics: dict[str, Any] = review.metrics
+    return render(
+        request,
+        "review.html",
+        visitor,
+        {
+            "review": review,
+            "month": month,
+            "metrics": metrics,
+            "charts": review_charts(review),
+            "hours": _hours,
+        },
+    )

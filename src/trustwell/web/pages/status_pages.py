@@ -1,0 +1,173 @@
+"""``/`` (the status page) and ``/assets/NAME`` (with the subscribe form).
+
+Subscribing: on a public status page anyone may subscribe an e-mail address
+to an asset (it is the same audience that may read the page and report a
+problem; the form is CSRF-protected like every other). On a private one it
+needs a session (any role). Subscriber addresses are shown to logged-in
+visitors only; the public sees how many there are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from trustwell import clock
+from trustwell.web.deps import get_project, get_store
+from trustwell.web.pages.rendering import csrf_refused, error_page, render, sparkline
+from trustwell.web.pages.security import (
+    csrf_ok,
+    login_redirect,
+    needs_login,
+    redirect_with_flash,
+    visitor_of,
+)
+
+if TYPE_CHECKING:
+    from trustwell.status.state import AssetState, CheckDetail
+
+router = APIRouter(include_in_schema=False)
+
+RECENT = timedelta(days=7)  # how long a resolved incident stays on the status page
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+@router.get("/")
+def status_page(
+    request: Request, q: str = "", state: str = "", team: str = "", use_case: str = ""
+) -> Response:
+    from trustwell.status.state import STATES, asset_states
+    from trustwell.web.pages.queries import open_incidents, resolved_since
+
+    visitor = visitor_of(request)
+    if needs_login(visitor):
+        return login_redirect(request)
+    project, store = get_project(request), get_store(request)
+    now = clock.now()
+    states = asset_states(store, project, now)
+    shown = filter_states(states, q=q, state=state, team=team, use_case=use_case)
+    counts = Counter(s.state for s in states)
+    teams = sorted({s.owner for s in states if s.owner} | set(project.settings.teams))
+    use_cases = sorted({u for s in states for u in s.use_cases} | set(project.settings.use_cases))
+    return render(
+        request,
+        "status.html",
+        visitor,
+        {
+            "assets": shown,
+            "all_count": len(states),
+            "counts": [(name, counts.get(name, 0)) for name in STATES],
+            "problems": sum(counts.get(n, 0) for n in ("incident", "warning", "stale")),
+            "open": open_incidents(store),
+            "resolved": resolved_since(store, now - RECENT),
+            "filters": {"q": q, "state": state, "team": team, "use_case": use_case},
+            "states": STATES,
+            "teams": teams,
+            "use_cases": use_cases,
+        },
+    )
+
+
+def filter_states(
+    states: list[AssetState], *, q: str, state: str, team: str, use_case: str
+) -> list[AssetState]:
+    """The assets matching the search text and every chosen filter."""
+    needle = q.strip().lower()
+
+    def keep(s: AssetState) -> bool:
+        text = " ".join([s.asset, s.description or "", s.owner or ""]).lower()
+        return (
+            (not needle or needle in text)
+            and (not state or s.state == state)
+            and (not team or s.owner == team)
+            and (not use_case or use_case in s.use_cases)
+        )
+
+    return [s for s in states if keep(s)]
+
+
+@router.get("/assets/{name}")
+def asset_page(request: Request, name: str) -> Response:
+    visitor = visitor_of(request)
+    if needs_login(visitor):
+        return login_redirect(request)
+    return _asset_page(request, name)
+
+
+def _asset_page(
+    request: Request, name: str, *, error: str | None = None, status: int = 200, email: str = ""
+) -> Response:
+    from trustwell.status import UnknownAsset
+    from trustwell.status.state import asset_detail
+
+    visitor = visitor_of(request)
+    try:
+        detail = asset_detail(get_store(request), get_project(request), name)
+    except UnknownAsset as exc:
+        return error_page(request, visitor, 404, "Asset not found", str(exc))
+    return render(
+        request,
+        "asset.html",
+        visitor,
+        {
+            "detail": detail,
+            "asset": detail.state,
+            "checks": [_check_row(name, c) for c in detail.checks],
+            "error": error,
+            "email": email,
+            "may_subscribe": visitor.public or visitor.logged_in,
+        },
+        status=status,
+    )
+
+
+def _check_row(asset: str, check: CheckDetail) -> dict[str, Any]:
+    statuses = dict(check.statuses)
+    points = [(at, value, statuses.get(at, "pass")) for at, value in check.values]
+    return {
+        "check": check,
+        "chart": sparkline(points, label=f"{check.name} on {asset}, last {len(points)} runs"),
+    }
+
+
+@router.post("/assets/{name}/subscribe")
+async def subscribe_form(request: Request, name: str) -> Response:
+    """Subscribe an e-mail address to the asset (policy: see the module doc)."""
+    from trustwell.status import UnknownAsset
+    from trustwell.status.subscriptions import subscribe
+
+    visitor = visitor_of(request)
+    form = await request.form()
+    if needs_login(visitor):
+        return error_page(request, visitor, 403, "Not allowed", "Log in to subscribe.")
+    if not csrf_ok(request, visitor, form):
+        return csrf_refused(request, visitor)
+    raw = form.get("email")
+    email = raw.strip() if isinstance(raw, str) else ""
+    if not _EMAIL.match(email) or len(email) > 300:
+        return _asset_page(
+            request,
+            name,
+            error="Enter an e-mail address like name@example.com.",
+            status=422,
+            email=email,
+        )
+    try:
+        added = subscribe(get_store(request), get_project(request), name, email, visitor.name)
+    except UnknownAsset as exc:
+        return error_page(request, visitor, 404, "Asset not found", str(exc))
+    except ValueError as exc:
+        return _asset_page(request, name, error=str(exc), status=422, email=email)
+    message = (
+        f"{email} will be told when {name} becomes untrustworthy."
+        if added
+        else f"{email} was already subscribed to {name}."
+    )
+    from urllib.parse import quote
+
+    return redirect_with_flash(request, f"/assets/{quote(name)}", message)
