@@ -272,23 +272,22 @@ class _Stored:
 def _latest_by_asset(
     conn: sa.Connection, assets: Sequence[Asset], only: set[str] | None
 ) -> dict[str, list[_Stored]]:
-    query = (
-        sa.select(
-            checks.c.id,
-            checks.c.asset,
-            checks.c.name.label("check_name"),
-            results.c.status,
-            results.c.executed_at,
-        )
-        .join(
-            results,
-            sa.and_(results.c.check_id == checks.c.id, results.c.executed_at == checks.c.last_seen),
-        )
-        .order_by(results.c.id)
+    query = sa.select(
+        checks.c.id,
+        checks.c.asset,
+        checks.c.name.label("check_name"),
+        results.c.id.label("result_id"),
+        results.c.status,
+        results.c.executed_at,
+    ).join(
+        results,
+        sa.and_(results.c.check_id == checks.c.id, results.c.executed_at == checks.c.last_seen),
     )
     if only is not None:
         query = query.where(checks.c.asset.in_(sorted(only)))
-    rows: dict[str, Any] = {row.id: row for row in conn.execute(query)}  # the last id wins
+    # No ORDER BY: it would make SQLite scan all results instead of probing the index.
+    found = sorted(conn.execute(query), key=lambda row: row.result_id)
+    rows: dict[str, Any] = {row.id: row for row in found}  # the last result id wins
     streaks = _streak_starts(conn, [k for k, r in rows.items() if r.status in _NOT_PASSING])
     declared = {a.name: [c.display_name for c in a.checks] for a in assets}
     by_asset: dict[str, list[_Stored]] = {}
