@@ -382,8 +382,7 @@ def _open_incidents(conn: sa.Connection, graph: LineageGraph) -> dict[str, OpenI
 def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
 
-    Checks with their latest result and last 30 values, upstream and downstream
-    neighbours, incidents touching the asset, and its subscribers.
+    Checks (latest result, last 30 values), neighbours, incidents, subscribers.
 
     >>> asset_detail(store, project, "marts.weekly_cac").upstream
     ['raw.ad_spend', 'raw.new_customers']
