@@ -47,6 +47,10 @@ response:
   SEV-3: {{ack_within: 3d, update_every: 1d, postmortem: optional}}
 use_cases:
   finance: {{description: Month-end finance reporting}}
+incident_channel: ops
+channels:
+  # Nothing listens on port 9: deliveries fail fast and stay in the outbox to retry.
+  ops: {{type: webhook, url: "http://127.0.0.1:9/hook"}}
 """
 
 ASSETS = """\
