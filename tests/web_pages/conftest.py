@@ -110,7 +110,7 @@ class Forms(HTMLParser):
         found = dict(attrs)
         if tag == "html":
             self.html_lang = found.get("lang")
-        elif tag == "title":
+        elif tag == "title" and not self.landmarks:  # the document's, not an SVG's
             self._in_title = True
         elif tag in ("main", "nav", "header", "footer"):
             self.landmarks.add(tag)
