@@ -132,3 +132,17 @@ def test_static_stylesheet_is_served(client: TestClient) -> None:
     assert answer.headers["content-type"].startswith("text/css")
     assert ":focus-visible" in answer.text
     assert client.get("/static/..%2Fapp.py").status_code == 404
+
+
+def test_the_use_case_filter_keeps_the_assets_of_that_use_case(project_dir: Path) -> None:
+    assets = project_dir / "assets" / "acme.yml"
+    assets.write_text(
+        assets.read_text().replace("    tier: 1\n", "    tier: 1\n    use_cases: [finance]\n")
+    )
+    settings = project_dir / "trustwell.yml"
+    settings.write_text(settings.read_text() + "use_cases:\n  finance: {risk: low}\n")
+    with make_client(project_dir) as client:
+        assert '<option value="finance">finance</option>' in client.get("/").text
+        only = asset_table(client, use_case="finance")
+        assert 'href="/assets/marts.kpi"' in only
+        assert 'href="/assets/raw.feed"' not in only

@@ -9,7 +9,8 @@ post-mortem and action items; a responder (or admin) also gets the forms of
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -25,6 +26,10 @@ from trustwell.incidents.model import (
 from trustwell.web.deps import get_project, get_store
 from trustwell.web.pages.rendering import error_page, render
 from trustwell.web.pages.security import Visitor, login_redirect, needs_login, visitor_of
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Project
+    from trustwell.incidents.runbooks import Runbook
 
 router = APIRouter(include_in_schema=False)
 
@@ -152,7 +157,7 @@ def incident_context(
     return context
 
 
-def _parse(value: object) -> Any:
+def _parse(value: object) -> datetime | None:
     from trustwell.clock import parse_timestamp
 
     if not isinstance(value, str):
@@ -163,7 +168,7 @@ def _parse(value: object) -> Any:
         return None
 
 
-def _runbook(project: Any, runbook_id: str | None) -> Any:
+def _runbook(project: Project, runbook_id: str | None) -> Runbook | None:
     """The incident's runbook (None if it has none or the files are broken)."""
     if not runbook_id:
         return None
