@@ -134,3 +134,34 @@ def test_tick_reminds_the_commander_when_stakeholders_wait_for_an_update(
     assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == []
     monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:11:00Z")
     assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == ["INC-1"]
+
+
+def test_reporters_and_page_subscribers_hear_every_status_change(
+    project: Path, smtp_sink: SMTPSink
+) -> None:
+    from trustwell.config.loader import load_project
+    from trustwell.incidents.reports import submit_report
+    from trustwell.status.subscriptions import subscribe
+    from trustwell.store import open_store
+
+    cli(project, "run")
+    loaded = load_project(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        subscribe(store, loaded, "raw.feed", "ops-analyst@acme.test", "ops-analyst")
+        outcome = submit_report(
+            store,
+            loaded,
+            asset="raw.feed",
+            description="orders look low",
+            urgency="high",
+            contact="cfo@acme.test",
+        )
+    finally:
+        store.close()
+    assert outcome.linked and outcome.incident is not None
+    assert outcome.message.startswith("Already known: INC-1")
+    smtp_sink.messages.clear()
+    cli(project, "incident", "ack", "INC-1", "--as", "alice")
+    told = {m["To"] for m in smtp_sink.messages}
+    assert {"cfo@acme.test", "ops-analyst@acme.test", "finance@acme.test"} <= told

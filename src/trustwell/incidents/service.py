@@ -61,10 +61,20 @@ def notify(
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Queue the messages of an incident event in the caller's transaction."""
+    from trustwell.incidents.reports import reporters_of
     from trustwell.notify.messages import plan_messages
     from trustwell.notify.outbox import enqueue
+    from trustwell.status.subscriptions import assets_with_subscribers
 
-    messages = plan_messages(event, snapshot(conn, number), ctx.settings, ctx.assets, extra=extra)
+    # Subscribers from the pages and reporters of the incident hear what YAML
+    # subscribers hear.
+    messages = plan_messages(
+        event,
+        snapshot(conn, number),
+        ctx.settings,
+        assets_with_subscribers(conn, ctx.assets),
+        extra={"reporters": reporters_of(conn, number), **(extra or {})},
+    )
     enqueue(conn, messages, now)
 
 
