@@ -176,15 +176,18 @@ def test_the_postmortem_is_drafted_edited_and_completed(
     assert get_incident(store, "INC-1").status == "closed"
 
 
-def test_runbook_is_rendered_with_raw_html_escaped(
+def test_the_runbook_is_rendered_and_its_diagnostics_run_from_the_page(
     client: TestClient, store: Store, incident: str
 ) -> None:
-    login(client, store, "viewer")
+    csrf = login(client, store, "responder")
     page = client.get("/incidents/INC-1").text
-    runbook = get_incident(store, "INC-1").runbook
-    if runbook:
-        assert '<h2 id="h-runbook">Runbook:' in page
-    assert "<script" not in page
+    assert '<h2 id="h-runbook">Runbook: Stale Data Warehouse Table' in page
+    assert "/incidents/INC-1/diagnostics" in parse(page).actions
+    answer = post(client, "/incidents/INC-1/diagnostics", csrf)
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    latest = get_incident(store, "INC-1").timeline[-1]
+    assert (latest.kind, latest.actor) == ("runbook", "responder-person")
+    assert latest.text.startswith("ran runbook stale-table on raw.feed:")
 
 
 def test_unknown_incident_is_a_404_page(client: TestClient) -> None:
