@@ -172,6 +172,16 @@ def test_missing_or_wrong_token_is_401_and_nothing_changes(server: LiveServer) -
     assert server.count("incidents") == 0
 
 
+def test_auth_is_decided_before_the_request_is_looked_at(server: LiveServer) -> None:
+    # a refused caller learns nothing: not whether the body is valid, nor what exists
+    anonymous, viewer = server.anonymous(), server.as_("viewer")
+    _error(anonymous.post(f"{API}/incidents", content=b"{not json"), 401, "unauthorized")
+    _error(anonymous.post(f"{API}/incidents", json={"nonsense": 1}), 401, "unauthorized")
+    _error(viewer.post(f"{API}/incidents", json={"nonsense": 1}), 403, "forbidden")
+    _error(viewer.post(f"{API}/incidents/INC-404/ack"), 403, "forbidden")
+    _error(anonymous.get(f"{API}/assets/no.such.asset"), 401, "unauthorized")
+
+
 REFUSED = [
     ("viewer", "post", "/reports", {"asset": "marts.kpi", "description": "x", "contact": "a@b.co"}),
     ("viewer", "post", "/assets/marts.kpi/subscriptions", {"email": "a@b.co"}),
