@@ -71,6 +71,8 @@ SEVERITIES = ("SEV-1", "SEV-2", "SEV-3")
 #: Open incidents at NOW, and resolved incidents within the status page's last 7 days.
 OPEN_INCIDENTS = 6
 RECENTLY_RESOLVED = 15
+#: How an incident card starts on the page (to count them).
+CARD = '<article class="card incident-card"'
 #: The whole run may not take longer than this (then the server is killed, exit 3).
 HARD_LIMIT_S = 900
 _SERVERS: list[subprocess.Popen[bytes]] = []
@@ -696,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"GET {args.path}: {len(first.content):,} bytes, "
                 f"{page.count('<tr>') - 1} asset rows, "
-                f"{page.count('incident-card')} incident cards",
+                f"{page.count(CARD)} incident cards",
                 flush=True,
             )
             print(
