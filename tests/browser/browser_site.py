@@ -134,6 +134,15 @@ def free_port() -> int:
         return port
 
 
+def die_with_parent() -> None:
+    """``preexec_fn``: the server gets SIGTERM if the test process dies (Linux)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def server_env() -> dict[str, str]:
     env = dict(os.environ, TRUSTWELL_NOW=NOW, NO_COLOR="1", COLUMNS="200")
     env.pop("TRUSTWELL_USER", None)

@@ -31,6 +31,7 @@ from browser_site import (
     CHROMIUM_ARGS,
     TIMEOUT_MS,
     Site,
+    die_with_parent,
     free_port,
     server_env,
     trustwell,
@@ -84,6 +85,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         env=server_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
+        preexec_fn=die_with_parent,
     )
     url = f"http://127.0.0.1:{port}"
     try:
