@@ -272,16 +272,25 @@ class _Stored:
 def _latest_by_asset(
     conn: sa.Connection, assets: Sequence[Asset], only: set[str] | None
 ) -> dict[str, list[_Stored]]:
-    query = sa.select(
-        checks.c.id,
-        checks.c.asset,
-        checks.c.name.label("check_name"),
-        results.c.id.label("result_id"),
-        results.c.status,
-        results.c.executed_at,
-    ).join(
-        results,
-        sa.and_(results.c.check_id == checks.c.id, results.c.executed_at == checks.c.last_seen),
+    # For each check, probe the (check_id, executed_at) index for its latest result:
+    # a correlated subquery keeps both SQLite and PostgreSQL from scanning all results.
+    latest_id = (
+        sa.select(sa.func.max(results.c.id))
+        .where(results.c.check_id == checks.c.id, results.c.executed_at == checks.c.last_seen)
+        .correlate(checks)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            checks.c.id,
+            checks.c.asset,
+            checks.c.name.label("check_name"),
+            results.c.id.label("result_id"),
+            results.c.status,
+            results.c.executed_at,
+        )
+        .select_from(checks)
+        .join(results, results.c.id == latest_id)
     )
     if only is not None:
         query = query.where(checks.c.asset.in_(sorted(only)))

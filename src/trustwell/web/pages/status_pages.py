@@ -41,15 +41,19 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 def status_page(
     request: Request, q: str = "", state: str = "", team: str = "", use_case: str = ""
 ) -> Response:
-    from trustwell.status.state import STATES, asset_states
-    from trustwell.web.pages.queries import open_incidents, resolved_since
+    from trustwell.status.state import STATES
+    from trustwell.web.pages.status_cache import StatusCache
 
     visitor = visitor_of(request)
     if needs_login(visitor):
         return login_redirect(request)
     project, store = get_project(request), get_store(request)
     now = clock.now()
-    states = asset_states(store, project, now)
+    cache = getattr(request.app.state, "status_cache", None)
+    if cache is None:
+        cache = request.app.state.status_cache = StatusCache()
+    data = cache.get(store, project, now, now - RECENT)
+    states = data.states
     shown = filter_states(states, q=q, state=state, team=team, use_case=use_case)
     counts = Counter(s.state for s in states)
     teams = sorted({s.owner for s in states if s.owner} | set(project.settings.teams))
@@ -63,8 +67,8 @@ def status_page(
             "all_count": len(states),
             "counts": [(name, counts.get(name, 0)) for name in STATES],
             "problems": sum(counts.get(n, 0) for n in ("incident", "warning", "stale")),
-            "open": open_incidents(store),
-            "resolved": resolved_since(store, now - RECENT),
+            "open": data.open,
+            "resolved": data.resolved,
             "filters": {"q": q, "state": state, "team": team, "use_case": use_case},
             "states": STATES,
             "teams": teams,
