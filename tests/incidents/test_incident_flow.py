@@ -189,7 +189,13 @@ def test_lifecycle_through_the_cli_with_attribution(
         ("assign", "carol"),
         ("status", "alice"),
     ]
-    assert resolved["latest_public_update"] == "KPI figures are delayed"
+    public = [e["public_text"] for e in resolved["timeline"] if e["public_text"]]
+    assert public == [
+        "We are investigating a problem with raw.feed.",
+        "KPI figures are delayed",
+        "Resolved: raw.feed can be trusted again.",
+    ]
+    assert resolved["latest_public_update"] == "Resolved: raw.feed can be trusted again."
     code, _, stderr = cli(project_dir, "incident", "status", "INC-1", "closed", "--as", "alice")
     assert code == 2 and "closing needs a completed post-mortem" in stderr
 

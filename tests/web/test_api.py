@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from conftest import LiveServer, load_warehouse
+from web_site import LiveServer, load_warehouse
 
 API = "/api/v1"
 

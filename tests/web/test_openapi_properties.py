@@ -18,8 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-
-from conftest import NOW, write_project
+from web_site import NOW, write_project
 
 #: Per operation and mode. TRUSTWELL_FUZZ_EXAMPLES=500 for a deeper hunt (same seed).
 EXAMPLES = int(os.environ.get("TRUSTWELL_FUZZ_EXAMPLES", "25"))

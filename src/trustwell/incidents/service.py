@@ -318,6 +318,7 @@ def transition(
         actor=actor,
         kind="status",
         text=text,
+        public_text=_public_status_text(target, row.root_asset, row.drill),
         data={"from": current.value, "to": target.value},
     )
     event = {
@@ -326,6 +327,22 @@ def transition(
         Status.closed: "incident.closed",
     }.get(target, "incident.status_changed")
     notify(conn, ctx, event, number, now)
+
+
+_PUBLIC_STATUS = {
+    Status.identified: "We have found the cause of the problem with {asset} and are fixing it.",
+    Status.monitoring: "A fix for {asset} is in place; we are making sure it holds.",
+    Status.resolved: "Resolved: {asset} can be trusted again.",
+    Status.dismissed: "No data problem after all: {asset} can be trusted.",
+}
+
+
+def _public_status_text(target: Status, asset: str, drill: bool) -> str | None:
+    """What stakeholders read on the status page when the status changes."""
+    text = _PUBLIC_STATUS.get(target)
+    if text is None:
+        return None
+    return ("[DRILL] " if drill else "") + text.format(asset=asset)
 
 
 def _require_postmortem(conn: sa.Connection, ctx: IncidentContext, number: int, row: Any) -> None:

@@ -161,7 +161,12 @@ def render_markdown(text: str | None) -> Markup:
     except ImportError:  # pragma: no cover - markdown-it-py comes with rich
         return tiny_markdown(text)
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return Markup(parser.render(text))  # html disabled: source escaped
+    tokens = parser.parse(text)
+    for token in tokens:
+        # The page has its own <h1>/<h2>: a document's headings start at <h3>.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
+    return Markup(parser.renderer.render(tokens, parser.options, {}))  # html disabled
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
@@ -196,7 +201,7 @@ def tiny_markdown(text: str) -> Markup:
             code = []
         elif heading := _HEADING_LINE.match(line):
             flush()
-            level = len(heading.group(1))
+            level = min(6, len(heading.group(1)) + 2)  # the page has its own h1/h2
             out.append(f"<h{level}>{html.escape(heading.group(2))}</h{level}>")
         elif item := _LIST_ITEM.match(line):
             if paragraph:
