@@ -222,7 +222,9 @@ def test_the_incident_is_worked_to_resolved_through_monitoring(played: Played) -
     assert incident["cause"] == "third-party"
     assert incident["acknowledged_at"] == "2026-11-19T09:10:00Z"
     assert incident["resolved_at"] == "2026-11-19T12:20:00Z"
-    assert "correct figures expected by 13:00" in incident["latest_public_update"]
+    public = [e["public_text"] for e in incident["timeline"] if e["public_text"]]
+    assert any("correct figures expected by 13:00" in text for text in public)
+    assert incident["latest_public_update"] == "Resolved: raw.ad_spend can be trusted again."
     assert "Status path: declared → acknowledged → identified → monitoring → resolved" in (
         played.result.stdout
     )
