@@ -27,7 +27,10 @@ def _scheduled_runs(store: Any) -> int:
     return int(
         store.read(
             lambda conn: conn.execute(
-                sa.text("SELECT COUNT(*) FROM runs WHERE actor = 'scheduler'")
+                sa.text(
+                    "SELECT COUNT(*) FROM runs "
+                    "WHERE actor = 'scheduler' AND \"trigger\" = 'schedule'"
+                )
             ).scalar_one()
         )
     )

@@ -64,6 +64,7 @@ def run_project(
     dry_run: bool = False,
     record: bool = True,
     actor: str | None = None,
+    trigger: str = "cli",
 ) -> RunReport:
     """Run the checks of ``assets`` (default: all) and store the run."""
     selected = list(project.assets if assets is None else assets)
@@ -102,7 +103,7 @@ def run_project(
                     on_progress(asset.name, asset_results)
     report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
     if record and not dry_run:
-        report.incidents = _record_and_respond(project, report, actor, selected)
+        report.incidents = _record_and_respond(project, report, actor, selected, trigger)
     return report
 
 
@@ -127,7 +128,7 @@ def _unreachable(asset: Asset, check: str, type_: str, message: str) -> CheckRes
 
 
 def _record_and_respond(
-    project: Project, report: RunReport, actor: str | None, assets: list[Asset]
+    project: Project, report: RunReport, actor: str | None, assets: list[Asset], trigger: str
 ) -> list[dict[str, Any]]:
     """Store the run, open or update incidents, then deliver what is due."""
     from trustwell.incidents.signals import handle_run
@@ -142,7 +143,12 @@ def _record_and_respond(
     store = open_store(project.settings.store, project.root)
     try:
         record_run(
-            store, report, project=project.settings.name, actor=actor, definitions=definitions
+            store,
+            report,
+            project=project.settings.name,
+            actor=actor,
+            definitions=definitions,
+            trigger=trigger,
         )
         incidents = handle_run(store, project, report)
         deliver_due(store, project.settings)

@@ -118,7 +118,7 @@ def run_checks(demo: Demo, *, table: bool = True) -> RunReport:
     printer = ResultPrinter()
     printer.out = demo.console  # the table goes where the story goes
     with printer.progress(len(project.assets)) as progress:
-        report = run_project(project, on_progress=progress, actor=ACTOR)
+        report = run_project(project, on_progress=progress, actor=ACTOR, trigger="demo")
     if table:
         printer.table(report)
     else:

@@ -163,7 +163,7 @@ class Scheduler:
         job = f"schedule:{asset.name}:{clock.isoformat(slot)}"
         if not self.claim(job, now):
             return None
-        report = run_project(self.project, [asset], actor=SCHEDULER_ACTOR)
+        report = run_project(self.project, [asset], actor=SCHEDULER_ACTOR, trigger="schedule")
         log.info("scheduler %s: ran %s (%s)", self.name, job, report.status)
         return job
 

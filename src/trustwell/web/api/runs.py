@@ -29,4 +29,4 @@ def trigger_run(
     with domain_errors():
         assets = select_assets(project, names)
     audit(store, principal.name, "run.triggered", ",".join(names)[:400], {"assets": names})
-    return run_project(project, assets, actor=principal.name).to_json()
+    return run_project(project, assets, actor=principal.name, trigger="api").to_json()
