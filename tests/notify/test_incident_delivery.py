@@ -17,6 +17,7 @@ from trustwell.cli.app import create_app
 
 SETTINGS = """\
 name: acme
+base_url: https://trust.acme.test
 warehouses:
   main: {{type: duckdb, path: warehouse.duckdb}}
 people:
@@ -88,6 +89,8 @@ def test_a_failing_run_announces_the_incident_signed_and_tells_subscribers(
     )
     notices = {m["To"]: m for m in smtp_sink.messages}
     assert set(notices) == {"alice@acme.test", "bob@acme.test", "finance@acme.test"}
+    commander_mail = notices["alice@acme.test"].get_payload(decode=True).decode()
+    assert "https://trust.acme.test/incidents/INC-1" in commander_mail
     finance = notices["finance@acme.test"].get_payload(decode=True).decode().strip()
     # occurred_at = MAX(loaded_at) + max_age = Saturday 08:00; SEV-1 updates every 30m
     assert finance == (

@@ -115,6 +115,8 @@ class ProjectSettings(_Strict):
     oncall: dict[str, Rotation] = Field(default_factory=dict)
     incident_channel: str | None = None
     status_page: Literal["public", "private"] = "public"
+    # Where people reach `trustwell serve`: links in messages point here.
+    base_url: str = "http://127.0.0.1:8000"
     channels: dict[str, dict[str, Any]] = Field(default_factory=dict)
     response: dict[str, ResponsePolicy] = Field(default_factory=dict)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)

@@ -73,7 +73,11 @@ def notify(
         snapshot(conn, number),
         ctx.settings,
         assets_with_subscribers(conn, ctx.assets),
-        extra={"reporters": reporters_of(conn, number), **(extra or {})},
+        extra={
+            "reporters": reporters_of(conn, number),
+            "base_url": ctx.settings.base_url,
+            **(extra or {}),
+        },
     )
     enqueue(conn, messages, now)
 
