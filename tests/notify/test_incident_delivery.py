@@ -168,3 +168,33 @@ def test_reporters_and_page_subscribers_hear_every_status_change(
     cli(project, "incident", "ack", "INC-1", "--as", "alice")
     told = {m["To"] for m in smtp_sink.messages}
     assert {"cfo@acme.test", "ops-analyst@acme.test", "finance@acme.test"} <= told
+
+
+def test_a_public_update_with_an_eta_reaches_subscribers_with_it(
+    project: Path, smtp_sink: SMTPSink
+) -> None:
+    cli(project, "run")
+    smtp_sink.messages.clear()
+    document = json.loads(
+        cli(
+            project,
+            "incident",
+            "update",
+            "INC-1",
+            "-m",
+            "vendor paged",
+            "--public",
+            "Orders are delayed",
+            "--eta",
+            "2026-11-22T13:00:00Z",
+            "--as",
+            "alice",
+            "--format",
+            "json",
+        )
+    )
+    assert document["eta"] == "2026-11-22T13:00:00Z"
+    finance = next(m for m in smtp_sink.messages if m["To"] == "finance@acme.test")
+    assert finance.get_payload(decode=True).decode().strip() == (
+        "Update on Daily orders feed: Orders are delayed. Expected to be fixed by 13:00."
+    )

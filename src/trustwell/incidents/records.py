@@ -280,6 +280,7 @@ def to_json(incident: IncidentSnapshot) -> dict[str, Any]:
         "summary": incident.summary,
         "next_update_at": when(incident.next_update_at),
         "latest_public_update": latest.public_text if latest else None,
+        "eta": _latest_eta(incident),
         "timeline": [
             {
                 "at": when(e.at),
@@ -292,6 +293,14 @@ def to_json(incident: IncidentSnapshot) -> dict[str, Any]:
             for e in incident.timeline
         ],
     }
+
+
+def _latest_eta(incident: IncidentSnapshot) -> str | None:
+    """The ETA of the latest status update that gave one."""
+    for entry in reversed(incident.timeline):
+        if entry.kind == "update" and entry.data and entry.data.get("eta"):
+            return str(entry.data["eta"])
+    return None
 
 
 def status_of(row: sa.Row[Any]) -> Status:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from trustwell.clock import parse_timestamp
 from trustwell.notify import notices
 from trustwell.notify.payloads import (
     incident_json,
@@ -248,7 +249,13 @@ class _Plan:
             latest = incident.timeline[-1] if incident.timeline else None
             if latest is None or not latest.public_text:
                 return None
-            return notices.update_notice(what, public_text=latest.public_text)
+            eta_text = (latest.data or {}).get("eta")
+            eta = (
+                notices.when(parse_timestamp(eta_text), self.reference, self.zone)
+                if isinstance(eta_text, str)
+                else None
+            )
+            return notices.update_notice(what, public_text=latest.public_text, eta=eta)
         return notices.status_notice(incident.status, what, since=since, next_by=next_by)
 
     def _headline(self) -> str:

@@ -32,8 +32,11 @@ def resolved_notice(what: str, *, since: str) -> str:
     return f"{what} can be trusted again: the problem that began {since} is fixed."
 
 
-def update_notice(what: str, *, public_text: str) -> str:
-    return f"Update on {what}: {public_text.strip()}"
+def update_notice(what: str, *, public_text: str, eta: str | None = None) -> str:
+    text = f"Update on {what}: {public_text.strip()}"
+    if eta:
+        text = f"{text.rstrip('.')}. Expected to be fixed by {eta}."
+    return text
 
 
 def status_notice(status: str, what: str, *, since: str, next_by: str | None) -> str | None:
