@@ -95,6 +95,18 @@ def test_resolution_tells_leads_and_subscribers_in_plain_language() -> None:
     )
 
 
+def test_dismissal_tells_subscribers_the_data_can_be_trusted() -> None:
+    dismissed = with_entry(
+        incident(status="dismissed"),
+        TimelineEntry(DECLARED + timedelta(hours=1), "alice", "status", "expected change"),
+    )
+    messages = plan_messages("incident.dismissed", dismissed, settings(), assets())
+    assert by_recipient(messages, "finance@acme.test").text == (
+        "Weekly CAC and marts.daily_revenue can be trusted: "
+        "the suspected problem turned out not to be one."
+    )
+
+
 def test_status_change_to_identified_has_its_own_notice() -> None:
     later = DECLARED + timedelta(minutes=30)
     changed = with_entry(

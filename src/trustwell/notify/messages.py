@@ -63,7 +63,13 @@ HEADLINES = {
 }
 LEAD_EVENTS = frozenset({"incident.severity_changed", "incident.resolved"})
 SUBSCRIBER_EVENTS = frozenset(
-    {"incident.declared", "incident.status_changed", "incident.resolved", "incident.updated"}
+    {
+        "incident.declared",
+        "incident.status_changed",
+        "incident.resolved",
+        "incident.updated",
+        "incident.dismissed",  # they were told "may be wrong": they hear it was not
+    }
 )
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DRILL = "[DRILL] "
@@ -245,6 +251,8 @@ class _Plan:
             return notices.declared_notice(what, since=since, next_by=next_by)
         if self.event == "incident.resolved":
             return notices.resolved_notice(what, since=since)
+        if self.event == "incident.dismissed":
+            return notices.dismissed_notice(what)
         if self.event == "incident.updated":
             latest = incident.timeline[-1] if incident.timeline else None
             if latest is None or not latest.public_text:

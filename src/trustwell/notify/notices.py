@@ -32,6 +32,10 @@ def resolved_notice(what: str, *, since: str) -> str:
     return f"{what} can be trusted again: the problem that began {since} is fixed."
 
 
+def dismissed_notice(what: str) -> str:
+    return f"{what} can be trusted: the suspected problem turned out not to be one."
+
+
 def update_notice(what: str, *, public_text: str, eta: str | None = None) -> str:
     text = f"Update on {what}: {public_text.strip()}"
     if eta:
