@@ -384,3 +384,30 @@ def test_occurred_at_is_editable_and_on_the_timeline(project_dir: Path) -> None:
         project_dir, "incident", "occurred", "INC-1", "--at", "2026-11-23T06:00:00Z"
     )
     assert code == 2 and "is after the declaration" in stderr
+
+
+def test_experts_can_be_added_and_removed_on_the_timeline(
+    project_dir: Path, warehouse: Warehouse
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_json(project_dir)
+    code, stdout, _ = cli(
+        project_dir,
+        "incident",
+        "assign",
+        "INC-1",
+        "--add-sme",
+        "dave",
+        "--remove-sme",
+        "erin",
+        "--as",
+        "carol",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    changed = json.loads(stdout)
+    assert changed["smes"] == ["alice", "bob", "carol", "dave"]
+    assert changed["timeline"][-1]["text"] == "Experts added dave and removed erin"
+    code, _, stderr = cli(project_dir, "incident", "assign", "INC-1", "--as", "carol")
+    assert code == 2 and "give --commander, --add-sme or --remove-sme" in stderr

@@ -206,16 +206,28 @@ def update_command(
 @incident_app.command("assign")
 def assign_command(
     ident: str = typer.Argument(..., metavar="ID"),
-    commander: str = typer.Option(..., "--commander"),
+    commander: str | None = typer.Option(None, "--commander", help="The new Commander."),
+    add_sme: list[str] = typer.Option([], "--add-sme", help="Add an expert (repeatable)."),
+    remove_sme: list[str] = typer.Option([], "--remove-sme", help="Remove an expert."),
     actor: str | None = ActorOption,
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
-    """Hand the Incident Commander role to someone else."""
+    """Hand the Incident Commander role over, or change the experts."""
     from trustwell.incidents.service import assign
 
     _act(
-        project, fmt, lambda p, s: assign(s, p, ident, commander=commander, actor=actor_name(actor))
+        project,
+        fmt,
+        lambda p, s: assign(
+            s,
+            p,
+            ident,
+            commander=commander,
+            add_smes=add_sme,
+            remove_smes=remove_sme,
+            actor=actor_name(actor),
+        ),
     )
 
 

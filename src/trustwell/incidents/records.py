@@ -156,6 +156,20 @@ def reclaim_fingerprints(conn: sa.Connection, number: int) -> None:
             )
 
 
+def end_role(conn: sa.Connection, number: int, person: str, role: str, at: datetime) -> None:
+    """``person`` no longer holds ``role`` (kept in the history with its end time)."""
+    conn.execute(
+        participants.update()
+        .where(
+            participants.c.incident == number,
+            participants.c.person == person,
+            participants.c.role == role,
+            participants.c.until.is_(None),
+        )
+        .values(until=at)
+    )
+
+
 def set_role(
     conn: sa.Connection, number: int, person: str, role: str, at: datetime, by: str | None
 ) -> None:

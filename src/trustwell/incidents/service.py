@@ -31,6 +31,7 @@ from trustwell.incidents.records import (
     add_asset,
     add_fingerprint,
     add_timeline,
+    end_role,
     get_row,
     incident_id,
     parse_incident_id,
@@ -432,37 +433,71 @@ def post_update(
 
 
 def assign(
-    store: Store, project: Project, ident: str, *, commander: str, actor: str
+    store: Store,
+    project: Project,
+    ident: str,
+    *,
+    actor: str,
+    commander: str | None = None,
+    add_smes: Sequence[str] = (),
+    remove_smes: Sequence[str] = (),
 ) -> IncidentSnapshot:
-    """Hand the Incident Commander role over."""
+    """Hand the Incident Commander role over and/or change the subject-matter experts."""
+    if commander is None and not add_smes and not remove_smes:
+        raise IncidentError("give --commander, --add-sme or --remove-sme")
 
     def change(
         conn: sa.Connection, ctx: IncidentContext, number: int, row: Any, now: datetime
     ) -> None:
-        known = set(ctx.settings.people) | {
-            m for t in ctx.settings.teams.values() for m in t.members
-        }
-        if known and commander not in known:
-            from trustwell.config.errors import did_you_mean
-
-            raise IncidentError(f"unknown person '{commander}'{did_you_mean(commander, known)}")
-        previous = row.commander
-        conn.execute(
-            incidents.update().where(incidents.c.number == number).values(commander=commander)
-        )
-        set_role(conn, number, commander, "commander", now, actor)
-        add_timeline(
-            conn,
-            number,
-            at=now,
-            actor=actor,
-            kind="assign",
-            text=f"Commander handed over from {previous or 'nobody'} to {commander}",
-            data={"from": previous, "to": commander},
-        )
+        for person in [*([commander] if commander else []), *add_smes]:
+            _require_known_person(ctx, person)
+        if commander is not None:
+            previous = row.commander
+            conn.execute(
+                incidents.update().where(incidents.c.number == number).values(commander=commander)
+            )
+            set_role(conn, number, commander, "commander", now, actor)
+            add_timeline(
+                conn,
+                number,
+                at=now,
+                actor=actor,
+                kind="assign",
+                text=f"Commander handed over from {previous or 'nobody'} to {commander}",
+                data={"from": previous, "to": commander},
+            )
+        current = set(snapshot(conn, number).smes)
+        added = [p for p in dict.fromkeys(add_smes) if p not in current]
+        removed = [p for p in dict.fromkeys(remove_smes) if p in current]
+        for person in added:
+            set_role(conn, number, person, "sme", now, actor)
+        for person in removed:
+            end_role(conn, number, person, "sme", now)
+        if added or removed:
+            parts = [
+                f"added {', '.join(added)}" if added else "",
+                f"removed {', '.join(removed)}" if removed else "",
+            ]
+            add_timeline(
+                conn,
+                number,
+                at=now,
+                actor=actor,
+                kind="assign",
+                text="Experts " + " and ".join(p for p in parts if p),
+                data={"added": added, "removed": removed},
+            )
         notify(conn, ctx, "incident.assigned", number, now)
 
     return _change(store, project, ident, change)
+
+
+def _require_known_person(ctx: IncidentContext, person: str) -> None:
+    known = set(ctx.settings.people) | {m for t in ctx.settings.teams.values() for m in t.members}
+    if known and person not in known:
+        from trustwell.config.errors import did_you_mean
+
+        raise IncidentError(f"unknown person '{person}'{did_you_mean(person, known)}")
 
 
 def change_severity(
