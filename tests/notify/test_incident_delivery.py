@@ -198,3 +198,35 @@ def test_a_public_update_with_an_eta_reaches_subscribers_with_it(
     assert finance.get_payload(decode=True).decode().strip() == (
         "Update on Daily orders feed: Orders are delayed. Expected to be fixed by 13:00."
     )
+
+
+def test_an_overdue_action_item_outside_incidents_emails_its_owner_once_a_day(
+    project: Path, smtp_sink: SMTPSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from trustwell.config.loader import load_project
+    from trustwell.incidents.actions import add_action
+    from trustwell.store import open_store
+
+    loaded = load_project(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        item = add_action(
+            store,
+            None,
+            "Add a volume check to raw.feed",
+            "bob",
+            datetime(2026, 11, 21, 12, tzinfo=UTC),
+            "alice",
+        )
+    finally:
+        store.close()
+    assert json.loads(cli(project, "tick", "--format", "json"))["overdue_actions"] == 1
+    (mail,) = [m for m in smtp_sink.messages if m["To"] == "bob@acme.test"]
+    assert mail["Subject"] == f"Action item #{item} is overdue: Add a volume check to raw.feed"
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T12:00:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["overdue_actions"] == 0
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-23T09:30:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["overdue_actions"] == 1
+    assert len([m for m in smtp_sink.messages if m["To"] == "bob@acme.test"]) == 2

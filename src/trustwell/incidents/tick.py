@@ -151,5 +151,19 @@ def _overdue_actions(conn: sa.Connection, ctx: IncidentContext, now: datetime) -
                 now,
                 extra={"action_item": {"id": item.id, "title": item.title, "owner": item.owner}},
             )
+        else:
+            _remind_owner(conn, ctx, item, now)
     mark_reminded(conn, [item.id for item in overdue], now)
     return len(overdue)
+
+
+def _remind_owner(conn: sa.Connection, ctx: IncidentContext, item: Any, now: datetime) -> None:
+    """An action item outside any incident: email its owner directly."""
+    from trustwell.notify.messages import action_item_reminder
+    from trustwell.notify.outbox import enqueue
+
+    due = clock.isoformat(item.due_at) if item.due_at else "unknown"
+    messages = action_item_reminder(
+        item.id, item.title, item.owner, due, ctx.settings, on=now.date().isoformat()
+    )
+    enqueue(conn, messages, now)

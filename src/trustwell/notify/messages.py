@@ -386,3 +386,43 @@ def _asset_list(incident: IncidentSnapshot) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def action_item_reminder(
+    item_id: int,
+    title: str,
+    owner: str | None,
+    due: str,
+    settings: ProjectSettings,
+    *,
+    on: str,
+) -> list[OutgoingMessage]:
+    """Emails reminding the owner (a person, or a team's members) of an overdue action item
+    that belongs to no incident. ``on`` tells one day's reminder from the next."""
+    channel = next((n for n, c in settings.channels.items() if c.get("type") == "email"), None)
+    if channel is None or not owner:
+        return []
+    team = settings.teams.get(owner)
+    people = list(team.members) if team else [owner]
+    subject = f"Action item #{item_id} is overdue: {title}"
+    text = f"{title}\nOwner: {owner}; due {due}.\nClose it with: trustwell actions done {item_id}"
+    messages = []
+    for person in people:
+        found = settings.people.get(person)
+        address = found.email if found and found.email else (person if "@" in person else None)
+        if address is None:
+            continue
+        messages.append(
+            OutgoingMessage(
+                channel=channel,
+                channel_type="email",
+                event="action_item.overdue",
+                incident=f"ACT-{item_id}",
+                recipient=address,
+                subject=subject,
+                text=text,
+                payload={"to": address, "subject": subject, "text": text},
+                discriminator=on,
+            )
+        )
+    return messages
