@@ -183,3 +183,23 @@ def test_jira_refusing_the_token_never_shows_it(store: Store, jira: JiraFake) ->
     assert row.last_error is not None
     assert row.last_error.startswith(f"GET http://127.0.0.1:{jira.port}/…: HTTP 401")
     assert "wrong-token-value" not in row.last_error
+
+
+def test_an_action_item_is_pushed_to_jira_once_and_remembers_its_key(
+    store: Store, jira: JiraFake
+) -> None:
+    from trustwell.incidents.actions import add_action, list_actions, push_action
+
+    config = jira_settings(jira)
+    item = add_action(store, None, "Add a volume check to raw.orders", "bob", None, "alice")
+    push_action(store, config, item, "alice")
+    deliver_due(store, config)
+    (issue_key,) = list(jira.issues)
+    issue = jira.issues[issue_key]
+    assert issue.fields["summary"] == "Add a volume check to raw.orders"
+    assert issue.fields["issuetype"] == {"name": "Task"}
+    assert f"trustwell-action-{item}" in issue.fields["labels"]
+    assert [a.jira_key for a in list_actions(store)] == [issue_key]
+    push_action(store, config, item, "alice")  # again: found by its label, not created twice
+    deliver_due(store, config)
+    assert list(jira.issues) == [issue_key]

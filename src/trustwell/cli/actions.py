@@ -164,3 +164,34 @@ def done_command(
     finally:
         store.close()
     typer.echo(f"action item #{closed.id} is {closed.status}: {closed.title}")
+
+
+@actions_app.command("push")
+def push_command(
+    item: Annotated[int, typer.Argument(help="The action item's id.")],
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="The Jira channel (default: the first).")
+    ] = None,
+    as_: Annotated[str | None, AsOption] = None,
+    project: Path = ProjectOption,
+) -> None:
+    """Push an action item to Jira as a Task (its key is recorded on the item)."""
+    from trustwell.incidents.actions import (
+        ActionItemError,
+        ActionItemNotFound,
+        get_action_or_raise,
+        push_action,
+    )
+    from trustwell.notify.outbox import deliver_due
+
+    loaded, store = open_project_store(project)
+    try:
+        push_action(store, loaded.settings, item, actor(as_), channel)
+        deliver_due(store, loaded.settings)
+        pushed = store.read(lambda conn: get_action_or_raise(conn, item))
+    except (ActionItemNotFound, ActionItemError) as exc:
+        raise fail_invalid(f"error: {exc}") from None
+    finally:
+        store.close()
+    where = pushed.jira_key or "queued (the outbox retries until Jira answers)"
+    typer.echo(f"action item #{pushed.id} in Jira: {where}")

@@ -20,6 +20,7 @@ from trustwell.incidents.records import add_timeline, get_row, incident_id
 from trustwell.store.incident_tables import action_items
 
 if TYPE_CHECKING:
+    from trustwell.config.models import ProjectSettings
     from trustwell.store.database import Store
 
 ACTION_STATUSES = ("open", "done", "cancelled")
@@ -161,6 +162,58 @@ def close_action(store: Store, item_id: int, actor: str, status: str = "done") -
                 data={"action_item": item_id, "change": status},
             )
         return get_action_or_raise(conn, item_id)
+
+    return store.write(work)
+
+
+def push_action(
+    store: Store, settings: ProjectSettings, item_id: int, actor: str, channel: str | None = None
+) -> ActionItem:
+    """Queue the action item for Jira (an issue of type Task); the outbox delivers it and
+    records the issue key on the item. Pushing twice finds the same issue again."""
+    from trustwell.clock import now
+    from trustwell.notify.messages import OutgoingMessage
+    from trustwell.notify.outbox import enqueue
+
+    jira = [n for n, c in settings.channels.items() if c.get("type") == "jira"]
+    if channel is not None and channel not in jira:
+        raise ActionItemError(
+            f"no Jira channel named {channel!r} (Jira channels: {', '.join(jira) or 'none'})"
+        )
+    if not jira:
+        raise ActionItemError("no Jira channel is configured under channels:")
+    target = channel or jira[0]
+    at = now()
+
+    def work(conn: sa.Connection) -> ActionItem:
+        item = get_action_or_raise(conn, item_id)
+        owner = f"Owner: {item.owner}. " if item.owner else ""
+        due = f"Due {item.due_at.date().isoformat()}. " if item.due_at else ""
+        source = f"From incident INC-{item.incident}." if item.incident else ""
+        issue = {"summary": item.title, "description": f"{owner}{due}{source}".strip()}
+        message = OutgoingMessage(
+            channel=target,
+            channel_type="jira",
+            event="action_item.pushed",
+            incident=f"INC-{item.incident}" if item.incident else f"ACT-{item_id}",
+            recipient=None,
+            subject=item.title,
+            text=issue["description"],
+            payload={"kind": "action_item", "action_item_id": item_id, "issue": issue},
+            discriminator=f"action-{item_id}",
+        )
+        enqueue(conn, [message], at)
+        if item.incident is not None:
+            add_timeline(
+                conn,
+                item.incident,
+                at=at,
+                actor=actor,
+                kind="action_item",
+                text=f"action item #{item_id} pushed to Jira ({target})",
+                data={"action_item": item_id, "change": "pushed"},
+            )
+        return item
 
     return store.write(work)
 

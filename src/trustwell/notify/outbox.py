@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from trustwell import clock
 from trustwell.notify.channels.base import Delivery, DeliveryFailed, SendContext, sender_for
 from trustwell.notify.config import ChannelConfig, parse_channels, redact
-from trustwell.store.incident_tables import outbox
+from trustwell.store.incident_tables import action_items, outbox
 
 if TYPE_CHECKING:
     import httpx
@@ -297,7 +297,18 @@ def _record_success(
         .where(outbox.c.id == delivery.id, outbox.c.status == "pending")
         .values(**values)
     )
-    store.write(lambda conn: conn.execute(update))
+    item = delivery.payload.get("action_item_id") if result.get("jira_key") else None
+
+    def work(conn: sa.Connection) -> None:
+        conn.execute(update)
+        if item is not None:  # an action item pushed to Jira remembers its issue
+            conn.execute(
+                sa.update(action_items)
+                .where(action_items.c.id == int(item))
+                .values(jira_key=str(result["jira_key"]))
+            )
+
+    store.write(work)
 
 
 def _record_failure(

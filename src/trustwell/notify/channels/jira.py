@@ -107,6 +107,8 @@ def send_jira(
     if not isinstance(config, JiraChannel):
         raise DeliveryFailed(f"channel {delivery.channel} is not a Jira channel")
     payload = delivery.payload
+    if payload.get("kind") == "action_item":
+        return _push_action_item(_Jira(context, config, delivery), payload)
     action = str(payload.get("action", "comment"))
     issue: Mapping[str, Any] = payload.get("issue") or {}
     labels = [str(label) for label in issue.get("labels", ())]
@@ -126,4 +128,23 @@ def send_jira(
         jira.call("PUT", f"/issue/{key}", {"fields": {"priority": issue["priority"]}})
     if action != "create" and text:
         jira.comment(key, text)
+    return {"jira_key": key}
+
+
+def _push_action_item(jira: _Jira, payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An action item becomes its own issue (type Task), found again by its label."""
+    issue: Mapping[str, Any] = payload.get("issue") or {}
+    label = f"trustwell-action-{payload.get('action_item_id')}"
+    key = jira.find(label)
+    if key is None:
+        fields = {
+            **issue,
+            "labels": [label, *issue.get("labels", ())],
+            "project": {"key": jira.config.project},
+            "issuetype": {"name": "Task"},
+        }
+        created = jira.call("POST", "/issue", {"fields": fields})
+        if not isinstance(created, dict) or "key" not in created:
+            raise DeliveryFailed("POST /issue: Jira did not answer with the new issue's key")
+        key = str(created["key"])
     return {"jira_key": key}
