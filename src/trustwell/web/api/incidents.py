@@ -172,10 +172,20 @@ def assign(
     store: StoreDep,
     project: ProjectDep,
 ) -> dict[str, Any]:
-    """Hand the Incident Commander role over."""
+    """Hand the Incident Commander role over and/or change the experts."""
     from trustwell.incidents.service import assign
 
-    return _json(assign(store, project, incident, commander=body.commander, actor=principal.name))
+    return _json(
+        assign(
+            store,
+            project,
+            incident,
+            commander=body.commander,
+            add_smes=body.add_smes,
+            remove_smes=body.remove_smes,
+            actor=principal.name,
+        )
+    )
 
 
 @action("severity")

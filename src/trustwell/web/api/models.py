@@ -94,7 +94,9 @@ class UpdateIn(Body):
 
 
 class AssignIn(Body):
-    commander: Name
+    commander: Name | None = None
+    add_smes: list[Name] = Field(default_factory=list, max_length=50)
+    remove_smes: list[Name] = Field(default_factory=list, max_length=50)
 
 
 class SeverityIn(Body):
