@@ -230,3 +230,16 @@ def test_an_overdue_action_item_outside_incidents_emails_its_owner_once_a_day(
     monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-23T09:30:00Z")
     assert json.loads(cli(project, "tick", "--format", "json"))["overdue_actions"] == 1
     assert len([m for m in smtp_sink.messages if m["To"] == "bob@acme.test"]) == 2
+
+
+def test_a_second_reminder_without_an_update_in_between_is_delivered_too(
+    project: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(project, "run")
+    cli(project, "incident", "ack", "INC-1", "--as", "alice")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:31:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == ["INC-1"]
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:02:00Z")
+    assert json.loads(cli(project, "tick", "--format", "json"))["reminded"] == ["INC-1"]
+    events = [r.headers["x-trustwell-event"] for r in receiver.requests]
+    assert events.count("incident.reminder") == 2

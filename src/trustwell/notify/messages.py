@@ -355,8 +355,6 @@ class _Plan:
             return f"{item.get('id')}@{item.get('due_at')}"
         if self.event == "incident.escalated":
             return f"level-{i.escalation_level}"
-        if self.event == "incident.reminder":
-            return _iso(i.last_update_at or i.declared_at)
         if self.event == "incident.declared":
             return _iso(i.declared_at)
         return _iso(self.reference)
