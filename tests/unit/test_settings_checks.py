@@ -41,3 +41,24 @@ def test_every_cross_section_problem_is_reported_with_its_line(tmp_path: Path) -
         "on-call rotation 'data-platform': rotation 'fortnightly' is not valid: write daily, "
         "weekly, {every: 3d} or a duration such as 12h in trustwell.yml line 11",
     ]
+
+
+def test_warehouse_timezone_and_timeout_are_checked_at_load_time(tmp_path: Path) -> None:
+    # Before: a misspelt zone crashed `trustwell run` with a traceback at the first
+    # freshness check, and a bad timeout when connecting; now both are exit-2 problems.
+    (tmp_path / "trustwell.yml").write_text(
+        "warehouses:\n"
+        "  main: {type: duckdb, timezone: Europe/Berln}\n"
+        "  pg:\n"
+        "    type: postgres\n"
+        "    url: postgresql://localhost/db\n"
+        "    timeout: 5x\n"
+    )
+    with pytest.raises(ProjectError) as raised:
+        load_project(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "unknown timezone 'Europe/Berln' of warehouse 'main' (use an IANA name such as "
+        "Europe/Berlin) in trustwell.yml line 2",
+        "timeout of warehouse 'pg': '5x' is not a duration: write a number and a unit "
+        "(s, m, h, d, w), e.g. '26h' in trustwell.yml line 6",
+    ]

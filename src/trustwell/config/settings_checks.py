@@ -53,14 +53,34 @@ def settings_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
                     parse_duration(value)
                 except ValueError as exc:
                     add(("response", severity, key), f"{key} of {severity}: {exc}")
-    try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not _is_zone(settings.timezone):
         add(
             ("timezone",),
             f"unknown timezone '{settings.timezone}' (use an IANA name such as Europe/Berlin)",
         )
+    # Checked here, not when a run reaches them: a bad zone or timeout would
+    # otherwise crash `trustwell run` half-way instead of exiting 2.
+    for name, warehouse in settings.warehouses.items():
+        if warehouse.timezone is not None and not _is_zone(warehouse.timezone):
+            add(
+                ("warehouses", name, "timezone"),
+                f"unknown timezone '{warehouse.timezone}' of warehouse '{name}'"
+                " (use an IANA name such as Europe/Berlin)",
+            )
+        if warehouse.timeout is not None:
+            try:
+                parse_duration(warehouse.timeout)
+            except ValueError as exc:
+                add(("warehouses", name, "timeout"), f"timeout of warehouse '{name}': {exc}")
     return found
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _rotation_problems(team: str, rotation: Any, add: Any) -> None:
