@@ -82,6 +82,15 @@ def validate(
     'fail'
     """
     specs = [c if isinstance(c, CheckBase) else _parse(c, i) for i, c in enumerate(checks)]
+    seen: set[str] = set()
+    for i, spec in enumerate(specs):
+        # Results, filters and metrics are keyed by check name, as in a project file.
+        if spec.display_name in seen:
+            raise ValueError(
+                f"checks[{i}]: duplicate check name '{spec.display_name}':"
+                " set 'name:' on one of them"
+            )
+        seen.add(spec.display_name)
     asset = Asset(name=name, table=_VIEW, pii=list(pii), checks=specs)
     engine = _engine_for(data)
     try:

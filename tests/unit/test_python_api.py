@@ -78,3 +78,34 @@ def test_invalid_check_and_unsupported_data_are_clear_errors() -> None:
         trustwell.validate(pd.DataFrame(ROWS), checks=[{"type": "not_null"}])
     with pytest.raises(TypeError, match="not list"):
         trustwell.validate([1, 2], checks=CHECKS)
+
+
+def test_two_checks_with_one_name_are_refused_not_mixed_up() -> None:
+    # Before: both ran with the second check's `where`, so the NULL in id went unseen.
+    checks = [
+        {"type": "not_null", "column": "id"},
+        {"type": "not_null", "column": "id", "where": "email = 'b'"},
+    ]
+    with pytest.raises(ValueError) as raised:
+        trustwell.validate(pd.DataFrame(ROWS), checks=checks)
+    assert str(raised.value) == (
+        "checks[1]: duplicate check name 'not_null:id': set 'name:' on one of them"
+    )
+    named = [checks[0], {**checks[1], "name": "id of b"}]
+    assert [r.status for r in trustwell.validate(pd.DataFrame(ROWS), checks=named)] == [
+        "fail",
+        "pass",
+    ]
+
+
+def test_a_where_that_is_not_sql_is_an_error_result_that_says_why() -> None:
+    (result,) = trustwell.validate(
+        pd.DataFrame(ROWS), checks=[{"type": "not_null", "column": "id", "where": "email >"}]
+    )
+    assert result.status == "error"
+    assert result.message.startswith("Failed to parse 'email >'")
+    (result,) = trustwell.validate(
+        pd.DataFrame(ROWS), checks=[{"type": "sql", "query": "select (1 +", "min": 0}]
+    )
+    assert result.status == "error"
+    assert result.message.startswith("Required keyword: 'expression' missing")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from trustwell import clock
 from trustwell.checks import spec as s
@@ -72,7 +73,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     try:
         relation = relation_for(asset, engine, run.root)
         wheres = {c.display_name: parse_where(c.where, engine.dialect) for c in asset.checks}
-    except (EngineError, ValueError) as exc:
+    except (EngineError, ValueError, SqlglotError) as exc:
         return [_error(asset, c, str(exc), 0) for c in asset.checks]
     results: dict[str, CheckResult] = {}
 
@@ -206,7 +207,7 @@ def _run_references(
 def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     try:
         rows = run.execute(sql_check_query(check, run.engine.dialect))
-    except (EngineError, ValueError) as exc:
+    except (EngineError, ValueError, SqlglotError) as exc:
         return _error(run.asset, check, str(exc), 1)
     if check.query is not None:
 
