@@ -259,3 +259,21 @@ def test_two_deliverers_on_postgresql_deliver_every_row_exactly_once(
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_deliverer_whose_lease_ran_out_mid_batch_stops_even_with_a_fixed_now(
+    store: Store, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tick and the web scheduler always pass ``now``: the lease must still be
+    # measured in real elapsed time, or a slow batch delivers rows that another
+    # deliverer has claimed since (sent twice).
+    from trustwell.notify import outbox as outbox_module
+
+    config = hook_settings(receiver.url + "/hook")
+    put(store, some_messages(config))
+    seconds = iter(range(0, 10_000, 300))  # five minutes pass between readings
+    monkeypatch.setattr(outbox_module, "monotonic", lambda: float(next(seconds)))
+    report = deliver_due(store, config, T0)
+    assert report == DeliveryReport(sent=1)
+    assert len(receiver.requests) == 1
+    assert [r.status for r in outbox_rows(store)] == ["pending", "pending", "sent"]

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -198,13 +199,17 @@ def deliver_due(
             tick = now or clock.now()
             batch = min(CLAIM_BATCH, limit - len(attempted))
             until = tick + LEASE_BASE + LEASE_PER_ROW * batch
+            claimed_at = monotonic()
             claimed = store.write(
                 partial(_claim, now=tick, until=until, batch=batch, exclude=attempted)
             )
             if not claimed:
                 break
+            # Measured in real elapsed time, not against ``now``: tick and the web
+            # scheduler pass a fixed ``now``, and the lease must hold for them too.
+            usable = (until - tick - LEASE_PER_ROW).total_seconds()
             for delivery in claimed:
-                if now is None and clock.now() >= until - LEASE_PER_ROW:
+                if monotonic() - claimed_at >= usable:
                     # Too slow a batch: leave the rest to whoever claims them after the lease,
                     # rather than deliver a row another deliverer may already hold.
                     return DeliveryReport(sent=sent, retried=retried, dead=dead)
