@@ -194,3 +194,21 @@ def test_unknown_incident_is_a_404_page(client: TestClient) -> None:
     answer = client.get("/incidents/INC-99")
     assert answer.status_code == 404
     assert "no incident INC-99" in answer.text
+
+
+def test_an_incident_number_too_large_to_exist_is_a_404_page_not_a_crash(
+    client: TestClient, store: Store, incident: str
+) -> None:
+    huge = "INC-99999999999999999999"
+    answer = client.get(f"/incidents/{huge}")
+    assert answer.status_code == 404
+    assert f"no incident {huge}" in answer.text
+    csrf = login(client, store, "responder")
+    refused = post(client, f"/incidents/{huge}/ack", csrf)
+    assert refused.status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_page_number_past_any_database_integer_is_an_empty_page(client: TestClient) -> None:
+    answer = client.get("/incidents", params={"status": "all", "page": "9" * 25})
+    assert answer.status_code == 200
+    assert "No incidents match." in answer.text

@@ -41,16 +41,28 @@ def known_asset(name: AssetName, project: ProjectDep) -> Asset:
     raise ApiError(404, "not_found", f"unknown asset '{name}'{did_you_mean(name, known)}")
 
 
+def incident_number(ident: str) -> int:
+    """The number of ``INC-<n>`` (or ``<n>``); IncidentNotFound (a 404) when it names none.
+
+    Pages and the API both check the range here: a number past ``_MAX_ID``
+    would overflow the database's integers (a 500) instead of finding nothing.
+    """
+    from trustwell.incidents.records import IncidentNotFound, incident_id, parse_incident_id
+
+    number = parse_incident_id(ident)  # not an id: IncidentNotFound
+    if number > _MAX_ID:
+        raise IncidentNotFound(f"no incident {incident_id(number)}")
+    return number
+
+
 def known_incident(id: IncidentId, store: StoreDep) -> str:
     """``INC-<n>`` of an incident that exists; 404 otherwise."""
     import sqlalchemy as sa
 
-    from trustwell.incidents.records import incident_id, parse_incident_id
+    from trustwell.incidents.records import incident_id
     from trustwell.store.incident_tables import incidents
 
-    number = parse_incident_id(id)  # not an id: IncidentNotFound, a 404
-    if number > _MAX_ID:
-        raise ApiError(404, "not_found", f"no incident {incident_id(number)}")
+    number = incident_number(id)
     query = sa.select(incidents.c.number).where(incidents.c.number == number)
     if store.read(lambda conn: conn.execute(query).first()) is None:
         raise ApiError(404, "not_found", f"no incident {incident_id(number)}")

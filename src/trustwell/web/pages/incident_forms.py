@@ -76,6 +76,7 @@ async def perform(request: Request, ident: str, action: Action) -> Response:
     from trustwell.incidents.postmortem import PostmortemError
     from trustwell.incidents.records import IncidentNotFound
     from trustwell.incidents.service import IncidentError
+    from trustwell.web.api.lookups import incident_number
 
     visitor = visitor_of(request)
     form = await request.form()
@@ -92,6 +93,7 @@ async def perform(request: Request, ident: str, action: Action) -> Response:
         return csrf_refused(request, visitor)
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
+        incident_number(ident)
         message = action(get_store(request), get_project(request), ident, form, visitor)
     except IncidentNotFound as exc:
         return error_page(request, visitor, 404, "Incident not found", str(exc))

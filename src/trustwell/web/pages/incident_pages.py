@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 
 STATUS_FILTERS = ("open", "all", *(s.value for s in Status))
+#: Past this page the offset would overflow the database's integers; no list is that long.
+MAX_PAGE = 1_000_000
 
 
 @router.get("/incidents")
@@ -51,7 +53,7 @@ def incidents_list(request: Request, status: str = "open", page: int = 1) -> Res
             "Unknown filter",
             f"There is no status {status!r}; use one of {', '.join(STATUS_FILTERS)}.",
         )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     found, total = incident_page(get_store(request), status, page)
     return render(
         request,
@@ -88,8 +90,10 @@ def incident_room(
     """Render ``/incidents/ID``, optionally with an error from a refused action."""
     from trustwell.incidents.records import IncidentNotFound
     from trustwell.incidents.service import get_incident
+    from trustwell.web.api.lookups import incident_number
 
     try:
+        incident_number(ident)
         incident = get_incident(get_store(request), ident)
     except IncidentNotFound as exc:
         return error_page(request, visitor, 404, "Incident not found", str(exc))
