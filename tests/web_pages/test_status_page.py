@@ -146,3 +146,18 @@ def test_the_use_case_filter_keeps_the_assets_of_that_use_case(project_dir: Path
         only = asset_table(client, use_case="finance")
         assert 'href="/assets/marts.kpi"' in only
         assert 'href="/assets/raw.feed"' not in only
+
+
+def test_the_public_never_sees_the_internal_resolution_summary(
+    client: TestClient, store: Store, project_dir: Path, incident: str
+) -> None:
+    from trustwell.incidents.service import acknowledge, resolve
+
+    project = client.app.state.project  # type: ignore[attr-defined]
+    acknowledge(store, project, "INC-1", actor="carol")
+    resolve(store, project, "INC-1", cause="third-party", summary=INTERNAL, actor="carol")
+    public = client.get("/incidents/INC-1").text
+    assert "can be trusted again" in public  # the public text of the resolution
+    assert INTERNAL not in public
+    login(client, store, "viewer")
+    assert INTERNAL in client.get("/incidents/INC-1").text
