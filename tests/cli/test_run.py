@@ -207,3 +207,14 @@ def test_runs_are_recorded_and_shown_by_history(project: Path) -> None:
         ("unique:id", "fail", 1.0),
         ("unique:id", "fail", 1.0),
     ]
+
+
+def test_an_unreachable_warehouse_errors_every_check_and_keeps_its_threshold(
+    project: Path,
+) -> None:
+    (project / "warehouse.duckdb").unlink()
+    code, stdout, _ = run(project, "--format", "json", "--asset", "shop.customers")
+    assert code == 1
+    (result,) = json.loads(stdout)["results"]
+    assert (result["status"], result["threshold"]) == ("error", {"min": 1.0})
+    assert result["message"].startswith("DuckDB file not found: ")

@@ -74,7 +74,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
         relation = relation_for(asset, engine, run.root)
         wheres = {c.display_name: parse_where(c.where, engine.dialect) for c in asset.checks}
     except (EngineError, ValueError, SqlglotError) as exc:
-        return [_error(asset, c, str(exc), 0) for c in asset.checks]
+        return [error_result(asset, c, str(exc), 0) for c in asset.checks]
     results: dict[str, CheckResult] = {}
 
     aggregates = aggregate_checks(list(asset.checks))
@@ -85,7 +85,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
             row = rows[0] if rows else {}
         except EngineError as exc:
             for check in aggregates:
-                results[check.display_name] = _error(asset, check, str(exc), 1)
+                results[check.display_name] = error_result(asset, check, str(exc), 1)
         else:
             for check in aggregates:
                 slots = plan.slots[check.display_name]
@@ -120,11 +120,11 @@ def _finish(
 ) -> CheckResult:
     """Evaluate, then fetch samples if a row-level check failed."""
     if run.dry_run:
-        return _error(run.asset, check, "dry run", queries)
+        return error_result(run.asset, check, "dry run", queries)
     try:
         outcome = compute()
     except (TypeError, ValueError) as exc:
-        return _error(run.asset, check, str(exc), queries)
+        return error_result(run.asset, check, str(exc), queries)
     result = CheckResult(
         asset=run.asset.name,
         check=check.display_name,
@@ -155,11 +155,11 @@ def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expr) -> CheckResu
             run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}"
         )
     if run.dry_run:
-        return _error(run.asset, check, "dry run", 1)
+        return error_result(run.asset, check, "dry run", 1)
     try:
         columns = run.engine.describe(relation)
     except EngineError as exc:
-        return _error(run.asset, check, str(exc), 1)
+        return error_result(run.asset, check, str(exc), 1)
     count, problems = compare_schema(check, columns)
     message = "; ".join(problems) if problems else f"{len(check.columns)} declared columns match"
     return CheckResult(
@@ -181,14 +181,14 @@ def _run_references(
     target_name, _ = check.target
     target_asset = (run.assets or {}).get(target_name)
     if target_asset is None:
-        return _error(
+        return error_result(
             run.asset, check, f"referenced asset {target_name!r} is not in the project", 0
         )
     try:
         target = relation_for(target_asset, run.engine, run.root)
         rows = run.execute(references_query(check, where, relation, target))
     except EngineError as exc:
-        return _error(run.asset, check, str(exc), 1)
+        return error_result(run.asset, check, str(exc), 1)
     row = rows[0] if rows else {}
     sample = references_query(check, where, relation, target, samples=check.samples)
     return _finish(
@@ -208,7 +208,7 @@ def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     try:
         rows = run.execute(sql_check_query(check, run.engine.dialect))
     except (EngineError, ValueError, SqlglotError) as exc:
-        return _error(run.asset, check, str(exc), 1)
+        return error_result(run.asset, check, str(exc), 1)
     if check.query is not None:
 
         def compute() -> Outcome:
@@ -235,7 +235,7 @@ def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     )
 
 
-def _error(asset: Asset, check: s.CheckBase, message: str, queries: int) -> CheckResult:
+def error_result(asset: Asset, check: s.CheckBase, message: str, queries: int) -> CheckResult:
     return CheckResult(
         asset=asset.name,
         check=check.display_name,

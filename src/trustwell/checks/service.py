@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
 from trustwell.checks.result import CheckResult, RunReport
-from trustwell.checks.run import AssetRun, SqlListener, check_asset
+from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import did_you_mean
 from trustwell.engines import EngineError, connect
 
@@ -77,9 +77,7 @@ def run_project(
             engine = connect(config, project.root)
         except EngineError as exc:
             for asset in group:
-                asset_results = [
-                    _unreachable(asset, c.display_name, c.type, str(exc)) for c in asset.checks
-                ]
+                asset_results = [error_result(asset, c, str(exc), 0) for c in asset.checks]
                 results += asset_results
                 if on_progress:
                     on_progress(asset.name, asset_results)
@@ -112,19 +110,6 @@ def _by_warehouse(project: Project, assets: Sequence[Asset]) -> dict[str, list[A
     for asset in assets:
         groups.setdefault(project.warehouse_of(asset), []).append(asset)
     return groups
-
-
-def _unreachable(asset: Asset, check: str, type_: str, message: str) -> CheckResult:
-    return CheckResult(
-        asset=asset.name,
-        check=check,
-        type=type_,
-        status="error",
-        value=None,
-        threshold={},
-        failing_fraction=None,
-        message=message,
-    )
 
 
 def _record_and_respond(
