@@ -37,6 +37,9 @@ def create_token(store: Store, *, name: str, role: str, actor: str) -> str:
     """Create a token and return it in clear (the only time it is ever shown)."""
     if role not in ROLES:
         raise AuthError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    name = name.strip()
+    if not name:  # the name is the actor on every write made with the token
+        raise AuthError("a token needs a name (--name): who or what uses it")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
 

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from trustwell.cli.common import EXIT_INVALID, ProjectOption, load_project_or_exit
+from trustwell.cli.common import EXIT_INVALID, ProjectOption, fail_invalid, load_project_or_exit
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from trustwell.config.models import Project
     from trustwell.incidents.model import IncidentSnapshot
     from trustwell.store import Store
@@ -36,6 +38,25 @@ def register(app: typer.Typer) -> None:
 
 def actor_name(value: str | None) -> str:
     return value or getpass.getuser()
+
+
+def time_option(option: str, value: str | None) -> datetime | None:
+    """An ISO-8601 option value; exit 2 naming the option when it is not one."""
+    from trustwell.clock import parse_timestamp
+
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise fail_invalid(
+            f"error: {option}: {value!r} is not an ISO-8601 time (like 2026-11-22T11:00:00Z)"
+        ) from None
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in ("text", "json"):
+        raise fail_invalid(f"error: --format must be text or json, got {fmt!r}")
 
 
 @contextmanager
@@ -69,6 +90,7 @@ def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
 
 
 def _act(project_dir: Path, fmt: str, action: Callable[[Project, Store], IncidentSnapshot]) -> None:
+    check_format(fmt)
     with opened(project_dir) as (project, store):
         incident = action(project, store)
         _deliver(project, store)
@@ -94,6 +116,7 @@ def list_command(
     from trustwell.incidents.records import to_json
     from trustwell.incidents.service import list_incidents
 
+    check_format(fmt)
     with opened(project) as (_, store):
         found = list_incidents(store, status)
     if fmt == "json":
@@ -113,6 +136,7 @@ def show_command(
     """Show one incident with its timeline."""
     from trustwell.incidents.service import get_incident
 
+    check_format(fmt)
     with opened(project) as (_, store):
         incident = get_incident(store, ident)
     _print(incident, fmt, brief=False)
@@ -133,10 +157,9 @@ def declare_command(
     project: Path = ProjectOption,
 ) -> None:
     """Declare an incident by hand."""
-    from trustwell.clock import parse_timestamp
     from trustwell.incidents.service import declare
 
-    when = parse_timestamp(occurred_at) if occurred_at else None
+    when = time_option("--occurred-at", occurred_at)
     _act(
         project,
         fmt,
@@ -190,10 +213,9 @@ def update_command(
     project: Path = ProjectOption,
 ) -> None:
     """Post a status update (internal, and optionally public with an ETA)."""
-    from trustwell.clock import parse_timestamp
     from trustwell.incidents.service import post_update
 
-    when = parse_timestamp(eta) if eta else None
+    when = time_option("--eta", eta)
     _act(
         project,
         fmt,
@@ -294,10 +316,10 @@ def occurred_command(
     project: Path = ProjectOption,
 ) -> None:
     """Correct when the data went bad (feeds time to detection; on the timeline)."""
-    from trustwell.clock import parse_timestamp
     from trustwell.incidents.service import set_occurred_at
 
-    when = parse_timestamp(at)
+    when = time_option("--at", at)
+    assert when is not None  # --at is required
     _act(
         project,
         fmt,
