@@ -109,6 +109,14 @@ def test_max_failing_is_an_inclusive_allowance(failing: int, extra: int, allowed
             {"type": "not_null", "column": "a", "max_failing": 1, "max_failing_fraction": 0.1},
             "not both",
         ),
+        (
+            {"type": "sql", "query": "select 1", "min": 0, "where": "x > 1"},
+            "where does not apply to a sql check",
+        ),
+        (
+            {"type": "schema", "columns": {"a": "integer"}, "where": "x > 1"},
+            "where does not apply to a schema check",
+        ),
     ],
 )
 def test_invalid_definitions_are_refused(definition: dict[str, Any], problem: str) -> None:

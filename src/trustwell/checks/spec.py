@@ -243,6 +243,12 @@ class Schema(CheckBase):
     ]
     allow_extra: bool = True
 
+    @model_validator(mode="after")
+    def _no_where(self) -> Schema:
+        if self.where is not None:
+            raise ValueError("where does not apply to a schema check: it describes the columns")
+        return self
+
     def threshold(self) -> dict[str, Any]:
         return {"allow_extra": self.allow_extra}
 
@@ -275,6 +281,8 @@ class Sql(_RowLevel):
 
     @model_validator(mode="after")
     def _one_form(self) -> Sql:
+        if self.where is not None:
+            raise ValueError("where does not apply to a sql check: filter inside its query")
         if (self.query is None) == (self.failing_rows is None):
             raise ValueError("give either query (one number, with min/max) or failing_rows")
         if self.query is not None:
