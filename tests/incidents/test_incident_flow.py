@@ -411,3 +411,33 @@ def test_experts_can_be_added_and_removed_on_the_timeline(
     assert changed["timeline"][-1]["text"] == "Experts added dave and removed erin"
     code, _, stderr = cli(project_dir, "incident", "assign", "INC-1", "--as", "carol")
     assert code == 2 and "give --commander, --add-sme or --remove-sme" in stderr
+
+
+def test_a_check_failing_again_while_monitoring_does_not_count_as_acknowledged(
+    project_dir: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00")
+    run_json(project_dir)
+    warehouse.load(feed_loaded_at="2026-11-22 08:30:00")
+    run_json(project_dir)  # passes again: monitoring, nobody has acknowledged
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-23T09:00:00Z")
+    warehouse.load(feed_loaded_at="2026-11-21 06:00:00")
+    run_json(project_dir)  # fails again: back to investigating, by trustwell
+    (incident,) = incidents(project_dir)
+    assert (incident["status"], incident["acknowledged_at"]) == ("investigating", None)
+    _, stdout, _ = cli(project_dir, "tick", "--format", "json")
+    assert json.loads(stdout)["escalated"] == ["INC-1"]  # still nobody has taken it on
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-23T09:05:00Z")
+    cli(project_dir, "incident", "status", "INC-1", "identified", "--as", "carol")
+    (incident,) = incidents(project_dir)
+    assert incident["acknowledged_at"] == "2026-11-23T09:05:00Z"
+
+
+def test_a_person_moving_a_declared_incident_to_monitoring_acknowledges_it(
+    project_dir: Path,
+) -> None:
+    cli(project_dir, "incident", "declare", "--asset", "raw.feed", "--title", "t", "--as", "bob")
+    code, _, stderr = cli(project_dir, "incident", "status", "INC-1", "monitoring", "--as", "bob")
+    assert code == 0, stderr
+    (incident,) = incidents(project_dir)
+    assert incident["acknowledged_at"] == "2026-11-22T09:00:00Z"

@@ -297,8 +297,12 @@ def transition(
     current = Status(row.status)
     check_transition(incident_id(number), current, target)
     values: dict[str, Any] = {"status": target.value}
-    if target in (Status.acknowledged, Status.investigating, Status.identified) and (
+    # A person who moves the incident on has taken it on; trustwell moving it by
+    # itself (a check failing again while monitoring) acknowledges nothing.
+    if (
         row.acknowledged_at is None
+        and actor != SYSTEM_ACTOR
+        and target not in (Status.dismissed, Status.closed)
     ):
         values["acknowledged_at"] = now
     if target is Status.resolved:

@@ -62,10 +62,11 @@ def _deadlines(
             continue
         policy = ctx.policy(row.severity)
         # Only an incident nobody has taken on escalates: once it is acknowledged or has
-        # calmed down to monitoring by itself, the clock stops.
+        # calmed down to monitoring by itself, the clock stops (it runs again if a
+        # check fails again and nobody has acknowledged it yet).
         level = (
             None
-            if row.status != "declared"
+            if row.status == "monitoring"
             else due_escalation(
                 row.declared_at,
                 row.acknowledged_at,
