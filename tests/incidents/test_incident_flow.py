@@ -441,3 +441,18 @@ def test_a_person_moving_a_declared_incident_to_monitoring_acknowledges_it(
     assert code == 0, stderr
     (incident,) = incidents(project_dir)
     assert incident["acknowledged_at"] == "2026-11-22T09:00:00Z"
+
+
+def test_an_upstream_failure_joining_later_brings_its_team_in_as_experts(
+    project_dir: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.load(feed_loaded_at="2026-11-22 08:00:00", kpi_rows=1)
+    run_json(project_dir)  # the mart fails first: its team are the experts
+    (incident,) = incidents(project_dir)
+    assert (incident["root_asset"], incident["smes"]) == ("marts.kpi", ["erin"])
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:00:00Z")
+    warehouse.load(feed_loaded_at="2026-11-22 09:30:00", duplicate=True, kpi_rows=1)
+    run_json(project_dir)  # then the feed upstream of it: the probable cause joins
+    (incident,) = incidents(project_dir)
+    assert {"asset": "raw.feed", "impact": "upstream"} in incident["assets"]
+    assert incident["smes"] == ["erin", "alice", "bob", "carol"]

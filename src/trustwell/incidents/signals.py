@@ -36,6 +36,8 @@ from trustwell.incidents.records import (
     add_timeline,
     get_row,
     incident_id,
+    set_role,
+    snapshot,
 )
 from trustwell.incidents.service import notify, open_incident, transition
 from trustwell.store.incident_tables import incident_assets, incident_fingerprints, incidents
@@ -162,7 +164,8 @@ def _join(
     open_fps: dict[str, int],
     now: datetime,
 ) -> None:
-    add_asset(conn, number, asset, impact, now)
+    if add_asset(conn, number, asset, impact, now):
+        _add_owner_experts(conn, ctx, number, asset, now)
     new, again = [], []
     for check in checks:
         fp = fingerprint(asset, check.check)
@@ -212,6 +215,28 @@ def _join(
             now,
             SYSTEM_ACTOR,
             note="a check failed again while monitoring",
+        )
+
+
+def _add_owner_experts(
+    conn: sa.Connection, ctx: IncidentContext, number: int, asset: str, now: datetime
+) -> None:
+    """The experts are the owning teams of every affected asset, also one that joins later."""
+    from trustwell.incidents.oncall import smes_for
+
+    current = set(snapshot(conn, number).smes)
+    added = [p for p in smes_for(ctx.settings, ctx.owner_teams([asset])) if p not in current]
+    for person in added:
+        set_role(conn, number, person, "sme", now, SYSTEM_ACTOR)
+    if added:
+        add_timeline(
+            conn,
+            number,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            kind="assign",
+            text=f"Experts added {', '.join(added)} (owners of {asset})",
+            data={"added": added, "removed": []},
         )
 
 
