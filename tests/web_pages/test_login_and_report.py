@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from trustwell.incidents.service import get_incident
 from trustwell.store import Store
-from web_pages.conftest import PUBLIC, csrf_of, make_client, token
+from web_pages.conftest import PUBLIC, csrf_of, login, make_client, token
 
 
 def test_login_sets_a_secure_session_cookie_and_returns_to_the_page(
@@ -160,3 +160,41 @@ def test_an_incomplete_report_is_explained_and_keeps_what_was_typed(client: Test
 
 def test_unknown_report_is_a_404_page(client: TestClient) -> None:
     assert client.get("/reports/RPT-NOPE00").status_code == 404
+
+
+def test_a_contact_that_is_not_an_email_address_is_explained_and_nothing_opens(
+    client: TestClient, store: Store
+) -> None:
+    from trustwell.web.pages.queries import open_incidents
+
+    form = client.get("/report")
+    answer = client.post(
+        "/report",
+        data={
+            "asset": "marts.kpi",
+            "description": "kept text",
+            "urgency": "low",
+            "contact": "call me on 555",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert answer.status_code == 422
+    assert "Enter an e-mail address like name@example.com, to hear back." in answer.text
+    assert open_incidents(store) == []
+
+
+def test_a_logged_in_reporter_is_the_actor_of_the_report(client: TestClient, store: Store) -> None:
+    csrf = login(client, store, "reporter")
+    answer = client.post(
+        "/report",
+        data={
+            "asset": "marts.kpi",
+            "description": "numbers look low",
+            "urgency": "normal",
+            "contact": "ana@acme.test",
+            "csrf_token": csrf,
+        },
+    )
+    assert answer.status_code == 200
+    (entry,) = [e for e in get_incident(store, "INC-1").timeline if e.kind == "report"]
+    assert entry.actor == "reporter-person"

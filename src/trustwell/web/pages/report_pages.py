@@ -85,6 +85,7 @@ def report_form(request: Request, asset: str = "") -> Response:
 async def report_submit(request: Request) -> Response:
     from trustwell.incidents.reports import URGENCIES, submit_report
     from trustwell.status import UnknownAsset
+    from trustwell.web.pages.status_pages import looks_like_email
 
     visitor = visitor_of(request)
     form = await request.form()
@@ -116,6 +117,10 @@ async def report_submit(request: Request) -> Response:
         )
     if values["urgency"] not in URGENCIES:
         return _form(request, visitor, values, error="Choose how urgent it is.", status=422)
+    if not looks_like_email(values["contact"]):
+        # The reporter hears back by e-mail at every status change (as the API requires).
+        error = "Enter an e-mail address like name@example.com, to hear back."
+        return _form(request, visitor, values, error=error, status=422)
     try:
         outcome = submit_report(
             get_store(request),
@@ -124,6 +129,7 @@ async def report_submit(request: Request) -> Response:
             description=values["description"],
             urgency=values["urgency"],
             contact=values["contact"],
+            actor=visitor.name if visitor.logged_in else None,  # anonymous: the contact
         )
     except UnknownAsset as exc:
         return _form(request, visitor, values, error=str(exc), status=422)
