@@ -456,3 +456,19 @@ def test_an_upstream_failure_joining_later_brings_its_team_in_as_experts(
     (incident,) = incidents(project_dir)
     assert {"asset": "raw.feed", "impact": "upstream"} in incident["assets"]
     assert incident["smes"] == ["erin", "alice", "bob", "carol"]
+
+
+def test_occurred_at_of_a_row_check_is_its_last_passing_run(
+    project_dir: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_json(project_dir)  # 09:00: everything passes
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:00:00Z")
+    warehouse.load(feed_loaded_at="2026-11-22 08:00:00", duplicate=True)
+    document = run_json(project_dir)
+    assert [i["action"] for i in document["incidents"]] == ["opened"]
+    (incident,) = incidents(project_dir)
+    assert incident["title"] == "unique:id failed on raw.feed"
+    assert (incident["occurred_at"], incident["declared_at"]) == (
+        "2026-11-22T09:00:00Z",
+        "2026-11-22T10:00:00Z",
+    )

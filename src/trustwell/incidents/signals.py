@@ -94,7 +94,7 @@ def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list
                 now=now,
                 actor=SYSTEM_ACTOR,
                 source="anomaly" if first.type == "anomaly" else "check",
-                occurred_at=_occurred_at(conn, ctx, first, report),
+                occurred_at=_occurred_at(conn, ctx, checks, report),
                 signals=[(asset, c.check) for c in checks],
                 check_type=first.type,
             )
@@ -292,33 +292,36 @@ def _calm(
 
 
 def _occurred_at(
-    conn: sa.Connection, ctx: IncidentContext, result: CheckResult, report: RunReport
+    conn: sa.Connection, ctx: IncidentContext, failed: list[CheckResult], report: RunReport
 ) -> datetime:
-    """When the data went bad (SPEC section 3, ``occurred_at``)."""
-    asset = ctx.assets[result.asset]
-    check = next((c for c in asset.checks if c.display_name == result.check), None)
-    if isinstance(check, Freshness) and result.value is not None:
-        max_age = check.max_age_delta
-        latest = report.started_at - timedelta(seconds=result.value)
-        return min(latest + max_age, report.started_at)
-    same_check = sa.and_(
-        results_table.c.asset == result.asset,
-        results_table.c.check_name == result.check,
-        results_table.c.run_id != report.run_id,
-    )
-    last_good = conn.execute(
-        sa.select(sa.func.max(results_table.c.executed_at)).where(
-            same_check, results_table.c.status == "pass"
+    """When the data went bad (SPEC section 3): the earliest estimate over the checks
+    that opened the incident, each from its own history (metrics.estimate_occurred_at)."""
+    from trustwell.metrics.compute import estimate_occurred_at
+
+    estimates = []
+    for result in failed:
+        check = next(
+            (c for c in ctx.assets[result.asset].checks if c.display_name == result.check), None
         )
-    ).scalar()
-    if isinstance(last_good, datetime):
-        return last_good
-    first_bad = conn.execute(
-        sa.select(sa.func.min(results_table.c.executed_at)).where(
-            same_check, results_table.c.status == "fail"
+        max_age = check.max_age_delta if isinstance(check, Freshness) else None
+        latest = (
+            report.started_at - timedelta(seconds=result.value)
+            if isinstance(check, Freshness) and result.value is not None
+            else None
         )
-    ).scalar()
-    return first_bad if isinstance(first_bad, datetime) else report.started_at
+        history = conn.execute(
+            sa.select(results_table.c.executed_at, results_table.c.status).where(
+                results_table.c.asset == result.asset,
+                results_table.c.check_name == result.check,
+                results_table.c.run_id != report.run_id,
+            )
+        ).all()
+        runs = [(row.executed_at, row.status) for row in history]
+        runs.append((report.started_at, "fail"))
+        estimates.append(
+            estimate_occurred_at(result.type, max_age, latest, runs, report.started_at)
+        )
+    return min(estimates, default=report.started_at)
 
 
 __all__ = ["handle_run", "notify"]
