@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 from datetime import datetime
@@ -11,16 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
     from trustwell.store.database import Store
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 AsOption = typer.Option("--as", help="Who acts (default: $TRUSTWELL_USER, else your login name).")
@@ -77,7 +76,9 @@ def parse_due(text: str, timezone: str) -> datetime:
 def actions_command(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only open items.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
     """List action items: open ones first, by due date."""
@@ -91,7 +92,7 @@ def actions_command(
         items = list_actions(store, open_only=open_only)
     finally:
         store.close()
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(json.dumps([item.to_json() for item in items], indent=2))
         return
     if not items:

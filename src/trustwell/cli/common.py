@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +15,17 @@ if TYPE_CHECKING:
     from trustwell.config.models import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+class OutputFormat(enum.StrEnum):
+    """``--format`` of the commands that print either a table or JSON."""
+
+    text = "text"
+    json = "json"
+
+
+FormatArg = Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")]
+
 
 ProjectOption = typer.Option(
     Path("."), "--project", "-p", help="Project folder (default: the current folder)."

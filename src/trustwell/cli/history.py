@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,17 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from trustwell.store.service import HistoryEntry
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +35,9 @@ def history_command(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="How many results at most.")
     ] = 50,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
     """Show the stored results of an asset's checks, newest first."""
@@ -59,7 +60,7 @@ def history_command(
         if check not in known:
             hint = did_you_mean(check, known)
             raise fail_invalid(f"error: unknown check '{check}' on asset '{asset}'{hint}")
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(history_json(entries))
     else:
         from rich.console import Console

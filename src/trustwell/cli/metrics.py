@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -11,15 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +35,9 @@ def metrics_command(
             "timezone) or ISO timestamp on.",
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
     """Show incident metrics: time to detect, acknowledge and resolve; recurrence; sources."""
@@ -57,7 +58,7 @@ def metrics_command(
         document = incident_metrics(store, loaded, since=start)
     finally:
         store.close()
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(json.dumps(document, indent=2))
     else:
         from rich.console import Console

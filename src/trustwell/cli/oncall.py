@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import enum
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from trustwell.config.models import Rotation
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +34,9 @@ def oncall_command(
         str | None,
         typer.Option("--at", help="An ISO-8601 time to ask about (default: now, TRUSTWELL_NOW)."),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
     """Show who is on call in each rotation, until when, and who takes over next."""
@@ -64,7 +65,7 @@ def oncall_command(
         except ValueError as exc:
             raise fail_invalid(f"error: oncall.{name} in trustwell.yml: {exc}") from None
 
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(json.dumps(rows, indent=2))
     elif not rows:
         typer.echo("No on-call rotations: add them under oncall: in trustwell.yml.")

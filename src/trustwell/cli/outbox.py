@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trustwell.cli.common import EXIT_FAILED, ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    EXIT_FAILED,
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,11 +24,6 @@ if TYPE_CHECKING:
     from trustwell.config.models import Project
     from trustwell.notify.outbox import OutboxRow
     from trustwell.store.database import Store
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 class Status(enum.StrEnum):
@@ -50,7 +51,9 @@ def outbox_command(
     status: Annotated[
         Status | None, typer.Option("--status", "-s", help="Only rows in this status.")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Newest rows at most.")] = 200,
     project: Path = ProjectOption,
 ) -> None:
@@ -63,7 +66,7 @@ def outbox_command(
     with _opened(loaded) as store:
         rows = outbox_rows(store, None if status is None else str(status), limit=limit)
     secrets = _secrets(loaded)
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(outbox_json(rows, secrets))
     else:
         from rich.console import Console

@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trustwell.cli.actions import AsOption, Format, actor, open_project_store
-from trustwell.cli.common import EXIT_FAILED, ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.actions import AsOption, actor, open_project_store
+from trustwell.cli.common import (
+    EXIT_FAILED,
+    FormatArg,
+    OutputFormat,
+    ProjectOption,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
@@ -54,12 +61,12 @@ def _one(runbooks: list[Runbook], runbook_id: str) -> Runbook:
 
 @runbook_app.command("list")
 def list_command(
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: FormatArg = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
     """List the runbooks and what they are for."""
     runbooks = _runbooks(load_project_or_exit(project))
-    if format is Format.json:
+    if format is OutputFormat.json:
         typer.echo(json.dumps([r.to_json() for r in runbooks], indent=2))
         return
     for runbook in runbooks:
