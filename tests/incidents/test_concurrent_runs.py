@@ -79,3 +79,65 @@ def test_concurrent_runs_open_one_incident(
     assert len(found) == 1
     (incident,) = found
     assert incident["fingerprints"] and incident["status"] == "declared"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_runs_of_different_checks_on_one_asset_open_one_incident(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    store = None
+    if backend == "postgres":
+        url: str = request.getfixturevalue("fresh_pg_url")
+        store = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    warehouse = write_project(tmp_path, store)
+    assets = tmp_path / "assets" / "acme.yml"
+    assets.write_text(
+        assets.read_text()
+        .replace("max_age: 26h, warn: {max_age: 20h}}", "max_age: 26h, tags: [fresh]}")
+        .replace("{type: unique, column: id}", "{type: unique, column: id, tags: [dupes]}")
+    )
+    warehouse.load(feed_loaded_at="2026-11-20 06:00:00", duplicate=True)
+    env = {**os.environ, "TRUSTWELL_NOW": "2026-11-22T09:00:00Z"}
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "trustwell",
+                "run",
+                "--project",
+                str(tmp_path),
+                "--tag",
+                tag,
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for tag in ("fresh", "dupes", "fresh", "dupes")
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 1, stderr
+    listing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trustwell",
+            "incident",
+            "list",
+            "--project",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    (incident,) = json.loads(listing.stdout)
+    assert len(incident["fingerprints"]) == 2

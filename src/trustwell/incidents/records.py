@@ -74,6 +74,21 @@ def add_timeline(
     )
 
 
+# Any fixed number: the key of the advisory lock that serialises incident grouping.
+_GROUPING_LOCK = 7_254_117
+
+
+def lock_incident_grouping(conn: sa.Connection) -> None:
+    """Serialise "open or join" decisions across processes for this transaction.
+
+    SQLite write transactions are serial already (BEGIN IMMEDIATE); on PostgreSQL
+    two runs failing on one asset with different checks would otherwise each see
+    no open incident and open one each.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _GROUPING_LOCK})
+
+
 def get_row(conn: sa.Connection, number: int) -> sa.Row[Any]:
     row = conn.execute(sa.select(incidents).where(incidents.c.number == number)).first()
     if row is None:

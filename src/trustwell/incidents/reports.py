@@ -20,7 +20,13 @@ import sqlalchemy as sa
 from trustwell import clock
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import OPEN_STATES, IncidentSnapshot, TimelineEntry, severity_rank
-from trustwell.incidents.records import SYSTEM_ACTOR, add_asset, add_timeline, snapshot
+from trustwell.incidents.records import (
+    SYSTEM_ACTOR,
+    add_asset,
+    add_timeline,
+    lock_incident_grouping,
+    snapshot,
+)
 from trustwell.store.incident_tables import incident_assets, incidents, participants, reports
 
 if TYPE_CHECKING:
@@ -104,6 +110,7 @@ def submit_report(
     by = actor or who
 
     def work(conn: sa.Connection) -> ReportOutcome:
+        lock_incident_grouping(conn)  # two reports at once must not open two incidents
         reference = _new_reference(conn)
         number = _open_incident_on(conn, suspects)
         linked = number is not None

@@ -36,6 +36,7 @@ from trustwell.incidents.records import (
     add_timeline,
     get_row,
     incident_id,
+    lock_incident_grouping,
     set_role,
     snapshot,
 )
@@ -65,6 +66,7 @@ def handle_run(store: Store, project: Project, report: RunReport) -> list[dict[s
 
 
 def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list[dict[str, Any]]:
+    lock_incident_grouping(conn)
     now = report.started_at
     failing: dict[str, list[CheckResult]] = defaultdict(list)
     for result in report.results:
