@@ -242,24 +242,41 @@ def get_incident(store: Store, ident: str) -> IncidentSnapshot:
 
 
 def list_incidents(store: Store, status: str | None = None) -> list[IncidentSnapshot]:
+    """Every incident (``open``: every open one, or one status), newest first."""
+    return incident_page(store, status)[1]
+
+
+def incident_page(
+    store: Store,
+    status: str | None = None,
+    *,
+    severity: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[int, list[IncidentSnapshot]]:
+    """How many incidents match, and the requested page of them in full, newest first.
+
+    Filtering and paging happen in SQL: only the page is read with its timeline.
+    """
     if status is not None and status not in Status.__members__ and status != "open":
         raise IncidentError(
             f"unknown status {status!r}: use open or one of {', '.join(s.value for s in Status)}"
         )
+    from trustwell.incidents.model import OPEN_STATES
 
-    def work(conn: sa.Connection) -> list[IncidentSnapshot]:
-        query = sa.select(incidents.c.number, incidents.c.status).order_by(
-            incidents.c.number.desc()
-        )
-        rows = conn.execute(query).all()
-        from trustwell.incidents.model import is_open
+    query = sa.select(incidents.c.number)
+    if status == "open":
+        query = query.where(incidents.c.status.in_([s.value for s in OPEN_STATES]))
+    elif status is not None:
+        query = query.where(incidents.c.status == status)
+    if severity is not None:
+        query = query.where(incidents.c.severity == severity)
+    count = sa.select(sa.func.count()).select_from(query.subquery())
+    numbers = query.order_by(incidents.c.number.desc()).limit(limit).offset(offset)
 
-        chosen = [
-            r.number
-            for r in rows
-            if status is None or r.status == status or (status == "open" and is_open(r.status))
-        ]
-        return [snapshot(conn, n) for n in chosen]
+    def work(conn: sa.Connection) -> tuple[int, list[IncidentSnapshot]]:
+        total = int(conn.execute(count).scalar_one())
+        return total, [snapshot(conn, n) for n in conn.execute(numbers).scalars()]
 
     return store.read(work)
 

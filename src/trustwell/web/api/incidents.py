@@ -61,31 +61,13 @@ def list_incidents(
     severity: Annotated[Severity | None, Query()] = None,
 ) -> list[dict[str, Any]]:
     """Incidents, newest first, as ``trustwell incident list --format json``."""
-    import sqlalchemy as sa
+    from trustwell.incidents.service import incident_page
 
-    from trustwell.incidents.model import OPEN_STATES
-    from trustwell.incidents.records import snapshot
-    from trustwell.store.incident_tables import incidents
-
-    # Only the page is read in full (timeline and all): listing 10,000 incidents
-    # must not build 10,000 snapshots.
-    query = sa.select(incidents.c.number)
-    if status == "open":
-        query = query.where(incidents.c.status.in_([s.value for s in OPEN_STATES]))
-    elif status is not None:
-        query = query.where(incidents.c.status == status)
-    if severity is not None:
-        query = query.where(incidents.c.severity == severity)
-    count = sa.select(sa.func.count()).select_from(query.subquery())
-    numbers = query.order_by(incidents.c.number.desc()).limit(page.limit).offset(page.offset)
-
-    def work(conn: sa.Connection) -> tuple[int, list[dict[str, Any]]]:
-        total = int(conn.execute(count).scalar_one())
-        return total, [_json(snapshot(conn, n)) for n in conn.execute(numbers).scalars()]
-
-    total, items = store.read(work)
+    total, page_items = incident_page(
+        store, status, severity=severity, limit=page.limit, offset=page.offset
+    )
     response.headers["X-Total-Count"] = str(total)
-    return items
+    return [_json(item) for item in page_items]
 
 
 @router.get("/incidents/{id}", response_model=IncidentOut, responses=NOT_FOUND)
