@@ -2,9 +2,8 @@
 resolved lately, and an incident's post-mortem.
 
 These only read (one short transaction each) and return the same
-:class:`IncidentSnapshot` the services do; they exist so that ``/`` and
-``/incidents`` stay fast with thousands of past incidents (the service's
-``list_incidents`` snapshots every match).
+:class:`IncidentSnapshot` the services do; paging is the service's
+``incident_page``, which reads only the page in full.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from trustwell.incidents.model import OPEN_STATES, IncidentSnapshot
+from trustwell.incidents.model import IncidentSnapshot
 from trustwell.incidents.records import snapshot
 from trustwell.store.incident_tables import incidents
 
@@ -26,35 +25,22 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def _status_filter(status: str | None) -> sa.ColumnElement[bool] | None:
-    if status is None or status == "all":
-        return None
-    if status == "open":
-        return incidents.c.status.in_([s.value for s in OPEN_STATES])
-    return incidents.c.status == status
-
-
 def incident_page(
     store: Store, status: str | None, page: int = 1, size: int = PAGE_SIZE
 ) -> tuple[list[IncidentSnapshot], int]:
     """One page of incidents, newest first, and how many match in all."""
-    where = _status_filter(status)
+    from trustwell.incidents.service import incident_page as service_page
 
-    def work(conn: sa.Connection) -> tuple[list[IncidentSnapshot], int]:
-        count = sa.select(sa.func.count()).select_from(incidents)
-        numbers = sa.select(incidents.c.number).order_by(incidents.c.number.desc())
-        if where is not None:
-            count, numbers = count.where(where), numbers.where(where)
-        total = int(conn.execute(count).scalar_one())
-        chosen = conn.execute(numbers.limit(size).offset((page - 1) * size)).scalars().all()
-        return [snapshot(conn, n) for n in chosen], total
-
-    return store.read(work)
+    chosen = None if status in (None, "all") else status
+    total, found = service_page(store, chosen, limit=size, offset=(page - 1) * size)
+    return found, total
 
 
 def open_incidents(store: Store) -> list[IncidentSnapshot]:
     """Every open incident, newest first."""
-    return incident_page(store, "open", size=10_000)[0]
+    from trustwell.incidents.service import list_incidents
+
+    return list_incidents(store, "open")
 
 
 def resolved_since(store: Store, since: datetime, limit: int = 20) -> list[IncidentSnapshot]:
