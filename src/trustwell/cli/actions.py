@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +12,7 @@ import typer
 from trustwell.cli.common import (
     OutputFormat,
     ProjectOption,
+    actor_name,
     fail_invalid,
     load_project_or_exit,
 )
@@ -34,15 +34,6 @@ actions_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     """Add ``trustwell actions`` (with ``add`` and ``done``) to the app."""
     app.add_typer(actions_app)
-
-
-def actor(value: str | None) -> str:
-    """``--as``, else ``TRUSTWELL_USER``, else the login name."""
-    if value:
-        return value
-    import getpass
-
-    return os.environ.get("TRUSTWELL_USER") or getpass.getuser()
 
 
 def open_project_store(root: Path) -> tuple[Project, Store]:
@@ -137,7 +128,7 @@ def add_command(
             raise fail_invalid(f"error: --due {due!r} is not a date (YYYY-MM-DD)") from None
         try:
             number = parse_incident_id(incident) if incident else None
-            item_id = add_action(store, number, title, owner, due_at, actor(as_))
+            item_id = add_action(store, number, title, owner, due_at, actor_name(as_))
         except (IncidentNotFound, ActionItemError) as exc:
             raise fail_invalid(f"error: {exc}") from None
     finally:
@@ -159,7 +150,7 @@ def done_command(
 
     _, store = open_project_store(project)
     try:
-        closed = close_action(store, item, actor(as_), "cancelled" if cancel else "done")
+        closed = close_action(store, item, actor_name(as_), "cancelled" if cancel else "done")
     except (ActionItemNotFound, ActionItemError) as exc:
         raise fail_invalid(f"error: {exc}") from None
     finally:
@@ -187,7 +178,7 @@ def push_command(
 
     loaded, store = open_project_store(project)
     try:
-        push_action(store, loaded.settings, item, actor(as_), channel)
+        push_action(store, loaded.settings, item, actor_name(as_), channel)
         deliver_due(store, loaded.settings)
         pushed = store.read(lambda conn: get_action_or_raise(conn, item))
     except (ActionItemNotFound, ActionItemError) as exc:

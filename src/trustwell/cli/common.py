@@ -32,6 +32,16 @@ ProjectOption = typer.Option(
 )
 
 
+def actor_name(value: str | None) -> str:
+    """Who acts: ``--as``, else ``TRUSTWELL_USER``, else the login name."""
+    if value:
+        return value
+    import getpass
+    import os
+
+    return os.environ.get("TRUSTWELL_USER") or getpass.getuser()
+
+
 def stderr_console() -> Console:
     from rich.console import Console
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -12,7 +11,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from trustwell.cli.common import EXIT_INVALID, ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    EXIT_INVALID,
+    ProjectOption,
+    actor_name,
+    fail_invalid,
+    load_project_or_exit,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -34,10 +39,6 @@ FormatOption = typer.Option("text", "--format", "-f", help="text or json.")
 
 def register(app: typer.Typer) -> None:
     app.add_typer(incident_app, name="incident")
-
-
-def actor_name(value: str | None) -> str:
-    return value or getpass.getuser()
 
 
 def time_option(option: str, value: str | None) -> datetime | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from trustwell.cli.common import ProjectOption
-from trustwell.cli.incident import ActorOption, FormatOption, actor_name, opened
+from trustwell.cli.common import ProjectOption, actor_name
+from trustwell.cli.incident import ActorOption, FormatOption, opened
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from trustwell.cli.actions import AsOption, actor, open_project_store
-from trustwell.cli.common import ProjectOption, fail_invalid
+from trustwell.cli.actions import AsOption, open_project_store
+from trustwell.cli.common import ProjectOption, actor_name, fail_invalid
 
 
 def register(app: typer.Typer) -> None:
@@ -40,9 +40,9 @@ def postmortem_command(
     loaded, store = open_project_store(project)
     try:
         if complete:
-            path = complete_postmortem(store, loaded, incident, actor(as_))
+            path = complete_postmortem(store, loaded, incident, actor_name(as_))
         else:
-            path = create_or_update_draft(store, loaded, incident, actor(as_))
+            path = create_or_update_draft(store, loaded, incident, actor_name(as_))
     except (IncidentNotFound, PostmortemError) as exc:
         raise fail_invalid(f"error: {exc}") from None
     finally:

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from trustwell.cli.actions import AsOption, actor, open_project_store
+from trustwell.cli.actions import AsOption, open_project_store
 from trustwell.cli.common import (
     EXIT_FAILED,
     FormatArg,
     OutputFormat,
     ProjectOption,
+    actor_name,
     fail_invalid,
     load_project_or_exit,
 )
@@ -137,7 +138,7 @@ def run_command(
         except EngineError as exc:
             typer.echo(f"error: cannot reach the warehouse of {name}: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
-        record_diagnostics(store, number, actor(as_), results)
+        record_diagnostics(store, number, actor_name(as_), results)
     finally:
         store.close()
     print_results(results)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from trustwell.cli.common import EXIT_INVALID, ProjectOption, load_project_or_exit
-from trustwell.cli.incident import ActorOption, actor_name
+from trustwell.cli.common import EXIT_INVALID, ProjectOption, actor_name, load_project_or_exit
+from trustwell.cli.incident import ActorOption
 
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 
