@@ -148,6 +148,10 @@ reports = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("incident", id_type(), sa.ForeignKey("incidents.number"), nullable=True),
     sa.Column("outcome", sa.String(10), nullable=False),  # opened | linked
+    # migration 0004: who sent it (for abuse handling), and whether the
+    # reporter asked to hear no more about it
+    sa.Column("client_address", sa.String(100), nullable=True),
+    sa.Column("unsubscribed_at", UTCDateTime(), nullable=True),
 )
 
 outbox = sa.Table(

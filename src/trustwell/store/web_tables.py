@@ -68,3 +68,43 @@ job_claims = sa.Table(
     sa.Column("claimed_at", UTCDateTime(), nullable=False),
     sa.Column("claimed_by", sa.String(200), nullable=False),
 )
+
+# --- hardening (migration 0004) ------------------------------------------------
+
+# Addresses that people typed into a form. An address given by an anonymous
+# visitor receives nothing but its confirmation message until ``confirmed_at``
+# is set; ``opted_out_at`` stops every notice to it. Addresses from project
+# files (subscribers, people) are trusted without a row here.
+email_addresses = sa.Table(
+    "email_addresses",
+    metadata,
+    sa.Column("email", sa.String(300), primary_key=True),  # lower-cased
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("confirmed_at", UTCDateTime(), nullable=True),
+    sa.Column("confirmed_by", sa.String(200), nullable=True),  # a person, or "link"
+    sa.Column("confirmation_sent_at", UTCDateTime(), nullable=True),  # at most one a day
+    sa.Column("opted_out_at", UTCDateTime(), nullable=True),
+)
+
+# Keys the service generates once and keeps in the store, so that signed links
+# and anonymous CSRF tokens survive restarts and are shared by every process.
+app_secrets = sa.Table(
+    "app_secrets",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# One row per delivery channel: when it started failing (NULL while healthy),
+# so that /healthz and /metrics can alert on a channel down for too long.
+channel_health = sa.Table(
+    "channel_health",
+    metadata,
+    sa.Column("channel", sa.String(100), primary_key=True),
+    sa.Column("failing_since", UTCDateTime(), nullable=True),
+    sa.Column("consecutive_failures", sa.Integer(), nullable=False),
+    sa.Column("last_failure_at", UTCDateTime(), nullable=True),
+    sa.Column("last_success_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text(), nullable=True),
+)
