@@ -17,8 +17,7 @@ from sqlglot import exp
 from trustwell.checks import spec as s
 from trustwell.checks.metrics import and_all, col, failing_predicate, not_null
 from trustwell.engines.base import Column
-
-MASK = "***"
+from trustwell.redact import MASK, scrub
 
 
 def samples_query(
@@ -159,9 +158,18 @@ def jsonable(value: Any) -> Any:
 
 
 def masked_rows(rows: list[dict[str, Any]], pii: list[str]) -> list[dict[str, Any]]:
-    """Sample rows as JSON with every ``pii`` column replaced by ``***``."""
+    """Sample rows as JSON with every ``pii`` column replaced by ``***``.
+
+    Text values are scrubbed as well: a row holding a connection string or a
+    token (a config table, a log line) is stored and shown without it.
+    """
     hidden = {p.lower() for p in pii}
     return [
-        {k: (MASK if k.lower() in hidden and v is not None else jsonable(v)) for k, v in r.items()}
+        {k: (MASK if k.lower() in hidden and v is not None else _shown(v)) for k, v in r.items()}
         for r in rows
     ]
+
+
+def _shown(value: Any) -> Any:
+    shown = jsonable(value)
+    return scrub(shown) if isinstance(shown, str) else shown

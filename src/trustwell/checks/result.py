@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from trustwell.clock import isoformat
+from trustwell.redact import scrub
 
 Status = Literal["pass", "warn", "fail", "error"]
 STATUS_ORDER: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
@@ -31,6 +32,11 @@ class CheckResult:
     message: str
     samples: list[dict[str, Any]] = field(default_factory=list)
     queries: int = 0
+
+    def __post_init__(self) -> None:
+        # Every result is made here, from any engine, error or library: the one
+        # place to make sure its message carries no credential.
+        self.message = scrub(self.message)
 
     def to_json(self) -> dict[str, Any]:
         return {

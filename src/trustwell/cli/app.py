@@ -43,4 +43,19 @@ def create_app() -> typer.Typer:
 
 
 def main() -> None:
-    create_app()()
+    """The ``trustwell`` command: every log line scrubbed, and a crash too."""
+    from trustwell.redact import install_log_scrubbing
+
+    install_log_scrubbing()
+    try:
+        create_app()()
+    except Exception as exc:
+        # A bug, not a user error: show the traceback as Python would, but an
+        # exception's text may carry a connection string, so scrubbed.
+        import sys
+        import traceback
+
+        from trustwell.redact import scrub
+
+        sys.stderr.write(scrub("".join(traceback.format_exception(exc))))
+        raise SystemExit(1) from None

@@ -48,9 +48,16 @@ def stderr_console() -> Console:
     return Console(stderr=True)
 
 
+def print_error(message: str) -> None:
+    """Print an error line to stderr, scrubbed: messages carry exceptions' texts."""
+    from trustwell.redact import scrub
+
+    print(scrub(message), file=sys.stderr)
+
+
 def fail_invalid(message: str) -> typer.Exit:
-    """Print a usage/project error to stderr; return the Exit(2) to raise."""
-    print(message, file=sys.stderr)
+    """Print a usage/project error to stderr (scrubbed); return the Exit(2) to raise."""
+    print_error(message)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -63,9 +70,7 @@ def load_project_or_exit(root: Path) -> Project:
         return load_project(root)
     except ProjectError as exc:
         count = len(exc.problems)
-        print(
-            f"error: the project is invalid ({count} problem{'s' * (count != 1)}):", file=sys.stderr
-        )
+        print_error(f"error: the project is invalid ({count} problem{'s' * (count != 1)}):")
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print_error(f"  {problem}")
         raise typer.Exit(EXIT_INVALID) from None

@@ -3,12 +3,11 @@ failure to the resolved incident, its post-mortem draft and the metrics."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from trustwell.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from trustwell.cli.common import EXIT_FAILED, EXIT_OK, fail_invalid, print_error
 
 DEFAULT_DIR = Path("trustwell-demo")
 
@@ -37,12 +36,11 @@ def demo_command(
     try:
         folder.prepare(directory, force=force)
     except folder.FolderInUse as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise fail_invalid(f"error: {exc}") from None
     try:
         story.tell(directory, Console(highlight=False))
     except story.StoryError as exc:
-        print(f"error: the demo did not play as expected: {exc}", file=sys.stderr)
+        print_error(f"error: the demo did not play as expected: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     if not no_serve:
         _serve(directory, host, port)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from trustwell.cli.common import (
-    EXIT_INVALID,
     ProjectOption,
     actor_name,
     fail_invalid,
@@ -73,8 +72,7 @@ def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
     try:
         yield project, store
     except (IncidentNotFound, IllegalTransition, IncidentError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
 

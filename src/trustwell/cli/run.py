@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from trustwell.cli.common import EXIT_INVALID, ProjectOption, load_project_or_exit
+from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
 
 if TYPE_CHECKING:
     from trustwell.checks.result import RunReport
@@ -49,8 +49,7 @@ def run_command(
     try:
         selected = select_assets(loaded, asset, tag)
     except SelectionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise fail_invalid(f"error: {exc}") from None
 
     # stdout carries only the document for json/junit; everything else goes to stderr.
     machine = format is not Format.text

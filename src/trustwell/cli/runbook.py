@@ -17,6 +17,7 @@ from trustwell.cli.common import (
     actor_name,
     fail_invalid,
     load_project_or_exit,
+    print_error,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _runbooks(project: Project) -> list[Runbook]:
-    import sys
 
     from trustwell.config.errors import ProjectError
     from trustwell.incidents.runbooks import load_runbooks
@@ -43,9 +43,9 @@ def _runbooks(project: Project) -> list[Runbook]:
     try:
         return load_runbooks(project)
     except ProjectError as exc:
-        print("error: invalid runbooks:", file=sys.stderr)
+        print_error("error: invalid runbooks:")
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print_error(f"  {problem}")
         raise typer.Exit(2) from None
 
 
@@ -136,7 +136,7 @@ def run_command(
         except UnsafeDiagnostic as exc:
             raise fail_invalid(f"error: runbook '{runbook.id}' refused: {exc}") from None
         except EngineError as exc:
-            typer.echo(f"error: cannot reach the warehouse of {name}: {exc}", err=True)
+            print_error(f"error: cannot reach the warehouse of {name}: {exc}")
             raise typer.Exit(EXIT_FAILED) from None
         record_diagnostics(store, number, actor_name(as_), results)
     finally:

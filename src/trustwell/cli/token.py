@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from trustwell.cli.common import EXIT_INVALID, ProjectOption, actor_name, load_project_or_exit
+from trustwell.cli.common import ProjectOption, actor_name, fail_invalid, load_project_or_exit
 from trustwell.cli.incident import ActorOption
 
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
@@ -33,8 +33,7 @@ def create_command(
     try:
         token = create_token(store, name=name, role=role, actor=actor_name(actor))
     except AuthError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
     print(f"created {role} token {name!r}; it is shown only now:", file=sys.stderr)
@@ -56,7 +55,6 @@ def revoke_command(
     try:
         revoke_token(store, name=name, actor=actor_name(actor))
     except AuthError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()

@@ -3,6 +3,12 @@
 Secrets never need to be written into files: ``url: "${ANALYTICS_PG_URL}"``.
 ``$${`` writes a literal ``${`` (a single ``$`` elsewhere is left alone, so
 PostgreSQL's ``$$`` quoting in SQL is untouched).
+
+This is the one place where a value comes out of the environment, so it is
+where secrets are registered with :mod:`trustwell.redact`: the value of a
+variable whose name looks secret (:func:`looks_secret`) and the password of
+any URL substituted. Registering here, before the project is even
+validated, keeps them out of an invalid project's error list too.
 """
 
 from __future__ import annotations
@@ -11,7 +17,29 @@ import os
 import re
 from collections.abc import Mapping
 
+from trustwell.redact import register_secrets, url_password
+
 _REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATE")
+_SECRET_PARTS = {"KEY", "PWD", "PW", "DSN"}
+_NOT_SECRET = {"PWD", "OLDPWD"}  # the shell's working directories
+
+
+def looks_secret(name: str) -> bool:
+    """True for a variable name that holds a secret by its name.
+
+    Any name containing PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL, APIKEY
+    or PRIVATE, or with KEY, PWD, PW or DSN as one of its
+    ``_``-separated parts (``AWS_SECRET_ACCESS_KEY``, ``DB_PW``,
+    ``PGPASSWORD``); the shell's ``PWD`` and ``OLDPWD`` are not.
+
+    >>> [looks_secret(n) for n in ("JIRA_TOKEN", "STRIPE_KEY", "KEYBOARD", "PWD")]
+    [True, True, False, False]
+    """
+    upper = name.upper()
+    if upper in _NOT_SECRET:
+        return False
+    return any(w in upper for w in _SECRET_WORDS) or bool(_SECRET_PARTS & set(upper.split("_")))
 
 
 class UndefinedVariable(ValueError):
@@ -49,9 +77,13 @@ def substitute(text: str, environ: Mapping[str, str] | None = None) -> str:
             if name not in missing:
                 missing.append(name)
             return ""
+        if looks_secret(name):
+            register_secrets([value])
         return value
 
     result = _REFERENCE.sub(replace, text)
     if missing:
         raise UndefinedVariable(missing)
+    if "@" in result:
+        register_secrets([url_password(result)])
     return result

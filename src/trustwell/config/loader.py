@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from trustwell.config.documents import SETTINGS_FILE, Doc, Loc, problems_from, read_yaml
 from trustwell.config.errors import Problem, ProjectError, did_you_mean
 from trustwell.config.models import Asset, Located, Project, ProjectSettings
+from trustwell.redact import register_secrets
 
 ASSETS_DIR = "assets"
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
@@ -89,11 +90,16 @@ def _load_settings(root: Path, problems: list[Problem]) -> tuple[ProjectSettings
             return None, _Names({"main": "duckdb"})
     else:
         doc = Doc(SETTINGS_FILE, data)
+    from trustwell.config.secrets import raw_secrets, settings_secrets
+
+    # Registered before validation: no problem listed below may show a secret.
+    register_secrets(raw_secrets(data))
     try:
         settings = ProjectSettings.model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, ProjectSettings, (), doc))
         return None, _raw_names(data)
+    register_secrets(settings_secrets(settings))
     from trustwell.config.settings_checks import settings_problems
 
     problems.extend(settings_problems(settings, doc))

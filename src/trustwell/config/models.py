@@ -37,7 +37,8 @@ class DuckDBWarehouse(_Strict):
 
 class PostgresWarehouse(_Strict):
     type: Literal["postgres"]
-    url: str  # postgresql://user:pw@host:port/db (use ${VAR} for secrets)
+    # postgresql://user:pw@host:port/db (use ${VAR} for secrets); never in repr().
+    url: str = Field(repr=False)
     timezone: str | None = None
     timeout: str | None = None
 
@@ -47,7 +48,7 @@ class SparkWarehouse(_Strict):
     master: str = "local[2]"
     timezone: str | None = None
     timeout: str | None = None
-    conf: dict[str, str] = Field(default_factory=dict)
+    conf: dict[str, str] = Field(default_factory=dict, repr=False)
 
 
 Warehouse = Annotated[
@@ -107,7 +108,7 @@ class ProjectSettings(_Strict):
     """``trustwell.yml``."""
 
     name: str = "trustwell-project"
-    store: str = DEFAULT_STORE
+    store: str = Field(default=DEFAULT_STORE, repr=False)  # a URL that may hold a password
     warehouses: dict[str, Warehouse] = Field(default_factory=_default_warehouses)
     people: dict[str, Person] = Field(default_factory=dict)
     teams: dict[str, Team] = Field(default_factory=dict)
@@ -117,10 +118,10 @@ class ProjectSettings(_Strict):
     status_page: Literal["public", "private"] = "public"
     # Where people reach `trustwell serve`: links in messages point here.
     base_url: str = "http://127.0.0.1:8000"
-    channels: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    channels: dict[str, dict[str, Any]] = Field(default_factory=dict, repr=False)  # secrets
     response: dict[str, ResponsePolicy] = Field(default_factory=dict)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)
-    openlineage: dict[str, Any] | None = None
+    openlineage: dict[str, Any] | None = Field(default=None, repr=False)  # its api_key
 
     @field_validator("warehouses")
     @classmethod

@@ -15,9 +15,22 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
+from trustwell.redact import scrub
+
 
 class EngineError(Exception):
-    """The database refused or failed a query; the message is the database's."""
+    """The database refused or failed a query; the message is the database's, scrubbed.
+
+    Drivers echo connection strings in their errors (psycopg repeats a
+    misspelt URL whole, password included), so the message is scrubbed here,
+    once, whichever engine raises it.
+
+    >>> str(EngineError('missing "=" after "postgresq://tw:pw@db/x"'))
+    'missing "=" after "postgresq://tw:***@db/x"'
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub(a) if isinstance(a, str) else a for a in args))
 
 
 class QueryTimeout(EngineError):

@@ -2,7 +2,10 @@
 
 Secrets (webhook URLs, HMAC secrets, tokens, SMTP passwords) arrive already
 substituted from ``${VAR}`` by the loader. They must never reach a log, an
-error or the outbox listing: :func:`mask_url` and :func:`redact` hide them.
+error or the outbox listing: each channel lists them in ``secrets()``, and
+:func:`~trustwell.redact.mask_url` and :func:`~trustwell.redact.redact` (from
+the one scrubber, :mod:`trustwell.redact`, re-exported here) hide them. Secret
+fields are left out of ``repr()`` too.
 
 >>> parse_channels(settings)["ops"].url
 'http://127.0.0.1:9000/hook'
@@ -10,14 +13,31 @@ error or the outbox listing: :func:`mask_url` and :func:`redact` hide them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from trustwell.redact import mask_url, redact
+from trustwell.redact import url_password as _password
+
 if TYPE_CHECKING:
     from trustwell.config.models import ProjectSettings
+
+__all__ = [
+    "CHANNEL_TYPES",
+    "ChannelConfig",
+    "ChannelConfigError",
+    "EmailChannel",
+    "JiraChannel",
+    "SlackChannel",
+    "WebhookChannel",
+    "mask_url",
+    "parse_channel_dicts",
+    "parse_channels",
+    "redact",
+]
 
 CHANNEL_TYPES = ("slack", "webhook", "email", "jira")
 
@@ -34,7 +54,7 @@ class SlackChannel(_Channel):
     """An incoming webhook of a Slack channel (its URL is the secret)."""
 
     type: Literal["slack"]
-    webhook_url: str
+    webhook_url: str = Field(repr=False)
 
     def secrets(self) -> list[str]:
         return [self.webhook_url, urlsplit(self.webhook_url).path]
@@ -44,8 +64,8 @@ class WebhookChannel(_Channel):
     """Any HTTP endpoint taking JSON, optionally signed with HMAC-SHA256."""
 
     type: Literal["webhook"]
-    url: str
-    secret: str | None = None
+    url: str = Field(repr=False)  # may carry credentials or a token in its path
+    secret: str | None = Field(default=None, repr=False)
 
     def secrets(self) -> list[str]:
         return [s for s in (self.secret, _password(self.url)) if s]
@@ -55,10 +75,10 @@ class EmailChannel(_Channel):
     """An SMTP server: ``smtp://host:port`` (plain) or ``smtps://host:port`` (TLS)."""
 
     type: Literal["email"]
-    smtp: str
+    smtp: str = Field(repr=False)
     from_: str = Field(alias="from")
     user: str | None = None  # or in the URL: smtp://user:password@host:port
-    password: str | None = None
+    password: str | None = Field(default=None, repr=False)
     starttls: bool = False
 
     def secrets(self) -> list[str]:
@@ -71,7 +91,7 @@ class JiraChannel(_Channel):
     type: Literal["jira"]
     url: str
     project: str
-    token: str
+    token: str = Field(repr=False)
     user: str | None = None
     issue_type: str = "Incident"
 
@@ -139,37 +159,3 @@ def _describe(error: Any, kind: str) -> str:
     if error["type"] == "extra_forbidden":
         return f"unknown key '{key}' (type {kind})"
     return f"'{key}': {error['msg']}"
-
-
-def _password(url: str) -> str | None:
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
-
-
-def mask_url(url: str) -> str:
-    """A URL safe to show: credentials and the path (which may hold a token) hidden.
-
-    >>> mask_url("https://user:pw@hooks.example.test/services/T0/B0/XYZ?x=1")
-    'https://hooks.example.test/…'
-    """
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "<invalid URL>"
-    tail = "/…" if parts.path.strip("/") or parts.query else ""
-    return f"{parts.scheme}://{host}{port}{tail}"
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every secret (of 4 characters or more) replaced by ``***``.
-
-    >>> redact("401 for token abcd1234", ["abcd1234"])
-    '401 for token ***'
-    """
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text

@@ -1,11 +1,13 @@
 """The asset page's content: checks with history, lineage, incidents, subscribers.
 
-Reached through :func:`trustwell.status.state.asset_detail`.
+Reached through :func:`trustwell.status.state.asset_detail`; :func:`public_view`
+is what an anonymous visitor of a public status page gets of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -49,6 +51,7 @@ def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     def work(conn: sa.Connection) -> AssetDetail:
         state = current_states(conn, project, now, {name})[0]
         stored = stored_subscribers(conn, [name]).get(name, [])
+        subscribers = list(dict.fromkeys([*asset.subscribers, *stored]))
         return AssetDetail(
             state=state,
             schedule=asset.schedule,
@@ -57,10 +60,28 @@ def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
             upstream=graph.ancestors(name, depth=1),
             downstream=graph.descendants(name, depth=1),
             incidents=_incidents_touching(conn, name, upstream),
-            subscribers=list(dict.fromkeys([*asset.subscribers, *stored])),
+            subscribers=subscribers,
+            subscriber_count=len(subscribers),
         )
 
     return store.read(work)
+
+
+def public_view(detail: AssetDetail) -> AssetDetail:
+    """The part of an asset's detail an anonymous visitor may see.
+
+    States, values, history, lineage and incidents stay. What a database wrote
+    goes: a check's message may quote SQL, a file path, a connection or
+    sample values. Subscribers go too (e-mail addresses); their number stays.
+    The page renders this copy, so no template can show what it does not carry.
+
+    >>> public_view(detail).checks[0].latest.message
+    ''
+    """
+    checks = [
+        replace(c, latest=replace(c.latest, message="")) if c.latest else c for c in detail.checks
+    ]
+    return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
 
 
 def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:

@@ -105,7 +105,8 @@ class AssetDetail:
     upstream: list[str]
     downstream: list[str]
     incidents: list[AssetIncident]
-    subscribers: list[str]
+    subscribers: list[str]  # e-mail addresses: empty in the public view
+    subscriber_count: int = 0
 
 
 #: An asset without a schedule is stale when its latest run is older than this.

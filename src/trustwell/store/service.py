@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.clock import isoformat
+from trustwell.redact import scrub
 from trustwell.store.database import Store
 from trustwell.store.tables import checks, results, runs
 
@@ -39,6 +40,11 @@ class HistoryEntry:
     value: float | None
     failing_fraction: float | None
     message: str
+
+    def __post_init__(self) -> None:
+        # Results stored before messages were scrubbed may hold a password:
+        # every reader (history, the API, the pages) gets the scrubbed text.
+        object.__setattr__(self, "message", scrub(self.message))
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form (``executed_at`` as ISO-8601 UTC with ``Z``)."""
@@ -293,7 +299,8 @@ def _insert_results(
                 "value": result.value,
                 "threshold": result.threshold,
                 "failing_fraction": result.failing_fraction,
-                "message": result.message,
+                # Scrubbed again: a message may have been extended after it was made.
+                "message": scrub(result.message),
                 "samples": result.samples,
                 "queries": result.queries,
                 "executed_at": executed_at,

@@ -20,9 +20,11 @@ from trustwell import __version__
 def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
     """The application for the project in ``project_dir`` (validated on start)."""
     from trustwell.config.loader import load_project
+    from trustwell.redact import install_log_scrubbing
     from trustwell.store import open_store
     from trustwell.web import errors
 
+    install_log_scrubbing()  # uvicorn's and the scheduler's logs carry exception texts
     project = load_project(project_dir)
 
     @asynccontextmanager

@@ -19,7 +19,10 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
+    """The JSON of every API error; the message is scrubbed of credentials."""
+    from trustwell.redact import scrub
+
+    return {"error": {"code": code, "message": scrub(message)}}
 
 
 _CODES = {

@@ -105,6 +105,10 @@ def render(
         "path": request.url.path,
     }
     values.update(context or {})
+    if isinstance(values.get("error"), str):  # a refused form's reason, from an exception
+        from trustwell.redact import scrub
+
+        values["error"] = scrub(values["error"])
     body = environment().get_template(template).render(values)
     response = HTMLResponse(body, status_code=status)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -123,12 +127,14 @@ def render(
 def error_page(
     request: Request, visitor: Visitor, status: int, title: str, message: str
 ) -> HTMLResponse:
-    """The error page: what went wrong, in words, with the HTTP status."""
+    """The error page: what went wrong, in words (scrubbed), with the HTTP status."""
+    from trustwell.redact import scrub
+
     return render(
         request,
         "error.html",
         visitor,
-        {"status": status, "title": title, "message": message},
+        {"status": status, "title": title, "message": scrub(message)},
         status=status,
     )
 

@@ -5,6 +5,10 @@ to an asset (it is the same audience that may read the page and report a
 problem; the form is CSRF-protected like every other). On a private one it
 needs a session (any role). Subscriber addresses are shown to logged-in
 visitors only; the public sees how many there are.
+
+An anonymous visitor's asset page is rendered from
+:func:`~trustwell.status.detail.public_view`: states, values and history, but
+no check message (raw database errors, SQL, file paths) and no address.
 """
 
 from __future__ import annotations
@@ -112,6 +116,7 @@ def _asset_page(
     request: Request, name: str, *, error: str | None = None, status: int = 200, email: str = ""
 ) -> Response:
     from trustwell.status import UnknownAsset
+    from trustwell.status.detail import public_view
     from trustwell.status.state import asset_detail
 
     visitor = visitor_of(request)
@@ -119,6 +124,8 @@ def _asset_page(
         detail = asset_detail(get_store(request), get_project(request), name)
     except UnknownAsset as exc:
         return error_page(request, visitor, 404, "Asset not found", str(exc))
+    if not visitor.logged_in:
+        detail = public_view(detail)
     return render(
         request,
         "asset.html",
