@@ -42,7 +42,7 @@ _USERINFO = re.compile(
     r"""
     (?P<keep>
         (?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^\s/?\#@:]*:    # scheme://user:  (any or no scheme)
-      | (?<![\w.+\-%:/])(?!mailto:)[\w.+\-%]+:(?!//)    # user:  of a half URL (tw:pw@host)
+      | (?<![\w.+\-%])(?!mailto:)[\w.+\-%]+:(?!//)      # user:  of a half URL (tw:pw@host)
     )
     (?P<secret>\S*)@                                    # up to the last @ of the word
     """,
@@ -130,6 +130,23 @@ def register_secrets(values: Iterable[str | None]) -> None:
             return
         _registered.update(found)
         _registered_pattern = _alternation(_registered)
+
+
+def credentials_in(text: str) -> list[str]:
+    """The credentials :func:`scrub` would hide by their syntax (URL passwords, pair values).
+
+    >>> credentials_in("postgresql://tw:pw1@db/x?sslpassword='k 2'")
+    ['pw1', 'k 2']
+    """
+    found = []
+    for rule in _RULES:
+        for match in rule.finditer(text):
+            secret = _part(match, "secret")
+            if len(secret) > 1 and secret[0] in "'\"" and secret[-1] == secret[0]:
+                secret = secret[1:-1]
+            if secret:
+                found.append(secret)
+    return found
 
 
 def url_password(url: str) -> str | None:
@@ -229,12 +246,15 @@ def _scrubbed_arg(value: Any) -> Any:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def _part(match: re.Match[str], name: str) -> str:
+    """A named part of a rule's match (``_PAIR`` has two forms: ``name`` and ``name2``)."""
+    parts = match.groupdict()
+    return parts.get(name) or parts.get(f"{name}2") or ""
+
+
 def _mask(match: re.Match[str]) -> str:
     tail = "@" if match.re is _USERINFO else ""
-    keep = match.group("keep")
-    if keep is None:  # the second form of _PAIR
-        keep = match.group("keep2")
-    return f"{keep}{MASK}{tail}"
+    return f"{_part(match, 'keep')}{MASK}{tail}"
 
 
 def _alternation(values: Iterable[str]) -> re.Pattern[str]:

@@ -44,6 +44,7 @@ def run_command(
     """Run the project's checks (all, or by --asset / --tag)."""
     from trustwell.checks.service import SelectionError, run_project, select_assets
     from trustwell.cli.output import ResultPrinter
+    from trustwell.redact import scrub
 
     loaded = load_project_or_exit(project)
     try:
@@ -58,7 +59,8 @@ def run_command(
 
     def on_sql(asset_name: str, sql: str) -> None:
         if show_sql or dry_run:
-            printer.sql(asset_name, sql, to_stdout=sql_to_stdout)
+            # A `where` or query may hold a ${SECRET}: shown masked like everywhere else.
+            printer.sql(asset_name, scrub(sql), to_stdout=sql_to_stdout)
 
     with printer.progress(len(selected), quiet=dry_run) as progress:
         report = run_project(

@@ -6,9 +6,10 @@ PostgreSQL's ``$$`` quoting in SQL is untouched).
 
 This is the one place where a value comes out of the environment, so it is
 where secrets are registered with :mod:`trustwell.redact`: the value of a
-variable whose name looks secret (:func:`looks_secret`) and the password of
-any URL substituted. Registering here, before the project is even
-validated, keeps them out of an invalid project's error list too.
+variable whose name looks secret (:func:`looks_secret`), and the passwords
+and ``password=`` values found in any text a substitution produced.
+Registering here, before the project is even validated, keeps them out of an
+invalid project's error list too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from trustwell.redact import register_secrets, url_password
+from trustwell.redact import credentials_in, register_secrets
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATE")
@@ -84,6 +85,5 @@ def substitute(text: str, environ: Mapping[str, str] | None = None) -> str:
     result = _REFERENCE.sub(replace, text)
     if missing:
         raise UndefinedVariable(missing)
-    if "@" in result:
-        register_secrets([url_password(result)])
+    register_secrets(credentials_in(result))
     return result

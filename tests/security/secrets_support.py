@@ -1,0 +1,128 @@
+"""Helpers of the secrets tests: a project on disk, the CLI, a live server and its visitors.
+
+Kept out of conftest.py (several engineers add modules to ``tests/security``).
+The server is a real ``trustwell serve`` app under uvicorn in a thread on
+127.0.0.1; visitors are httpx clients over real HTTP, anonymous or signed in
+through the login form as a person would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from typer.testing import CliRunner
+
+NOW = "2026-11-22T09:00:00Z"
+
+
+def write_project(root: Path, settings: str, assets: str) -> Path:
+    """``trustwell.yml`` and ``assets/main.yml`` in ``root``."""
+    (root / "assets").mkdir(parents=True, exist_ok=True)
+    (root / "trustwell.yml").write_text(settings)
+    (root / "assets" / "main.yml").write_text(assets)
+    return root
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run ``trustwell ARGS`` in-process: exit code, stdout, stderr.
+
+    A wide terminal: a table cell never wraps, so a secret could not hide
+    from a substring check by being split over two lines.
+    """
+    from trustwell.cli.app import create_app
+
+    result = CliRunner().invoke(create_app(), list(args), env={"COLUMNS": "2000"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@dataclass
+class Site:
+    """A running server and the store it serves."""
+
+    url: str
+    store: Any
+    project: Any
+
+    def anonymous(self) -> httpx.Client:
+        """A visitor without a session (use it in a ``with`` block)."""
+        return httpx.Client(base_url=self.url, timeout=60)
+
+    @contextlib.contextmanager
+    def signed_in(self, role: str = "viewer") -> Iterator[httpx.Client]:
+        """A browser-like client logged in through ``/login`` with a new ``role`` token."""
+        with httpx.Client(base_url=self.url, timeout=60, follow_redirects=True) as client:
+            page = client.get("/login")
+            form = {"token": self._token(role), "csrf_token": csrf_of(page.text), "next": "/"}
+            answer = client.post("/login", data=form)
+            assert answer.status_code == 200 and "Logged in as" in answer.text, answer.text
+            yield client
+
+    def api(self, role: str = "viewer") -> httpx.Client:
+        """An API client with a bearer token of ``role`` (use it in a ``with`` block)."""
+        headers = {"Authorization": f"Bearer {self._token(role)}"}
+        return httpx.Client(base_url=self.url, timeout=60, headers=headers)
+
+    def _token(self, role: str) -> str:
+        from trustwell.auth.tokens import create_token
+
+        name = f"{role}-{time.monotonic_ns()}"
+        return create_token(self.store, name=name, role=role, actor="test")
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+@contextlib.contextmanager
+def serving(project_dir: Path, **uvicorn_options: Any) -> Iterator[Site]:
+    """``trustwell serve --no-scheduler`` for ``project_dir`` on a free port, for the block."""
+    import socket
+
+    import uvicorn
+
+    from trustwell.web.app import create_app
+
+    app = create_app(project_dir, scheduler=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    options: dict[str, Any] = {"log_level": "warning", "ws": "none"} | uvicorn_options
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", app.state.store, app.state.project)
+    finally:
+        server.should_exit = True
+        thread.join(20)
+
+
+def stored_messages(store: Any) -> list[str]:
+    """Every result message as the store holds it (read raw, not through a reader that scrubs)."""
+    import sqlalchemy as sa
+
+    return list(
+        store.read(lambda conn: conn.execute(sa.text("SELECT message FROM results")).scalars())
+    )
+
+
+def stored_samples(store: Any) -> str:
+    import sqlalchemy as sa
+
+    rows = store.read(lambda conn: conn.execute(sa.text("SELECT samples FROM results")).all())
+    return " ".join(str(row[0]) for row in rows)
