@@ -94,12 +94,11 @@ def scrub(text: str, extra: Iterable[str | None] = ()) -> str:
     """
     if not text:
         return text
-    values = _values_pattern(extra)
-    text = _hide_values(text, values)
+    # Syntax first: a registered value inside a key ("secret" in "client_secret=")
+    # must not break the pair that hides its value.
     for rule in _RULES:
         text = rule.sub(_mask, text)
-    # A mask next to left-over text can spell a registered value again ("a***").
-    return _hide_values(text, values)
+    return _hide_values(text, _values_pattern(extra))
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:

@@ -57,7 +57,10 @@ class SlackChannel(_Channel):
     webhook_url: str = Field(repr=False)
 
     def secrets(self) -> list[str]:
-        return [self.webhook_url, urlsplit(self.webhook_url).path]
+        # The path (/services/T…/B…/token) is the credential; a short one such as
+        # "/hook" is no token and, hidden process-wide, would blank every "/hook".
+        path = urlsplit(self.webhook_url).path
+        return [self.webhook_url, *([path] if len(path) >= 16 else [])]
 
 
 class WebhookChannel(_Channel):
