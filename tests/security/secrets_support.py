@@ -18,9 +18,38 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from typer.testing import CliRunner
 
+from pg_server import PostgresServer
+
 NOW = "2026-11-22T09:00:00Z"
+PASSWORD_ROLE = "tw_secret"
+
+PUBLIC_SETTINGS = """\
+name: acme
+warehouses:
+  main: {type: duckdb, path: warehouse.duckdb}
+people:
+  alice: {email: alice@acme.test}
+teams:
+  data-platform: {members: [alice], lead: alice}
+"""
+PUBLIC_ASSETS = """\
+assets:
+  - name: shop.orders
+    owner: data-platform
+    tier: 1
+    subscribers: [finance@acme.test]
+    checks:
+      - {type: row_count, min: 100}
+      - {type: sql, name: orphans, query: "select count(*) from shop.gone_table", max: 0}
+      - {type: accepted_values, column: status, values: [paid]}
+  - name: files.events
+    path: "private-exports/*.parquet"
+    checks:
+      - {type: row_count, min: 1}
+"""
 
 
 def write_project(root: Path, settings: str, assets: str) -> Path:
@@ -126,3 +155,30 @@ def stored_samples(store: Any) -> str:
 
     rows = store.read(lambda conn: conn.execute(sa.text("SELECT samples FROM results")).all())
     return " ".join(str(row[0]) for row in rows)
+
+
+def require_password(pg_server: PostgresServer, role: str) -> int:
+    """The session server's port, where ``role`` must give its password (scram).
+
+    The server trusts every other role on 127.0.0.1; one rule placed before
+    that makes this role alone authenticate, so other tests are unaffected.
+    """
+    rule = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'Right-Password-1'")
+        hba = pg_server.data_dir / "pg_hba.conf"
+        if rule not in hba.read_text():
+            hba.write_text(rule + hba.read_text())
+            admin.execute("SELECT pg_reload_conf()")
+    wrong = f"postgresql://{role}:probe@127.0.0.1:{pg_server.port}/postgres"
+    deadline = time.monotonic() + 30
+    while True:  # the reload is asynchronous: wait until the rule is in force
+        try:
+            psycopg.connect(wrong).close()
+        except psycopg.OperationalError as exc:
+            if "password authentication failed" in str(exc):
+                return pg_server.port
+        if time.monotonic() > deadline:
+            raise RuntimeError("pg_hba.conf reload did not take effect")
+        time.sleep(0.05)

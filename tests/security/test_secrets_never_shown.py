@@ -15,18 +15,20 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import psycopg
 import pytest
 from secrets_support import (
     NOW,
+    PASSWORD_ROLE,
+    PUBLIC_ASSETS,
+    PUBLIC_SETTINGS,
     Site,
     cli,
+    require_password,
     serving,
     stored_messages,
     stored_samples,
@@ -35,8 +37,6 @@ from secrets_support import (
 
 import trustwell
 from pg_server import PostgresServer
-
-PASSWORD_ROLE = "tw_secret"
 
 
 @pytest.fixture(autouse=True)
@@ -47,32 +47,8 @@ def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def password_port(pg_server: PostgresServer) -> int:
-    """The session server's port, where ``tw_secret`` must give its password (scram).
-
-    The server trusts every other role on 127.0.0.1; one rule placed before
-    that makes this role alone authenticate, so other tests are unaffected.
-    """
-    rule = f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
-        if not admin.execute(
-            "SELECT 1 FROM pg_roles WHERE rolname = %s", (PASSWORD_ROLE,)
-        ).fetchone():
-            admin.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'Right-Password-1'")
-        hba = pg_server.data_dir / "pg_hba.conf"
-        if rule not in hba.read_text():
-            hba.write_text(rule + hba.read_text())
-            admin.execute("SELECT pg_reload_conf()")
-    wrong = f"postgresql://{PASSWORD_ROLE}:probe@127.0.0.1:{pg_server.port}/postgres"
-    deadline = time.monotonic() + 30
-    while True:  # the reload is asynchronous: wait until the rule is in force
-        try:
-            psycopg.connect(wrong).close()
-        except psycopg.OperationalError as exc:
-            if "password authentication failed" in str(exc):
-                return pg_server.port
-        if time.monotonic() > deadline:
-            raise RuntimeError("pg_hba.conf reload did not take effect")
-        time.sleep(0.05)
+    """The session server's port, where ``tw_secret`` must give its password."""
+    return require_password(pg_server, PASSWORD_ROLE)
 
 
 # --- the reported case: a warehouse whose error carries its password --------------------------
@@ -187,30 +163,6 @@ def test_a_warehouse_error_never_shows_its_password_anywhere(
 
 # --- anonymous visitors see states and public texts only -------------------------------------
 
-PUBLIC_SETTINGS = """\
-name: acme
-warehouses:
-  main: {type: duckdb, path: warehouse.duckdb}
-people:
-  alice: {email: alice@acme.test}
-teams:
-  data-platform: {members: [alice], lead: alice}
-"""
-PUBLIC_ASSETS = """\
-assets:
-  - name: shop.orders
-    owner: data-platform
-    tier: 1
-    subscribers: [finance@acme.test]
-    checks:
-      - {type: row_count, min: 100}
-      - {type: sql, name: orphans, query: "select count(*) from shop.gone_table", max: 0}
-      - {type: accepted_values, column: status, values: [paid]}
-  - name: files.events
-    path: "private-exports/*.parquet"
-    checks:
-      - {type: row_count, min: 1}
-"""
 #: What only the team may read: a check's message, SQL quoted by the database, a file
 #: path, a sample value, e-mail addresses (subscriber, person, a row's).
 CHECK_MESSAGE = "row count is 3, expected at least 100"
