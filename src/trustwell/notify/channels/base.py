@@ -32,6 +32,7 @@ class Delivery:
     """One claimed outbox row, as a sender sees it."""
 
     id: int
+    created_at: datetime  # when it was queued: the retry window counts from here
     channel: str
     channel_type: str
     event: str
