@@ -80,6 +80,16 @@ def outbox_rows(
     return [OutboxRow(**{k: v for k, v in row.items() if k in fields}) for row in rows]
 
 
+def outbox_row(store: Store, row_id: int) -> OutboxRow | None:
+    """One row by id, or None."""
+    query = sa.select(outbox).where(outbox.c.id == row_id)
+    row = store.read(lambda conn: conn.execute(query).mappings().first())
+    if row is None:
+        return None
+    fields = OutboxRow.__dataclass_fields__
+    return OutboxRow(**{k: v for k, v in row.items() if k in fields})
+
+
 def retry_dead(
     store: Store, ids: Iterable[int], now: datetime | None = None, *, actor: str | None = None
 ) -> list[int]:

@@ -25,6 +25,7 @@ HTTP_TIMEOUT_SECONDS = 10.0
 DELIVERY_HEADER = "X-Trustwell-Delivery"
 EVENT_HEADER = "X-Trustwell-Event"
 SIGNATURE_HEADER = "X-Trustwell-Signature"
+TIMESTAMP_HEADER = "X-Trustwell-Timestamp"
 
 
 @dataclass(frozen=True)
