@@ -144,7 +144,10 @@ def queue(store: Store, count: int, at: datetime = T0, channel: str = "ops") -> 
             recipient=None,
             subject=f"update {n}",
             text=f"update {n}",
-            payload={"event": "incident.updated", "update": n},
+            payload={
+                "event": "incident.updated",
+                "incident": {"id": "INC-1", "status": "investigating", "update": n},
+            },
             discriminator=f"{at.isoformat()}#{n}",
         )
         for n in range(count)
