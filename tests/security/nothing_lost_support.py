@@ -15,12 +15,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from trustwell.config.models import ProjectSettings
 from trustwell.notify.messages import OutgoingMessage
@@ -218,11 +216,3 @@ def live_app(project_dir: Path) -> Iterator[str]:
 def prometheus_samples(text: str) -> Mapping[str, str]:
     """``{'name{labels}': 'value'}`` of an exposition text."""
     return dict(line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#"))
-
-
-def get(url: str, **kwargs: Any) -> httpx.Response:
-    return httpx.get(url, timeout=30, **kwargs)
-
-
-def later(moment: datetime, **delta: float) -> datetime:
-    return moment + timedelta(**delta)
