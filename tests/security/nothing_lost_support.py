@@ -26,6 +26,7 @@ from trustwell.notify.outbox import DeliveryReport, deliver_due, enqueue, outbox
 from trustwell.store import Store
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+HOOK_SECRET = "hook-s3cret-value"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
