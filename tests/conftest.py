@@ -29,6 +29,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets() -> Iterator[None]:
+    """Each test starts with no secret registered by an earlier test's project.
+
+    A process loads one project in real use; the test process loads hundreds,
+    and a value registered by one (``PASSWORD``) would mask text in the next.
+    """
+    yield
+    from trustwell.redact import forget_secrets
+
+    forget_secrets()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """The session's PostgreSQL server (stopped and deleted at session end)."""

@@ -131,6 +131,14 @@ def register_secrets(values: Iterable[str | None]) -> None:
         _registered_pattern = _alternation(_registered)
 
 
+def forget_secrets() -> None:
+    """Forget every registered value (a new project in the same process; tests)."""
+    global _registered_pattern
+    with _lock:
+        _registered.clear()
+        _registered_pattern = None
+
+
 def credentials_in(text: str) -> list[str]:
     """The credentials :func:`scrub` would hide by their syntax (URL passwords, pair values).
 

@@ -26,7 +26,7 @@ def announce(store: Store, event: str, config: ProjectSettings, **changes: objec
     store.write(lambda conn: enqueue(conn, messages, T0))
 
 
-def test_webhook_body_is_signed_and_carries_event_and_delivery_headers(
+def test_webhook_timestamp_and_body_are_signed_and_carry_event_and_delivery_headers(
     store: Store, receiver: Receiver
 ) -> None:
     config = settings(
@@ -37,7 +37,9 @@ def test_webhook_body_is_signed_and_carries_event_and_delivery_headers(
     assert deliver_due(store, config, T0) == DeliveryReport(sent=1)
 
     [request] = receiver.requests
-    expected = "sha256=" + hmac.new(b"s3cret-key", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-trustwell-timestamp"] == str(int(T0.timestamp()))
+    signed = f"{int(T0.timestamp())}.".encode() + request.body
+    expected = "sha256=" + hmac.new(b"s3cret-key", signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(request.headers["x-trustwell-signature"], expected)
     assert request.headers["x-trustwell-event"] == "incident.declared"
     assert request.headers["x-trustwell-delivery"] == outbox_rows(store)[0].dedupe_key

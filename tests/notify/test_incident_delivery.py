@@ -80,7 +80,8 @@ def test_a_failing_run_announces_the_incident_signed_and_tells_subscribers(
     (request,) = receiver.requests
     body = request.json()
     assert request.headers["x-trustwell-event"] == "incident.declared"
-    expected = hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
+    signed = request.headers["x-trustwell-timestamp"].encode() + b"." + request.body
+    expected = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
     assert request.headers["x-trustwell-signature"] == f"sha256={expected}"
     assert (body["event"], body["incident"]["id"], body["incident"]["severity"]) == (
         "incident.declared",

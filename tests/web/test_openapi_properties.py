@@ -72,6 +72,7 @@ OPERATIONS = [
     ("POST", "/api/v1/actions/{id}/done"),
     ("GET", "/api/v1/metrics"),
     ("GET", "/api/v1/outbox"),
+    ("POST", "/api/v1/outbox/{id}/retry"),
     ("GET", "/metrics"),
 ]
 

@@ -1,8 +1,8 @@
 """``trustwell run`` as a service: select, run per warehouse, record.
 
-The CLI and (later) the web scheduler call :func:`run_project`; it connects to
-each warehouse once, runs the selected assets' checks, stores the run and its
-results, and returns the report.
+The CLI and the web scheduler call :func:`run_project`; it opens and verifies
+the store first, connects to each warehouse once, runs the selected assets'
+checks, stores the run and its results, and returns the report.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from trustwell.config.errors import did_you_mean
 from trustwell.engines import EngineError, connect
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from trustwell.config.models import Asset, Project
+    from trustwell.store.database import Store
 
 ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
 
@@ -65,10 +68,44 @@ def run_project(
     record: bool = True,
     actor: str | None = None,
     trigger: str = "cli",
+    store: Store | None = None,
 ) -> RunReport:
-    """Run the checks of ``assets`` (default: all) and store the run."""
+    """Run the checks of ``assets`` (default: all) and store the run in ``store``.
+
+    Without a ``store`` the project's store is opened and verified *before*
+    any check runs (raising :class:`~trustwell.store.database.StoreError`), and
+    closed at the end: a store that cannot take the run fails it before a
+    warehouse is queried, so results are never computed only to be thrown away.
+    """
     selected = list(project.assets if assets is None else assets)
-    started = clock.now()
+    owned = store is None and record and not dry_run
+    if owned:
+        from trustwell.store import open_store
+
+        store = open_store(project.settings.store, project.root)
+    if not record or dry_run:
+        store = None
+    try:
+        started = clock.now()
+        results = _run_checks(project, selected, started, on_progress, on_sql, dry_run)
+        report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
+        if store is not None:
+            report.incidents = _record_and_respond(store, project, report, actor, selected, trigger)
+        return report
+    finally:
+        if owned and store is not None:
+            store.close()
+
+
+def _run_checks(
+    project: Project,
+    selected: list[Asset],
+    started: datetime,
+    on_progress: ProgressListener | None,
+    on_sql: SqlListener | None,
+    dry_run: bool,
+) -> list[CheckResult]:
+    """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
     results: list[CheckResult] = []
     for warehouse, group in _by_warehouse(project, selected).items():
@@ -99,10 +136,7 @@ def run_project(
                 results += asset_results
                 if on_progress:
                     on_progress(asset.name, asset_results)
-    report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
-    if record and not dry_run:
-        report.incidents = _record_and_respond(project, report, actor, selected, trigger)
-    return report
+    return results
 
 
 def _by_warehouse(project: Project, assets: Sequence[Asset]) -> dict[str, list[Asset]]:
@@ -113,30 +147,31 @@ def _by_warehouse(project: Project, assets: Sequence[Asset]) -> dict[str, list[A
 
 
 def _record_and_respond(
-    project: Project, report: RunReport, actor: str | None, assets: list[Asset], trigger: str
+    store: Store,
+    project: Project,
+    report: RunReport,
+    actor: str | None,
+    assets: list[Asset],
+    trigger: str,
 ) -> list[dict[str, Any]]:
     """Store the run, open or update incidents, then deliver what is due."""
     from trustwell.incidents.signals import handle_run
     from trustwell.notify.outbox import deliver_due
-    from trustwell.store import open_store, record_run
+    from trustwell.store import record_run
 
     definitions = {
         (a.name, c.display_name): c.model_dump(mode="json", exclude_none=True)
         for a in assets
         for c in a.checks
     }
-    store = open_store(project.settings.store, project.root)
-    try:
-        record_run(
-            store,
-            report,
-            project=project.settings.name,
-            actor=actor,
-            definitions=definitions,
-            trigger=trigger,
-        )
-        incidents = handle_run(store, project, report)
-        deliver_due(store, project.settings)
-        return incidents
-    finally:
-        store.close()
+    record_run(
+        store,
+        report,
+        project=project.settings.name,
+        actor=actor,
+        definitions=definitions,
+        trigger=trigger,
+    )
+    incidents = handle_run(store, project, report)
+    deliver_due(store, project.settings)
+    return incidents

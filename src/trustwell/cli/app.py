@@ -28,8 +28,10 @@ def _root(
 def create_app() -> typer.Typer:
     """A fresh application with every command registered (tests build their own)."""
     from trustwell.cli import commands
+    from trustwell.cli.common import TrustwellGroup
 
     app = typer.Typer(
+        cls=TrustwellGroup,
         name="trustwell",
         help="Checks-as-code, incidents and trust signals for your data.",
         no_args_is_help=True,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,6 +60,27 @@ def fail_invalid(message: str) -> typer.Exit:
     """Print a usage/project error to stderr (scrubbed); return the Exit(2) to raise."""
     print_error(message)
     return typer.Exit(EXIT_INVALID)
+
+
+class TrustwellGroup(TyperGroup):
+    """The root command group: a store that cannot be opened is exit 2 with one line.
+
+    Every command that uses the store opens it through
+    :func:`trustwell.store.open_store`, which raises ``StoreError`` naming the
+    file or the URL (password masked); mapping it here, once, keeps a
+    traceback from any command, including ones added later.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Imported only on failure: the store package imports SQLAlchemy.
+            from trustwell.store.database import StoreError
+
+            if isinstance(exc, StoreError):
+                raise fail_invalid(f"error: {exc}") from None
+            raise
 
 
 def load_project_or_exit(root: Path) -> Project:

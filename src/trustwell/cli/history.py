@@ -49,7 +49,7 @@ def history_command(
     if declared is None:
         names = [a.name for a in loaded.assets]
         raise fail_invalid(f"error: unknown asset '{asset}'{did_you_mean(asset, names)}")
-    store = open_store(loaded.settings.store, loaded.root)
+    store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
         entries = history(store, asset, check=check, limit=limit)
     finally:

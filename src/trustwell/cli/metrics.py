@@ -53,7 +53,7 @@ def metrics_command(
             raise fail_invalid(
                 f"error: --since {since!r} is not a date (YYYY-MM-DD) or an ISO timestamp"
             ) from None
-    store = open_store(loaded.settings.store, loaded.root)
+    store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
         document = incident_metrics(store, loaded, since=start)
     finally:

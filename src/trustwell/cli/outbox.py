@@ -14,6 +14,7 @@ from trustwell.cli.common import (
     EXIT_FAILED,
     OutputFormat,
     ProjectOption,
+    actor_name,
     fail_invalid,
     load_project_or_exit,
 )
@@ -76,14 +77,18 @@ def outbox_command(
 
 def retry_command(
     ids: Annotated[list[int], typer.Argument(help="Ids of dead rows to deliver again.")],
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help="Who acts (default: $TRUSTWELL_USER, else your login name)."),
+    ] = None,
     project: Path = ProjectOption,
 ) -> None:
-    """Put dead messages back in the queue (attempts reset, due now)."""
+    """Put dead messages back in the queue (attempts reset, due now; on the audit trail)."""
     from trustwell.notify.outbox import retry_dead
 
     loaded = load_project_or_exit(project)
     with _opened(loaded) as store:
-        requeued = retry_dead(store, ids)
+        requeued = retry_dead(store, ids, actor=actor_name(as_))
     for row_id in requeued:
         typer.echo(f"requeued {row_id}")
     missing = sorted(set(ids) - set(requeued))

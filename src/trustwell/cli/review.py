@@ -28,7 +28,7 @@ def review_command(
     from trustwell.store import open_store
 
     loaded = load_project_or_exit(project)
-    store = open_store(loaded.settings.store, loaded.root)
+    store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
         review = build_review(store, loaded, month)
     except ValueError as exc:

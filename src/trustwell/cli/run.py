@@ -62,10 +62,25 @@ def run_command(
             # A `where` or query may hold a ${SECRET}: shown masked like everywhere else.
             printer.sql(asset_name, scrub(sql), to_stdout=sql_to_stdout)
 
-    with printer.progress(len(selected), quiet=dry_run) as progress:
-        report = run_project(
-            loaded, selected, on_progress=progress, on_sql=on_sql, dry_run=dry_run, actor=actor
-        )
+    from trustwell.store import open_store
+
+    # Opened (and verified) before the progress bar and before any check: a broken
+    # store is one line on stderr and exit 2, and no warehouse is queried.
+    store = None if dry_run else open_store(loaded.settings.store, loaded.root)
+    try:
+        with printer.progress(len(selected), quiet=dry_run) as progress:
+            report = run_project(
+                loaded,
+                selected,
+                on_progress=progress,
+                on_sql=on_sql,
+                dry_run=dry_run,
+                actor=actor,
+                store=store,
+            )
+    finally:
+        if store is not None:
+            store.close()
     if dry_run:
         raise typer.Exit(0)
     _emit(report, format, output, printer)

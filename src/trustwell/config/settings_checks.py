@@ -14,6 +14,7 @@ from trustwell.config.documents import Doc
 from trustwell.config.errors import Problem, did_you_mean
 from trustwell.config.models import ProjectSettings
 from trustwell.durations import parse_duration
+from trustwell.store_url import store_url_problem
 
 SETTINGS_FILE = "trustwell.yml"
 _SEVERITIES = ("SEV-1", "SEV-2", "SEV-3")
@@ -53,6 +54,10 @@ def settings_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
                     parse_duration(value)
                 except ValueError as exc:
                     add(("response", severity, key), f"{key} of {severity}: {exc}")
+    # The URL as written may hold a password: the message masks it (never a traceback).
+    store_problem = store_url_problem(settings.store)
+    if store_problem:
+        add(("store",), store_problem)
     if not _is_zone(settings.timezone):
         add(
             ("timezone",),

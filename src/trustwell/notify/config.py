@@ -14,11 +14,28 @@ fields are left out of ``repr()`` too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
+from trustwell.durations import humanize, parse_duration
+from trustwell.notify.retry import (
+    ALERT_AFTER_MIN,
+    DEFAULT_ALERT_AFTER,
+    DEFAULT_RETRY_FOR,
+    RETRY_FOR_BOUNDS,
+    RetryPolicy,
+)
 from trustwell.redact import mask_url, redact
 from trustwell.redact import url_password as _password
 
@@ -42,12 +59,53 @@ __all__ = [
 CHANNEL_TYPES = ("slack", "webhook", "email", "jira")
 
 
+def _duration(low: timedelta, high: timedelta | None) -> BeforeValidator:
+    """A ``90m``/``48h`` setting, parsed and bounded (a huge value is never echoed)."""
+    least = humanize(low.total_seconds())
+    span = f"from {least} to {humanize(high.total_seconds())}" if high else f"of at least {least}"
+
+    def parse(value: Any) -> timedelta:
+        try:
+            parsed = parse_duration(value)
+        except (ValueError, OverflowError):
+            parsed = None
+        if parsed is None or parsed < low or (high is not None and parsed > high):
+            shown = f"{value!r} is not" if len(repr(value)) <= 24 else "expected"
+            raise ValueError(f"{shown} a duration {span} (a number and s, m, h, d or w, e.g. 48h)")
+        return parsed
+
+    return BeforeValidator(parse)
+
+
+RetryFor = Annotated[timedelta, _duration(*RETRY_FOR_BOUNDS)]
+AlertAfter = Annotated[timedelta, _duration(ALERT_AFTER_MIN, None)]
+
+
 class _Channel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    #: How long a failing message is retried before it is dead (see notify/retry.py).
+    retry_for: RetryFor = DEFAULT_RETRY_FOR
+    #: How long the channel may fail before /healthz and /metrics say so.
+    alert_after: AlertAfter = DEFAULT_ALERT_AFTER
+
+    @model_validator(mode="after")
+    def _alert_before_giving_up(self) -> _Channel:
+        # An alert that comes after the messages have died is no alert.
+        if self.alert_after >= self.retry_for:
+            raise ValueError(
+                f"alert_after ({humanize(self.alert_after.total_seconds())}) must be shorter"
+                f" than retry_for ({humanize(self.retry_for.total_seconds())})"
+            )
+        return self
 
     def secrets(self) -> list[str]:
         """Values that must never be shown (see :func:`redact`)."""
         return []
+
+    def retry_policy(self) -> RetryPolicy:
+        """The channel's retry window with the shared backoff."""
+        return RetryPolicy(retry_for=self.retry_for)
 
 
 class SlackChannel(_Channel):
@@ -155,10 +213,13 @@ def parse_channel_dicts(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, Chann
 def _describe(error: Any, kind: str) -> str:
     # error["loc"] is (type, key, ...) for a discriminated union; the input is never shown
     # because it may be a secret.
-    loc = [str(p) for p in error["loc"][1:]] or ["?"]
+    loc = [str(p) for p in error["loc"][1:]]
     key = ".".join(loc).replace("from_", "from")
     if error["type"] == "missing":
         return f"missing key '{key}' (type {kind})"
     if error["type"] == "extra_forbidden":
         return f"unknown key '{key}' (type {kind})"
-    return f"'{key}': {error['msg']}"
+    if error["type"] == "value_error":  # our own validators: their text, without "Value error,"
+        text = str(error["ctx"]["error"])
+        return f"'{key}': {text}" if key else text
+    return f"'{key or '?'}': {error['msg']}"

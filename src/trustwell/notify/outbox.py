@@ -6,12 +6,15 @@
 - :func:`deliver_due` claims due rows with a lease in a short transaction
   (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock does the same),
   delivers each outside any transaction, and records the outcome at once:
-  ``sent``, or a retry after exponential backoff with full jitter, or ``dead``
-  after ``max_attempts``. A channel that is down delays messages, never loses
-  them; a row recorded as sent is never sent again; two deliverers never hold
-  the same row at once. A deliverer that dies after delivering but before
-  recording leaves the row to be re-delivered when its lease runs out
-  (at least once): receivers drop the repeat by ``X-Trustwell-Delivery``.
+  ``sent``, or a retry after capped exponential backoff with full jitter, or
+  ``dead`` once the channel's ``retry_for`` window (24 h by default) has passed
+  (see :mod:`trustwell.notify.retry`), together with the channel's health
+  (:mod:`trustwell.notify.health`). A channel that is down delays messages,
+  never loses them; a row recorded as sent is never sent again; two
+  deliverers never hold the same row at once. A deliverer that dies after
+  delivering but before recording leaves the row to be re-delivered when its
+  lease runs out (at least once): receivers drop the repeat by
+  ``X-Trustwell-Delivery``.
 
 >>> store.write(lambda conn: enqueue(conn, messages, clock.now()))
 2
@@ -23,35 +26,39 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.notify import health
 from trustwell.notify.channels.base import Delivery, DeliveryFailed, SendContext, sender_for
 from trustwell.notify.config import ChannelConfig, parse_channels, redact
+from trustwell.notify.outbox_rows import OutboxRow, outbox_rows, retry_dead
+from trustwell.notify.retry import RetryPolicy, next_attempt
 from trustwell.store.incident_tables import action_items, outbox
 
 if TYPE_CHECKING:
+    import random
+    import ssl
+
     import httpx
 
     from trustwell.config.models import ProjectSettings
     from trustwell.notify.messages import OutgoingMessage
     from trustwell.store.database import Store
 
+__all__ = ["DeliveryReport", "OutboxRow", "deliver_due", "enqueue", "outbox_rows", "retry_dead"]
+
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=1)
-MIN_BACKOFF = timedelta(seconds=1)  # full jitter may draw ~0: never retry within the same tick
 #: A claim lasts long enough for its batch: every HTTP call has a 10 s timeout and
 #: a Jira delivery makes at most four.
 LEASE_BASE = timedelta(seconds=60)
@@ -67,46 +74,6 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    """One outbox row as listings show it (the payload left out)."""
-
-    id: int
-    created_at: datetime
-    channel: str
-    channel_type: str
-    event: str
-    incident: int | None
-    recipient: str | None
-    dedupe_key: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    claimed_until: datetime | None
-    last_error: str | None
-    sent_at: datetime | None
-
-    def to_json(self) -> dict[str, Any]:
-        def time(moment: datetime | None) -> str | None:
-            return clock.isoformat(moment) if moment else None
-
-        return {
-            "id": self.id,
-            "created_at": time(self.created_at),
-            "channel": self.channel,
-            "channel_type": self.channel_type,
-            "event": self.event,
-            "incident": None if self.incident is None else f"INC-{self.incident}",
-            "recipient": self.recipient,
-            "dedupe_key": self.dedupe_key,
-            "status": self.status,
-            "attempts": self.attempts,
-            "next_attempt_at": time(self.next_attempt_at),
-            "last_error": self.last_error,
-            "sent_at": time(self.sent_at),
-        }
 
 
 def enqueue(conn: sa.Connection, messages: Iterable[OutgoingMessage], now: datetime) -> int:
@@ -154,23 +121,6 @@ def _insert_new(dialect: str, values: list[dict[str, Any]]) -> sa.Insert:
     return lite.on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
-def backoff_delay(
-    attempts: int,
-    *,
-    base: timedelta = BACKOFF_BASE,
-    cap: timedelta = BACKOFF_CAP,
-    rng: random.Random | None = None,
-) -> timedelta:
-    """Full jitter: uniform in [1 s, min(cap, base * 2**(attempts-1))] after ``attempts`` failures.
-
-    >>> backoff_delay(1) <= timedelta(seconds=30)
-    True
-    """
-    ceiling = min(cap, base * (1 << max(attempts - 1, 0)))
-    draw = rng.random() if rng is not None else random.random()
-    return max(MIN_BACKOFF, ceiling * draw)
-
-
 def deliver_due(
     store: Store,
     settings: ProjectSettings,
@@ -178,15 +128,15 @@ def deliver_due(
     *,
     limit: int = 100,
     worker_id: str | None = None,
-    max_attempts: int = MAX_ATTEMPTS,
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> DeliveryReport:
     """Deliver up to ``limit`` due messages, oldest first; record each outcome at once.
 
     ``now`` fixes the time (else :func:`trustwell.clock.now`, which honours
-    ``TRUSTWELL_NOW``). Raises :class:`~trustwell.notify.config.ChannelConfigError`
-    before claiming anything when a channel is misconfigured.
+    ``TRUSTWELL_NOW``); ``rng`` draws the backoff's jitter (tests seed it).
+    Raises :class:`~trustwell.notify.config.ChannelConfigError` before claiming
+    anything when a channel is misconfigured.
     """
     import httpx
 
@@ -194,7 +144,8 @@ def deliver_due(
     worker = worker_id or f"{socket.gethostname()}:{os.getpid()}"
     sent = retried = dead = 0
     attempted: list[int] = []
-    with httpx.Client(transport=transport, follow_redirects=False) as http:
+    http: httpx.Client | None = None
+    with ExitStack() as stack:
         while len(attempted) < limit:
             tick = now or clock.now()
             batch = min(CLAIM_BATCH, limit - len(attempted))
@@ -205,6 +156,11 @@ def deliver_due(
             )
             if not claimed:
                 break
+            if http is None:  # made only when there is work
+                client = httpx.Client(
+                    transport=transport, follow_redirects=False, verify=_tls_context()
+                )
+                http = stack.enter_context(client)
             # Measured in real elapsed time, not against ``now``: tick and the web
             # scheduler pass a fixed ``now``, and the lease must hold for them too.
             usable = (until - tick - LEASE_PER_ROW).total_seconds()
@@ -220,7 +176,9 @@ def deliver_due(
                 outcome = _deliver(context, configs, delivery)
                 if isinstance(outcome, str):
                     at = now or clock.now()
-                    status = _record_failure(store, delivery, outcome, at, until, max_attempts, rng)
+                    config = configs.get(delivery.channel)
+                    policy = config.retry_policy() if config else RetryPolicy()
+                    status = _record_failure(store, delivery, outcome, at, until, policy, rng)
                     dead += status == "dead"
                     retried += status == "pending"
                     log.info("%s: outbox %s %s: %s", worker, delivery.id, status, outcome)
@@ -228,6 +186,15 @@ def deliver_due(
                     _record_success(store, delivery, outcome, now or clock.now())
                     sent += 1
     return DeliveryReport(sent=sent, retried=retried, dead=dead)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's verifying TLS context, made once per process: loading the CA bundle costs
+    ~20 ms, and the scheduler delivers every few seconds (a context is safe to share)."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 def _claim(
@@ -253,6 +220,7 @@ def _claim(
     return [
         Delivery(
             id=row["id"],
+            created_at=row["created_at"],
             channel=row["channel"],
             channel_type=row["channel_type"],
             event=row["event"],
@@ -306,6 +274,7 @@ def _record_success(
 
     def work(conn: sa.Connection) -> None:
         conn.execute(update)
+        health.record_success(conn, delivery.channel, at)
         if item is not None:  # an action item pushed to Jira remembers its issue
             conn.execute(
                 sa.update(action_items)
@@ -322,15 +291,18 @@ def _record_failure(
     error: str,
     at: datetime,
     until: datetime,
-    max_attempts: int,
+    policy: RetryPolicy,
     rng: random.Random | None,
 ) -> str:
     attempts = delivery.attempts + 1
     values: dict[str, Any] = {"attempts": attempts, "last_error": error, "claimed_until": None}
-    if attempts >= max_attempts:
+    retry_at = next_attempt(
+        policy, queued_at=delivery.created_at, failed_at=at, failures=attempts, rng=rng
+    )
+    if retry_at is None:
         values["status"] = "dead"
     else:
-        values["next_attempt_at"] = at + backoff_delay(attempts, rng=rng)
+        values["next_attempt_at"] = retry_at
     update = (
         sa.update(outbox)
         .where(
@@ -340,7 +312,13 @@ def _record_failure(
         )
         .values(**values)
     )
-    store.write(lambda conn: conn.execute(update))
+
+    def work(conn: sa.Connection) -> None:
+        conn.execute(update)
+        # Even when our lease was lost: the channel did refuse this attempt.
+        health.record_failure(conn, delivery.channel, at, error)
+
+    store.write(work)
     return str(values.get("status", "pending"))
 
 
@@ -362,41 +340,3 @@ def _key_lookup(store: Store) -> Callable[[str, int | None], str | None]:
         return next((str(p["jira_key"]) for p in payloads if p and p.get("jira_key")), None)
 
     return jira_key
-
-
-def outbox_rows(
-    store: Store, status: str | None = None, *, limit: int | None = None
-) -> list[OutboxRow]:
-    """Rows of the outbox, newest first, optionally of one status (pending, sent, dead)."""
-    query = sa.select(outbox).order_by(outbox.c.id.desc())
-    if status is not None:
-        query = query.where(outbox.c.status == status)
-    if limit is not None:
-        query = query.limit(limit)
-    rows = store.read(lambda conn: conn.execute(query).mappings().all())
-    fields = OutboxRow.__dataclass_fields__
-    return [OutboxRow(**{k: v for k, v in row.items() if k in fields}) for row in rows]
-
-
-def retry_dead(store: Store, ids: Iterable[int], now: datetime | None = None) -> list[int]:
-    """Put dead rows back in the queue (attempts reset, due now); return the ids requeued."""
-    wanted = sorted(set(ids))
-    moment = now or clock.now()
-
-    def requeue(conn: sa.Connection) -> list[int]:
-        dead = (
-            conn.execute(
-                sa.select(outbox.c.id).where(outbox.c.id.in_(wanted), outbox.c.status == "dead")
-            )
-            .scalars()
-            .all()
-        )
-        if dead:
-            conn.execute(
-                sa.update(outbox)
-                .where(outbox.c.id.in_(dead))
-                .values(status="pending", attempts=0, next_attempt_at=moment, claimed_until=None)
-            )
-        return sorted(dead)
-
-    return store.write(requeue) if wanted else []

@@ -1,7 +1,12 @@
 """Opening the store: URLs, SQLite settings, and short transactions that retry.
 
-A store is SQLite (the default, a file in the project) or PostgreSQL. Work is
-done in short transactions through :meth:`Store.write` and :meth:`Store.read`,
+A store is SQLite (the default, a file in the project) or PostgreSQL. Opening
+it verifies it before anything else runs: the URL is of a supported kind, the
+database answers, its schema is one this trustwell knows (migrated to the
+newest if older) and, unless the caller only reads, it takes a write. Any
+failure is one :class:`StoreError` that names the file or the URL with its
+password masked; the CLI turns it into exit code 2. Work is done in short
+transactions through :meth:`Store.write` and :meth:`Store.read`,
 which take a function of a connection: a transaction that lost a race for the
 database (SQLite busy beyond its timeout, a PostgreSQL deadlock or
 serialization failure) is rolled back and run again from the start.
@@ -21,11 +26,23 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from trustwell.store_url import mask_store_url, store_url_problem
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer before giving up
 RETRIES = 8  # whole-transaction retries after the wait above (or a PG deadlock)
 _RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_READ_ONLY_HINTS = ("read-only transaction", "readonly database", "read-only database")
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message names it (password masked).
+
+    >>> open_store("sqlite:///trustwell.db", Path("/p"))  # a file of garbage
+    Traceback (most recent call last):
+    StoreError: the store /p/trustwell.db is not a SQLite database (file is not a database)
+    """
 
 
 @dataclass
@@ -82,17 +99,20 @@ def is_retryable(exc: sa.exc.DBAPIError) -> bool:
 def resolve_url(url: str, root: Path) -> URL:
     """Make a store URL concrete: SQLite paths relative to ``root``, psycopg for PostgreSQL.
 
+    Raises :class:`StoreError` for a URL that is not ``sqlite:///…`` or ``postgresql://…``.
+
     >>> resolve_url("sqlite:///.trustwell/trustwell.db", Path("/p")).database
     '/p/.trustwell/trustwell.db'
     """
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend in ("postgresql", "postgres"):
-        if parsed.drivername in ("postgresql", "postgres"):
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return parsed
-    if backend != "sqlite":
-        raise ValueError(f"unsupported store URL {url!r}: use sqlite:/// or postgresql+psycopg://")
+    problem = store_url_problem(url)
+    if problem:
+        raise StoreError(problem)
+    try:
+        parsed = make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise StoreError(f"cannot read the store URL {mask_store_url(url)!r}") from None
+    if parsed.get_backend_name() in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database).expanduser()
@@ -102,30 +122,70 @@ def resolve_url(url: str, root: Path) -> URL:
     return parsed
 
 
-def open_store(url: str, root: Path) -> Store:
-    """Open (creating and migrating if needed) the store at ``url``.
+def open_store(url: str, root: Path, *, writable: bool = True) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``, and verify it.
 
     Relative SQLite paths are relative to the project folder ``root`` and the
     folder is created. PostgreSQL URLs (``postgresql+psycopg://user:pw@host/db``)
     must name an existing database. Opening runs ``alembic upgrade head`` unless
-    the schema is already current.
+    the schema is already current, then (with ``writable``, the default) takes a
+    write that it rolls back, so a read-only file or database fails here rather
+    than after a run's checks. Raises :class:`StoreError`.
 
     >>> store = open_store("sqlite:///.trustwell/trustwell.db", Path("my-project"))
     """
-    from trustwell.store.migrate import upgrade_to_head
+    from trustwell.store.migrate import SchemaMismatch, upgrade_to_head
 
     resolved = resolve_url(url, root)
-    if resolved.get_backend_name() == "sqlite":
-        engine = _sqlite_engine(resolved)
-    else:
-        engine = sa.create_engine(resolved, pool_pre_ping=True)
-    store = Store(engine=engine, url=resolved.render_as_string(hide_password=True))
+    sqlite = resolved.get_backend_name() == "sqlite"
+    shown = (
+        (resolved.database or ":memory:")
+        if sqlite
+        else resolved.render_as_string(hide_password=True)
+    )
+    try:
+        engine = (
+            _sqlite_engine(resolved) if sqlite else sa.create_engine(resolved, pool_pre_ping=True)
+        )
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        raise StoreError(f"cannot create the store {shown}: {exc.strerror or exc}") from None
+    store = Store(engine=engine, url=shown)
     try:
         _with_retries(lambda: upgrade_to_head(engine))
+        if writable:
+            _with_retries(lambda: _probe_write(engine))
+    except SchemaMismatch as exc:
+        engine.dispose()
+        raise StoreError(f"the store {shown} {exc}") from None
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(_explain(exc, shown, resolved.password, sqlite=sqlite)) from None
     except BaseException:
         engine.dispose()
         raise
     return store
+
+
+def _probe_write(engine: sa.Engine) -> None:
+    """A write that changes nothing, rolled back: fails on a read-only file or database."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(trustwell_write=True)
+        with conn.begin() as tx:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = version_num"))
+            tx.rollback()
+
+
+def _explain(exc: sa.exc.DBAPIError, shown: str, password: str | None, *, sqlite: bool) -> str:
+    """One line saying what is wrong with the store, without the driver's traceback."""
+    text = " ".join(str(exc.orig).split())
+    if password:
+        text = text.replace(password, "***")
+    lowered = text.lower()
+    if any(hint in lowered for hint in _READ_ONLY_HINTS):
+        return f"the store {shown} is read-only ({text}): trustwell must write to it"
+    if sqlite and "not a database" in lowered:
+        return f"the store {shown} is not a SQLite database ({text})"
+    return f"cannot open the store {shown}: {text}"
 
 
 def _with_retries(action: Callable[[], T]) -> T:

@@ -21,6 +21,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x7472757374776C6C
 
 
+class SchemaMismatch(Exception):
+    """The store's schema is a revision this trustwell does not know (a newer trustwell's)."""
+
+
 def current_revision(conn: sa.Connection) -> str | None:
     """The revision recorded in ``alembic_version``, or None for an empty database."""
     if not sa.inspect(conn).has_table("alembic_version"):
@@ -53,10 +57,22 @@ def upgrade_to_head(engine: sa.Engine) -> bool:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-            if current_revision(conn) == SCHEMA_HEAD:
+            revision = current_revision(conn)
+            if revision == SCHEMA_HEAD:
                 return False
+            if revision is not None and revision not in _known_revisions():
+                raise SchemaMismatch(
+                    f"has schema revision {revision}, which this trustwell (schema {SCHEMA_HEAD})"
+                    " does not know: upgrade trustwell"
+                )
             _run_alembic(conn)
     return True
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
 def _run_alembic(conn: sa.Connection) -> None:

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
 
 from trustwell import __version__
 
@@ -53,11 +52,6 @@ def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
     app.state.project = project
     app.state.store = open_store(project.settings.store, project.root)
     errors.install(app)
-
-    @app.get("/healthz", include_in_schema=False, response_class=PlainTextResponse)
-    def healthz() -> str:
-        return "ok"
-
     _include_routers(app)
     return app
 
@@ -67,6 +61,7 @@ def _include_routers(app: FastAPI) -> None:
     import importlib
 
     for name, prefix in (
+        ("health", ""),
         ("api.assets", "/api/v1"),
         ("api.incidents", "/api/v1"),
         ("api.reports", "/api/v1"),

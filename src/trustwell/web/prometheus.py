@@ -1,18 +1,24 @@
 """``/metrics``: Prometheus text exposition (format 0.0.4), written by hand.
 
-Five families, each a handful of gauges read from the store at scrape time,
-so every process serving one store reports the same figures (no
-per-process counters to add up):
+Gauges read from the store at scrape time, so every process serving one
+store reports the same figures (no per-process counters to add up):
 
 - ``trustwell_check_results{status}``: checks by the status of their latest result;
 - ``trustwell_open_incidents{severity}``: open incidents (drills left out);
 - ``trustwell_outbox_backlog``: messages waiting to be delivered;
 - ``trustwell_deliveries_failed_total``: messages that gave up (``dead``);
   a gauge despite the name, because ``trustwell outbox --retry`` requeues them;
-- ``trustwell_assets{state}``: assets by their status-page state.
+- ``trustwell_assets{state}``: assets by their status-page state;
+- ``trustwell_outbox_pending{channel}`` and ``trustwell_outbox_dead{channel}``:
+  the two figures above per channel;
+- ``trustwell_channel_failing_seconds{channel}``: how long a channel has been
+  failing (0 while it delivers), and ``trustwell_channel_alerting{channel}``:
+  1 once that is longer than the channel's ``alert_after`` (an alert rule
+  ``trustwell_channel_alerting == 1`` then honours each channel's threshold).
 
-No authentication: the figures are counts, never names or texts. Every label
-value is always present (zero included) so a dashboard sees a series go to 0.
+No authentication: the figures are counts and durations, never texts; the only
+names are those of channels, severities, states and statuses. Every label value
+is always present (zero included) so a dashboard sees a series go to 0.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ router = APIRouter()
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 CHECK_STATUSES = ("pass", "warn", "fail", "error")
+_MEANING = {"pending": "waiting to be delivered", "dead": "given up on (dead)"}
 
 
 class PrometheusResponse(PlainTextResponse):
@@ -49,10 +56,14 @@ def prometheus_metrics(request: Request) -> PrometheusResponse:
 
 def render(store: Store, project: Project) -> str:
     """The exposition text of ``project``'s store."""
+    from trustwell import clock
     from trustwell.incidents.model import SEVERITIES
+    from trustwell.notify.config import parse_channels
+    from trustwell.notify.health import channel_states
     from trustwell.status.state import STATES, asset_states
 
-    checks, incidents, outbox = store.read(_counts)
+    checks, incidents, outbox, per_channel = store.read(_counts)
+    health = channel_states(store, parse_channels(project.settings), clock.now())
     states = Counter(s.state for s in asset_states(store, project))
     lines: list[str] = []
     _family(
@@ -85,7 +96,33 @@ def render(store: Store, project: Project) -> str:
         "Assets by status-page state.",
         [(f'state="{s}"', states[s]) for s in STATES],
     )
+    channels = sorted({h.channel for h in health} | {c for c, _ in per_channel})
+    for status in ("pending", "dead"):
+        _family(
+            lines,
+            f"trustwell_outbox_{status}",
+            f"Outgoing messages {_MEANING[status]}, by channel.",
+            [(_label("channel", c), per_channel[(c, status)]) for c in channels],
+        )
+    _family(
+        lines,
+        "trustwell_channel_failing_seconds",
+        "Seconds since the channel's first failure after its last success (0 while healthy).",
+        [(_label("channel", h.channel), int(h.failing_for.total_seconds())) for h in health],
+    )
+    _family(
+        lines,
+        "trustwell_channel_alerting",
+        "1 when the channel has been failing for longer than its alert_after.",
+        [(_label("channel", h.channel), int(h.alerting)) for h in health],
+    )
     return "\n".join(lines) + "\n"
+
+
+def _label(name: str, value: str) -> str:
+    """``name="value"`` with the exposition format's escapes (a channel name is free text)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'{name}="{escaped}"'
 
 
 def _family(lines: list[str], name: str, help_: str, samples: list[tuple[str, int]]) -> None:
@@ -95,7 +132,9 @@ def _family(lines: list[str], name: str, help_: str, samples: list[tuple[str, in
         lines.append(f"{name}{{{labels}}} {value}" if labels else f"{name} {value}")
 
 
-def _counts(conn: sa.Connection) -> tuple[Counter[str], Counter[str], Counter[str]]:
+def _counts(
+    conn: sa.Connection,
+) -> tuple[Counter[str], Counter[str], Counter[str], Counter[tuple[str, str]]]:
     import sqlalchemy as sa
 
     from trustwell.incidents.model import OPEN_STATES
@@ -117,12 +156,17 @@ def _counts(conn: sa.Connection) -> tuple[Counter[str], Counter[str], Counter[st
         .group_by(incidents.c.severity)
     )
     messages = conn.execute(
-        sa.select(outbox.c.status, sa.func.count())
+        sa.select(outbox.c.channel, outbox.c.status, sa.func.count())
         .where(outbox.c.status.in_(("pending", "dead")))
-        .group_by(outbox.c.status)
+        .group_by(outbox.c.channel, outbox.c.status)
     )
+    per_channel = Counter({(str(c), str(s)): int(n) for c, s, n in messages})
+    totals: Counter[str] = Counter()
+    for (_, status), count in per_channel.items():
+        totals[status] += count
     return (
         Counter(by_check.values()),
         Counter({str(k): int(v) for k, v in open_incidents}),
-        Counter({str(k): int(v) for k, v in messages}),
+        totals,
+        per_channel,
     )

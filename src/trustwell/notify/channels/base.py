@@ -25,6 +25,7 @@ HTTP_TIMEOUT_SECONDS = 10.0
 DELIVERY_HEADER = "X-Trustwell-Delivery"
 EVENT_HEADER = "X-Trustwell-Event"
 SIGNATURE_HEADER = "X-Trustwell-Signature"
+TIMESTAMP_HEADER = "X-Trustwell-Timestamp"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Delivery:
     """One claimed outbox row, as a sender sees it."""
 
     id: int
+    created_at: datetime  # when it was queued: the retry window counts from here
     channel: str
     channel_type: str
     event: str

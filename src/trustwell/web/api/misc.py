@@ -1,4 +1,4 @@
-"""``/api/v1/actions``, ``/api/v1/metrics`` and ``/api/v1/outbox``."""
+"""``/api/v1/actions``, ``/api/v1/metrics`` and ``/api/v1/outbox`` (list, retry dead)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from trustwell.web.errors import ApiError
 router = APIRouter(responses=ERRORS)
 
 ActionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+OutboxId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/actions", tags=["actions"], response_model=list[ActionOut])
@@ -112,3 +113,22 @@ def outbox(
     from trustwell.notify.outbox import outbox_rows
 
     return [row.to_json() for row in outbox_rows(store, status, limit=limit)]
+
+
+@router.post("/outbox/{id}/retry", tags=["outbox"], responses={**NOT_FOUND, **CONFLICT})
+def retry_outbox(principal: Admin, id: OutboxId, store: StoreDep) -> dict[str, Any]:
+    """Requeue a dead message, due at once (``trustwell outbox retry``); admins only.
+
+    404 for an unknown id, 409 when the message is not dead. The requeue is on
+    the audit trail under the token's name.
+    """
+    from trustwell.notify.outbox_rows import outbox_row, retry_dead
+
+    row = outbox_row(store, id)
+    if row is None:
+        raise ApiError(404, "not_found", f"no outbox message {id}")
+    if not retry_dead(store, [id], actor=principal.name):
+        raise ApiError(409, "conflict", f"outbox message {id} is {row.status}, not dead")
+    requeued = outbox_row(store, id)
+    assert requeued is not None  # rows are never deleted
+    return requeued.to_json()
