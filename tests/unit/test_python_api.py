@@ -110,3 +110,17 @@ def test_a_where_that_is_not_sql_is_an_error_result_that_says_why() -> None:
     )
     assert result.status == "error"
     assert result.message == "query is not valid duckdb SQL: the expression is incomplete near '+'"
+
+
+def test_a_refused_where_errors_its_own_check_and_the_others_still_run() -> None:
+    # Before, the filter reached DuckDB inside the shared query and every check errored.
+    checks = [
+        {"type": "row_count", "min": 1},
+        {"type": "not_null", "column": "id", "where": "id in (select nextval('ids'))"},
+    ]
+    counted, filtered = trustwell.validate(pd.DataFrame(ROWS), checks=checks)
+    assert (counted.status, counted.message) == ("pass", "row count is 4")
+    assert (filtered.status, filtered.message) == (
+        "error",
+        "where must be one read-only condition: nextval() is not allowed",
+    )
