@@ -93,3 +93,25 @@ def test_relation_for_files_renders_a_reader_call() -> None:
         sql = engine.render(engine.relation_for_files("data/*.parquet"))
 
     assert sql == "READ_PARQUET('data/*.parquet')"
+
+
+def test_one_file_opened_twice_in_a_process_shares_one_locked_sandbox(tmp_path: Path) -> None:
+    # DuckDB serves both connections from one instance whose settings are global:
+    # the second opening finds the sandbox locked and checks it instead of failing.
+    path = tmp_path / "warehouse.duckdb"
+    _write(f"attach '{path}' as w; create table w.t as select 1 as x")
+    data = tmp_path / "data" / "*.parquet"
+    with (
+        DuckDBEngine(path, read_only=True, threads=2, allowed_files=[data]) as first,
+        DuckDBEngine(path, read_only=True, threads=2, allowed_files=[data]) as second,
+    ):
+        for engine in (first, second):
+            assert engine.execute("select current_setting('TimeZone'), count(*) from t").rows == [
+                ("UTC", 1)
+            ]
+        with pytest.raises(EngineError) as raised:
+            DuckDBEngine(path, read_only=True, allowed_files=[tmp_path / "other.csv"])
+    assert str(raised.value) == (
+        "this DuckDB database is already open in this process with other file access"
+        " settings: close the other connection first"
+    )

@@ -41,6 +41,7 @@ _FILE_SUFFIXES = {*_READERS, ".gz", ".zst"}
 _GLOB = re.compile(r"[*?\[{]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _SANDBOX_HINT = "a check reads only the files that the project's path: assets name"
+_LOCK_DOWN = threading.Lock()
 
 
 class DuckDBEngine(Engine):
@@ -82,12 +83,33 @@ class DuckDBEngine(Engine):
         self.connection = connection
         self.timeout_seconds = timeout_seconds
         self.files_root = files_root
-        # Timestamps without a zone are UTC; aware values come back in UTC.
-        self.connection.execute("SET TimeZone = 'UTC'")
-        if threads:
-            self.connection.execute(f"SET threads = {int(threads)}")
-        if self._owns:
-            _lock_down(self.connection, allowed_files)
+        try:
+            self._prepare(threads, allowed_files)
+        except (duckdb.Error, EngineError) as exc:
+            if self._owns:
+                self.connection.close()
+            if isinstance(exc, EngineError):
+                raise
+            raise EngineError(str(exc).strip()) from exc
+
+    def _prepare(self, threads: int | None, allowed_files: Sequence[str | Path]) -> None:
+        # One DuckDB instance serves every connection to a file within a process,
+        # and its settings are global: the first opening sets up the sandbox,
+        # later ones find it locked and only check it (serialised, so two threads
+        # opening one file never race on the settings).
+        with _LOCK_DOWN:
+            locked = _setting(self.connection, "lock_configuration") is True
+            # Timestamps without a zone are UTC; aware values come back in UTC.
+            # (TimeZone is per connection and stays settable: see _lock_down.)
+            self.connection.execute("SET TimeZone = 'UTC'")
+            if threads and not locked:
+                self.connection.execute(f"SET threads = {int(threads)}")
+            if not self._owns:
+                return
+            if locked:
+                _check_sandbox(self.connection, allowed_files)
+            else:
+                _lock_down(self.connection, allowed_files)
 
     def render(self, expression: exp.Expr) -> str:
         # The sandbox judges a relative path against the process's cwd, so relative
@@ -188,8 +210,31 @@ def _lock_down(connection: Any, allowed_files: Sequence[str | Path]) -> None:
         connection.execute("SET allowed_directories = ?", [directories])
     if files:
         connection.execute("SET allowed_paths = ?", [files])
+    # Later connections to the same file must still set their own time zone.
+    connection.execute("SET allowed_configs = ['TimeZone']")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")
+
+
+def _check_sandbox(connection: Any, allowed_files: Sequence[str | Path]) -> None:
+    """A file already open and locked in this process: its sandbox must allow no less."""
+    directories, files = sandbox_locations(allowed_files)
+    allowed_directories = set(_setting(connection, "allowed_directories") or [])
+    allowed_paths = set(_setting(connection, "allowed_paths") or [])
+    if (
+        _setting(connection, "enable_external_access") is not False
+        or not set(directories) <= allowed_directories
+        or not set(files) <= allowed_paths
+    ):
+        raise EngineError(
+            "this DuckDB database is already open in this process with other file access"
+            " settings: close the other connection first"
+        )
+
+
+def _setting(connection: Any, name: str) -> Any:
+    row = connection.execute("SELECT current_setting(?)", [name]).fetchone()
+    return row[0] if row else None
 
 
 def _one_query(connection: Any, sql: str) -> Any:

@@ -38,6 +38,9 @@ class PostgresEngine(Engine):
         self.url = url
         try:
             self.connection: Any = psycopg.connect(_libpq_url(url), autocommit=True)
+        except psycopg.Error as exc:
+            raise EngineError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        try:
             # Session defaults, set outside any transaction so that they hold for all.
             self.connection.execute("SET default_transaction_read_only = on")
             self.connection.execute("SET TIME ZONE 'UTC'")
@@ -50,7 +53,8 @@ class PostgresEngine(Engine):
             self.connection.autocommit = False
             self.connection.read_only = True
         except psycopg.Error as exc:
-            raise EngineError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            self.connection.close()
+            raise EngineError(f"cannot prepare the PostgreSQL session: {exc}".strip()) from exc
 
     def execute(self, sql: str) -> QueryResult:
         import psycopg
