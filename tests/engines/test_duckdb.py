@@ -33,7 +33,10 @@ def test_read_only_engine_refuses_writes(tmp_path: Path) -> None:
     with DuckDBEngine(path, read_only=True) as engine, pytest.raises(EngineError) as raised:
         engine.execute("insert into t values (2)")
 
-    assert "read-only" in str(raised.value)
+    # DuckDB's own parser refuses it before the read-only file would.
+    assert str(raised.value) == "only a query can run, not INSERT"
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("select count(*) from t").fetchone() == (1,)
 
 
 def test_engine_can_share_an_existing_connection() -> None:
@@ -54,7 +57,7 @@ def test_relation_for_csv_glob_reads_every_file(tmp_path: Path) -> None:
             f"copy (select range as id, 'n' || range as name from range({start}, {start + 3}))"
             f" to '{tmp_path / f'part_{part}.csv'}' (header)"
         )
-    with DuckDBEngine() as engine:
+    with DuckDBEngine(allowed_files=[tmp_path / "*.csv"]) as engine:
         relation = engine.relation_for_files(str(tmp_path / "*.csv"))
 
         rows = engine.execute(f"select count(*), max(id) from {engine.render(relation)}").rows
@@ -70,7 +73,7 @@ def test_relation_for_parquet_file_reads_it(tmp_path: Path) -> None:
         f"copy (select range as id, range * 1.5 as amount, date '2024-01-01' + range::int as day"
         f" from range(4)) to '{path}' (format parquet)"
     )
-    with DuckDBEngine() as engine:
+    with DuckDBEngine(allowed_files=[path]) as engine:
         relation = engine.relation_for_files(str(path))
 
         rows = engine.execute(f"select count(*), sum(amount) from {engine.render(relation)}").rows
@@ -90,3 +93,25 @@ def test_relation_for_files_renders_a_reader_call() -> None:
         sql = engine.render(engine.relation_for_files("data/*.parquet"))
 
     assert sql == "READ_PARQUET('data/*.parquet')"
+
+
+def test_one_file_opened_twice_in_a_process_shares_one_locked_sandbox(tmp_path: Path) -> None:
+    # DuckDB serves both connections from one instance whose settings are global:
+    # the second opening finds the sandbox locked and checks it instead of failing.
+    path = tmp_path / "warehouse.duckdb"
+    _write(f"attach '{path}' as w; create table w.t as select 1 as x")
+    data = tmp_path / "data" / "*.parquet"
+    with (
+        DuckDBEngine(path, read_only=True, threads=2, allowed_files=[data]) as first,
+        DuckDBEngine(path, read_only=True, threads=2, allowed_files=[data]) as second,
+    ):
+        for engine in (first, second):
+            assert engine.execute("select current_setting('TimeZone'), count(*) from t").rows == [
+                ("UTC", 1)
+            ]
+        with pytest.raises(EngineError) as raised:
+            DuckDBEngine(path, read_only=True, allowed_files=[tmp_path / "other.csv"])
+    assert str(raised.value) == (
+        "this DuckDB database is already open in this process with other file access"
+        " settings: close the other connection first"
+    )

@@ -96,6 +96,23 @@ def test_anything_but_one_select_is_refused(sql: str) -> None:
         read_only_query(sql, "duckdb")
 
 
+@pytest.mark.parametrize(
+    ("sql", "refused"),
+    [
+        ("SELECT set_config('default_transaction_read_only', 'off', false)", "set_config()"),
+        ("SELECT * FROM raw.events FOR UPDATE", "FOR UPDATE"),
+        ("WITH d AS (DELETE FROM raw.events RETURNING *) SELECT * FROM d", "DELETE"),
+    ],
+)
+def test_a_diagnostic_is_held_to_the_checks_read_only_rules(sql: str, refused: str) -> None:
+    # Before, any SELECT passed: set_config and FOR UPDATE are SELECTs to a parser.
+    with pytest.raises(UnsafeDiagnostic) as raised:
+        read_only_query(sql, "postgres")
+    assert (
+        str(raised.value) == f"a diagnostic must be one read-only query: {refused} is not allowed"
+    )
+
+
 def test_a_select_gets_a_row_limit_unless_it_has_one() -> None:
     assert read_only_query("WITH t AS (SELECT 1 AS a) SELECT a FROM t", "duckdb") == (
         "WITH t AS (SELECT 1 AS a) SELECT a FROM t LIMIT 51"
@@ -157,8 +174,9 @@ def test_a_delete_in_a_runbook_is_refused_before_anything_runs(tmp_path: Path) -
             "```sql\nSELECT COUNT(*) FROM {{ table }}\n```\n```sql\nDELETE FROM {{ table }}\n```\n"
         ),
     )
-    with pytest.raises(UnsafeDiagnostic, match="must be a SELECT"):
+    with pytest.raises(UnsafeDiagnostic) as raised:
         run_diagnostics(project, evil, asset)
+    assert str(raised.value) == "a diagnostic must be one read-only query: DELETE is not allowed"
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as connection:
         assert connection.execute("SELECT COUNT(*) FROM raw.events").fetchone() == (60,)
 

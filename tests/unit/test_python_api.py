@@ -103,9 +103,24 @@ def test_a_where_that_is_not_sql_is_an_error_result_that_says_why() -> None:
         pd.DataFrame(ROWS), checks=[{"type": "not_null", "column": "id", "where": "email >"}]
     )
     assert result.status == "error"
-    assert result.message.startswith("Failed to parse 'email >'")
+    # The same words as the loader's (one validator, trustwell.readonly_sql).
+    assert result.message == "where is not valid duckdb SQL: the expression is incomplete near '>'"
     (result,) = trustwell.validate(
         pd.DataFrame(ROWS), checks=[{"type": "sql", "query": "select (1 +", "min": 0}]
     )
     assert result.status == "error"
-    assert result.message.startswith("Required keyword: 'expression' missing")
+    assert result.message == "query is not valid duckdb SQL: the expression is incomplete near '+'"
+
+
+def test_a_refused_where_errors_its_own_check_and_the_others_still_run() -> None:
+    # Before, the filter reached DuckDB inside the shared query and every check errored.
+    checks = [
+        {"type": "row_count", "min": 1},
+        {"type": "not_null", "column": "id", "where": "id in (select nextval('ids'))"},
+    ]
+    counted, filtered = trustwell.validate(pd.DataFrame(ROWS), checks=checks)
+    assert (counted.status, counted.message) == ("pass", "row count is 4")
+    assert (filtered.status, filtered.message) == (
+        "error",
+        "where must be one read-only condition: nextval() is not allowed",
+    )

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlglot
 from sqlglot import exp
 
 from trustwell.checks.metrics import (
@@ -26,6 +25,7 @@ from trustwell.checks.metrics import (
     not_null,
 )
 from trustwell.checks.spec import CheckBase
+from trustwell.readonly_sql import read_only_condition, read_only_query
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
@@ -53,9 +53,13 @@ def table_expression(name: str) -> exp.Table:
 
 
 def relation_for(asset: Asset, engine: Engine, root: Path) -> exp.Expr:
-    """What the asset's checks read: a table, a subquery or a file scan."""
+    """What the asset's checks read: a table, a subquery or a file scan.
+
+    A ``query:`` is checked to be one read-only query again here (the Python
+    API never goes through the loader): :class:`~trustwell.readonly_sql.UnsafeSql`.
+    """
     if asset.query is not None:
-        parsed = sqlglot.parse_one(asset.query, read=engine.dialect)
+        parsed = read_only_query(asset.query, engine.dialect, what="query")
         return exp.Subquery(
             this=parsed, alias=exp.TableAlias(this=exp.to_identifier(RELATION_ALIAS))
         )
@@ -67,10 +71,10 @@ def relation_for(asset: Asset, engine: Engine, root: Path) -> exp.Expr:
 
 
 def parse_where(where: str | None, dialect: str) -> exp.Expr | None:
-    """A check's ``where`` filter as an expression (validated at load time)."""
+    """A check's ``where`` filter as an expression, refused unless one read-only condition."""
     if where is None or not where.strip():
         return None
-    return sqlglot.parse_one(where, read=dialect, into=exp.Condition)
+    return read_only_condition(where, dialect, what="where")
 
 
 def _distinct_in_scan(metric: DistinctCount) -> exp.Expr:

@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import sqlglot
 from sqlglot import exp
 
 from trustwell.checks import spec as s
 from trustwell.checks.metrics import and_all, col, failing_predicate, not_null
 from trustwell.engines.base import Column
+from trustwell.readonly_sql import read_only_query
 from trustwell.redact import MASK, scrub
 
 
@@ -100,15 +100,19 @@ def _aliased(relation: exp.Expr, alias: str) -> exp.Expr:
     return relation.as_(alias)
 
 
-def sql_check_query(check: s.Sql, dialect: str, *, samples: int = 0) -> exp.Select:
-    """The user's query, or the count (or first rows) of the failing_rows query."""
+def sql_check_query(check: s.Sql, dialect: str, *, samples: int = 0) -> exp.Query:
+    """The user's query, or the count (or first rows) of the failing_rows query.
+
+    Raises :class:`~trustwell.readonly_sql.UnsafeSql` unless the user's SQL is
+    one read-only query (the Python API never goes through the loader).
+    """
+    key = "query" if check.query is not None else "failing_rows"
     text = check.query if check.query is not None else check.failing_rows
     assert text is not None
-    parsed = sqlglot.parse_one(text, read=dialect)
+    parsed = read_only_query(text, dialect, what=key)
     if check.query is not None:
-        assert isinstance(parsed, exp.Query)
-        return parsed  # type: ignore[return-value]
-    inner = parsed.subquery("_failing") if isinstance(parsed, exp.Query) else parsed
+        return parsed
+    inner = parsed.subquery("_failing")
     if samples:
         return exp.select("*").from_(inner).limit(samples)
     return exp.select(exp.Count(this=exp.Star()).as_("failing")).from_(inner)

@@ -72,12 +72,18 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     now = run.now or clock.now()
     try:
         relation = relation_for(asset, engine, run.root)
-        wheres = {c.display_name: parse_where(c.where, engine.dialect) for c in asset.checks}
     except (EngineError, ValueError, SqlglotError) as exc:
         return [error_result(asset, c, str(exc), 0) for c in asset.checks]
     results: dict[str, CheckResult] = {}
+    wheres: dict[str, exp.Expr | None] = {}
+    for declared in asset.checks:
+        # A refused filter (not one read-only condition) errors its own check only.
+        try:
+            wheres[declared.display_name] = parse_where(declared.where, engine.dialect)
+        except (ValueError, SqlglotError) as exc:
+            results[declared.display_name] = error_result(asset, declared, str(exc), 0)
 
-    aggregates = aggregate_checks(list(asset.checks))
+    aggregates = [c for c in aggregate_checks(list(asset.checks)) if c.display_name in wheres]
     plan = plan_asset([(c, wheres[c.display_name]) for c in aggregates], relation, engine)
     if plan.query is not None:
         try:
@@ -116,7 +122,7 @@ def _finish(
     relation: exp.Expr | None,
     queries: int,
     compute: Callable[[], Outcome],
-    sample_query: exp.Select | None = None,
+    sample_query: exp.Query | None = None,
 ) -> CheckResult:
     """Evaluate, then fetch samples if a row-level check failed."""
     if run.dry_run:
@@ -187,7 +193,7 @@ def _run_references(
     try:
         target = relation_for(target_asset, run.engine, run.root)
         rows = run.execute(references_query(check, where, relation, target))
-    except EngineError as exc:
+    except (EngineError, ValueError, SqlglotError) as exc:
         return error_result(run.asset, check, str(exc), 1)
     row = rows[0] if rows else {}
     sample = references_query(check, where, relation, target, samples=check.samples)

@@ -15,7 +15,7 @@ from trustwell import clock
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import did_you_mean
-from trustwell.engines import EngineError, connect
+from trustwell.engines import EngineError, connect, warehouse_files
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -111,7 +111,7 @@ def _run_checks(
     for warehouse, group in _by_warehouse(project, selected).items():
         config = project.settings.warehouses[warehouse]
         try:
-            engine = connect(config, project.root)
+            engine = connect(config, project.root, files=warehouse_files(project, warehouse))
         except EngineError as exc:
             for asset in group:
                 asset_results = [error_result(asset, c, str(exc), 0) for c in asset.checks]

@@ -288,30 +288,20 @@ def _reference_problems(
 
 
 def _sql_problems(sql: str, key: str, dialect: str, doc: Doc, loc: Loc) -> list[Problem]:
-    """``where`` must parse as one condition, ``query``/``failing_rows`` as one query."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import ParseError, SqlglotError
+    """``where`` must be one read-only condition, ``query``/``failing_rows`` one read-only query.
 
-    line = doc.line(loc)
+    The same validator refuses the statement again right before it would run
+    (:mod:`trustwell.readonly_sql`), so the messages here and in results match.
+    """
+    from trustwell.readonly_sql import UnsafeSql, read_only_condition, read_only_query
+
     try:
-        parsed = [e for e in sqlglot.parse(sql, read=dialect) if e is not None]
-    except ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        reason = str(first.get("description", exc)).split(" but got <Token")[0]
-        if reason.startswith("Required keyword"):
-            reason = "the expression is incomplete"
-        near = first.get("highlight")
-        where = f" near '{near}'" if near else ""
-        return [Problem(doc.file, line, f"{key} is not valid {dialect} SQL: {reason}{where}")]
-    except SqlglotError as exc:
-        return [Problem(doc.file, line, f"{key} is not valid {dialect} SQL: {exc}")]
-    if len(parsed) != 1:
-        return [Problem(doc.file, line, f"{key} must be one SQL statement, got {len(parsed)}")]
-    if key == "where" and not isinstance(parsed[0], exp.Condition):
-        return [Problem(doc.file, line, "where must be a condition such as \"status <> 'test'\"")]
-    if key != "where" and not isinstance(parsed[0], exp.Query):
-        return [Problem(doc.file, line, f"{key} must be a select query")]
+        if key == "where":
+            read_only_condition(sql, dialect, what=key)
+        else:
+            read_only_query(sql, dialect, what=key)
+    except UnsafeSql as exc:
+        return [Problem(doc.file, doc.line(loc), str(exc))]
     return []
 
 

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trustwell.config.models import DuckDBWarehouse, PostgresWarehouse, Warehouse
 from trustwell.durations import parse_duration
 from trustwell.engines.base import Column, Engine, EngineError, QueryResult, QueryTimeout
 
-__all__ = ["Column", "Engine", "EngineError", "QueryResult", "QueryTimeout", "connect"]
+if TYPE_CHECKING:
+    from trustwell.config.models import Project
+
+__all__ = [
+    "Column",
+    "Engine",
+    "EngineError",
+    "QueryResult",
+    "QueryTimeout",
+    "connect",
+    "warehouse_files",
+]
 
 
-def connect(config: Warehouse, root: Path) -> Engine:
-    """Open the engine for a warehouse config; relative paths are from ``root``."""
+def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engine:
+    """Open the engine for a warehouse config; relative paths are from ``root``.
+
+    ``files`` are the ``path:`` values of the warehouse's assets
+    (:func:`warehouse_files`): a DuckDB warehouse can read those and no other file.
+    """
     timeout = parse_duration(config.timeout).total_seconds() if config.timeout else None
     if isinstance(config, DuckDBWarehouse):
         from trustwell.engines.duckdb import DuckDBEngine
@@ -25,10 +42,24 @@ def connect(config: Warehouse, root: Path) -> Engine:
             read_only=config.read_only,
             threads=config.threads,
             timeout_seconds=timeout,
-            file_search_path=root,
+            files_root=root,
+            allowed_files=[_against(root, f) for f in files],
         )
     if isinstance(config, PostgresWarehouse):
         from trustwell.engines.postgres import PostgresEngine
 
         return PostgresEngine(config.url, timeout_seconds=timeout)
     raise EngineError(f"warehouse type {config.type!r} is not available in this version")
+
+
+def warehouse_files(project: Project, warehouse: str) -> list[str]:
+    """The ``path:`` of every asset of ``warehouse``: all its checks may read."""
+    return [
+        asset.path
+        for asset in project.assets
+        if asset.path is not None and project.warehouse_of(asset) == warehouse
+    ]
+
+
+def _against(root: Path, path: str) -> str:
+    return path if Path(path).is_absolute() else (root / path).as_posix()

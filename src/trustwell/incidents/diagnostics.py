@@ -3,9 +3,10 @@
 :func:`render_sql_blocks` fills in ``{{ table }}`` (the asset's relation as a
 quoted identifier, subquery or file scan) and ``{{ column }}`` (a quoted
 identifier); any other variable is an error. :func:`read_only_query` accepts
-one SELECT (or WITH … SELECT) and nothing else, checked with sqlglot, and adds
-a row limit. :func:`run_diagnostics` opens DuckDB read-only (PostgreSQL
-sessions are read-only already) and keeps the first :data:`MAX_ROWS` rows of
+one read-only query and nothing else, with the same validator as checks
+(:mod:`trustwell.readonly_sql`), and adds a row limit. :func:`run_diagnostics`
+opens DuckDB read-only (every engine runs each statement in a read-only
+transaction that is rolled back) and keeps the first :data:`MAX_ROWS` rows of
 each step; :func:`record_diagnostics` puts them on the incident's timeline as
 one ``runbook`` entry.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trustwell.incidents.runbooks import Runbook
+from trustwell.readonly_sql import UnsafeSql
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -30,8 +32,8 @@ MAX_ROWS = 50  # rows kept per diagnostic step
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
-class UnsafeDiagnostic(ValueError):
-    """A runbook SQL block is not a single read-only SELECT (nothing was run)."""
+class UnsafeDiagnostic(UnsafeSql):
+    """A runbook SQL block is not one read-only query (nothing was run)."""
 
 
 @dataclass(frozen=True)
@@ -99,29 +101,25 @@ def _render(sql: str, table: str | exp.Expr, column: str | None, dialect: str) -
 
 
 def read_only_query(sql: str, dialect: str, limit: int = MAX_ROWS + 1) -> str:
-    """``sql`` checked to be one SELECT (or WITH … SELECT), with a row limit if it had none.
+    """``sql`` checked to be one read-only query, with a row limit if it had none.
 
-    Raises :class:`UnsafeDiagnostic` for anything else (DELETE, DDL, two statements).
+    Raises :class:`UnsafeDiagnostic` for anything else (DELETE, DDL, ``set_config``,
+    two statements): the checks' own validator, :mod:`trustwell.readonly_sql`.
     """
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import ParseError
+    return _limited(sql, dialect, limit).sql(dialect=dialect)
+
+
+def _limited(sql: str, dialect: str, limit: int) -> exp.Query:
+    from trustwell.readonly_sql import UnsafeSql
+    from trustwell.readonly_sql import read_only_query as validated
 
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
-    except ParseError as exc:
-        raise UnsafeDiagnostic(f"cannot parse the SQL: {exc}") from None
-    if len(statements) != 1:
-        raise UnsafeDiagnostic(f"a diagnostic must be one statement, got {len(statements)}")
-    (statement,) = statements
-    if not isinstance(statement, exp.Query) or any(
-        isinstance(node, exp.DML | exp.DDL | exp.Command) for node in statement.walk()
-    ):
-        kind = statement.key.upper()
-        raise UnsafeDiagnostic(f"a diagnostic must be a SELECT (or WITH … SELECT), got {kind}")
+        statement = validated(sql, dialect, what="a diagnostic")
+    except UnsafeSql as exc:
+        raise UnsafeDiagnostic(str(exc)) from None
     if statement.args.get("limit") is None:
         statement = statement.limit(limit)
-    return statement.sql(dialect=dialect)
+    return statement
 
 
 def default_column(asset: Asset, runbook: Runbook) -> str | None:
@@ -144,21 +142,26 @@ def run_diagnostics(
     """Run the runbook's SQL blocks read-only against the asset's warehouse.
 
     Every block is checked before anything runs (:class:`UnsafeDiagnostic` if
-    one is not a single SELECT). DuckDB files are opened read-only; PostgreSQL
-    sessions are read-only already. A step that fails keeps its error and the
+    one is not a single read-only query). DuckDB files are opened read-only
+    and sandboxed like a run's; every statement runs in a read-only
+    transaction that is rolled back. A step that fails keeps its error and the
     next step still runs. Raises ``trustwell.engines.EngineError`` when the
     warehouse cannot be opened.
     """
     from trustwell.checks.compile import relation_for
     from trustwell.config.models import DuckDBWarehouse
-    from trustwell.engines import EngineError, connect
+    from trustwell.engines import EngineError, connect, warehouse_files
 
-    config = project.settings.warehouses[project.warehouse_of(asset)]
+    warehouse = project.warehouse_of(asset)
+    config = project.settings.warehouses[warehouse]
     if isinstance(config, DuckDBWarehouse):
         config = config.model_copy(update={"read_only": True})
     column = column or default_column(asset, runbook)
-    with connect(config, project.root) as engine:
-        relation = relation_for(asset, engine, project.root)
+    with connect(config, project.root, files=warehouse_files(project, warehouse)) as engine:
+        try:
+            relation = relation_for(asset, engine, project.root)
+        except UnsafeSql as exc:
+            raise UnsafeDiagnostic(str(exc)) from None
         steps: list[tuple[str, str, str | None]] = []  # title, sql, error
         for title, raw in runbook.sql_blocks:
             try:
@@ -166,7 +169,8 @@ def run_diagnostics(
             except ValueError as exc:
                 steps.append((title, raw, str(exc)))
                 continue
-            steps.append((title, read_only_query(rendered, engine.dialect), None))
+            query = _limited(rendered, engine.dialect, MAX_ROWS + 1)
+            steps.append((title, engine.render(query), None))
         results = []
         for title, sql, error in steps:
             base = DiagnosticResult(runbook.id, asset.name, title, sql, error=error)
