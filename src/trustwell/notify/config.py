@@ -14,12 +14,39 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 if TYPE_CHECKING:
     from trustwell.config.models import ProjectSettings
 
 CHANNEL_TYPES = ("slack", "webhook", "email", "jira")
+
+
+def _url_with(*schemes: str) -> AfterValidator:
+    """A URL of one of ``schemes`` with a host: anything else cannot be delivered to.
+
+    The message names the scheme found, never the URL (it may hold a secret).
+    """
+    wanted = " or ".join(f"{s}://" for s in schemes)
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            host, _port = parts.hostname, parts.port  # a port past 65535 raises here
+        except ValueError:
+            raise ValueError(f"must be an {wanted} URL") from None
+        if parts.scheme.lower() not in schemes:
+            found = f"'{parts.scheme}://'" if parts.scheme else "no scheme"
+            raise ValueError(f"must be an {wanted} URL, got {found}")
+        if not host:
+            raise ValueError(f"must be an {wanted} URL with a host")
+        return value
+
+    return AfterValidator(check)
+
+
+HttpUrl = Annotated[str, _url_with("http", "https")]
+SmtpUrl = Annotated[str, _url_with("smtp", "smtps")]
 
 
 class _Channel(BaseModel):
@@ -34,7 +61,7 @@ class SlackChannel(_Channel):
     """An incoming webhook of a Slack channel (its URL is the secret)."""
 
     type: Literal["slack"]
-    webhook_url: str
+    webhook_url: HttpUrl
 
     def secrets(self) -> list[str]:
         return [self.webhook_url, urlsplit(self.webhook_url).path]
@@ -44,7 +71,7 @@ class WebhookChannel(_Channel):
     """Any HTTP endpoint taking JSON, optionally signed with HMAC-SHA256."""
 
     type: Literal["webhook"]
-    url: str
+    url: HttpUrl
     secret: str | None = None
 
     def secrets(self) -> list[str]:
@@ -55,7 +82,7 @@ class EmailChannel(_Channel):
     """An SMTP server: ``smtp://host:port`` (plain) or ``smtps://host:port`` (TLS)."""
 
     type: Literal["email"]
-    smtp: str
+    smtp: SmtpUrl
     from_: str = Field(alias="from")
     user: str | None = None  # or in the URL: smtp://user:password@host:port
     password: str | None = None
@@ -69,7 +96,7 @@ class JiraChannel(_Channel):
     """A Jira project reached through REST v2; Bearer token, or basic auth with ``user``."""
 
     type: Literal["jira"]
-    url: str
+    url: HttpUrl
     project: str
     token: str
     user: str | None = None
@@ -138,6 +165,8 @@ def _describe(error: Any, kind: str) -> str:
         return f"missing key '{key}' (type {kind})"
     if error["type"] == "extra_forbidden":
         return f"unknown key '{key}' (type {kind})"
+    if error["type"] == "value_error":  # our own validators: the message is complete
+        return f"{key} {str(error['msg']).removeprefix('Value error, ')}"
     return f"'{key}': {error['msg']}"
 
 
