@@ -223,6 +223,13 @@ def _data_path(data: Any, loc: Loc) -> Loc:
     """``loc`` without the union tags and member names Pydantic adds (``not_null``, ``int``)."""
     path: list[Any] = []
     for i, part in enumerate(loc):
+        if (
+            i
+            and isinstance(loc[i - 1], int)
+            and isinstance(data, dict)
+            and part == data.get("type")
+        ):
+            continue  # the tag after a list index, even where a key shares its name (stat: mean)
         if (isinstance(data, dict) and part in data) or (
             isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
         ):

@@ -170,7 +170,11 @@ class Asset(_Strict):
         if not given:  # the name is the table
             problem = _table_problem(self.name)
             if problem:
-                raise rule(f"asset name {self.name!r} is also its table name: {problem}", "name")
+                raise rule(
+                    f"table name {self.name!r} (the asset's name, as no table:, query: or"
+                    f" path: is given) {problem}",
+                    "name",
+                )
         return self
 
     @field_validator("name")
@@ -180,10 +184,10 @@ class Asset(_Strict):
         # escaping makes /assets/a%2Fb reach /assets/{name}, and the CLI, links and
         # the API must all name an asset the same way.
         if not value.strip():
-            raise ValueError("an asset name must not be empty")
+            raise ValueError("name must not be empty")
         if "/" in value:
             raise ValueError(
-                f"asset name {value!r} contains '/', which cannot be part of a link or an"
+                f"name {value!r} contains '/', which cannot be part of a link or an"
                 " API route (/assets/NAME): use '.' or '_' instead"
             )
         return value
@@ -216,9 +220,9 @@ def _table_problem(name: str) -> str | None:
     """What is wrong with a table name (``[catalog.][schema.]table``, split at dots), or None."""
     parts = name.split(".")
     if len(parts) > 3:
-        return f"has {len(parts)} parts; write at most catalog.schema.table"
+        return f"has {len(parts)} parts, more than catalog.schema.table"
     if any(not part.strip() for part in parts):
-        return "has an empty part; write [catalog.][schema.]table"
+        return "has an empty part between its dots"
     return None
 
 
