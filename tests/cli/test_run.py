@@ -21,6 +21,8 @@ SETTINGS = """\
 name: shop
 warehouses:
   main: {type: duckdb, path: warehouse.duckdb}
+teams:
+  data-platform: {}
 """
 
 ASSETS = """\

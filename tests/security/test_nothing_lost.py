@@ -123,17 +123,17 @@ def test_a_channel_down_for_good_dead_letters_only_after_its_own_retry_for(
 @pytest.mark.parametrize(
     ("setting", "problem"),
     [
-        ("retry_for: 5m", "'retry_for': '5m' is not a duration from 1h to 30d"),
-        ("retry_for: 40d", "'retry_for': '40d' is not a duration from 1h to 30d"),
+        ("retry_for: 5m", "retry_for '5m' is not a duration from 1h to 30d"),
+        ("retry_for: 40d", "retry_for '40d' is not a duration from 1h to 30d"),
         (
             "retry_for: 99999999999999999999d",
-            "'retry_for': '99999999999999999999d' is not a duration from 1h to 30d",
+            "retry_for '99999999999999999999d' is not a duration from 1h to 30d",
         ),
         (
             "retry_for: as long as it takes really",
-            "'retry_for': expected a duration from 1h to 30d",
+            "retry_for expected a duration from 1h to 30d",
         ),
-        ("alert_after: 10s", "'alert_after': '10s' is not a duration of at least 1m"),
+        ("alert_after: 10s", "alert_after '10s' is not a duration of at least 1m"),
         ("alert_after: 2d", "alert_after (2d) must be shorter than retry_for (1d)"),
     ],
 )

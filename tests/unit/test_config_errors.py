@@ -353,10 +353,11 @@ def test_owner_and_use_cases_must_be_declared_when_the_project_declares_any(
     ]
 
 
-def test_owner_and_use_cases_are_free_text_without_declarations(tmp_path: Path) -> None:
-    header = "    owner: anyone\n    use_cases: [anything]\n"
+def test_use_cases_are_free_text_without_declarations(tmp_path: Path) -> None:
+    # An owner is not: it must be a declared team (tests/security/test_bad_input_at_load.py).
+    header = "    use_cases: [anything]\n"
     write(tmp_path, {"assets/orders.yml": one_asset("- {type: row_count, min: 1}\n", header)})
-    assert load_project(tmp_path).assets[0].owner == "anyone"
+    assert load_project(tmp_path).assets[0].use_cases == ["anything"]
 
 
 def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:

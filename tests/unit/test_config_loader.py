@@ -92,8 +92,14 @@ def test_full_settings_from_the_spec_load(tmp_path: Path, monkeypatch: pytest.Mo
                   main: {type: duckdb, path: warehouse.duckdb}
                   pg:   {type: postgres, url: "${ANALYTICS_PG_URL}"}
                   lake: {type: spark, master: "local[2]"}
+                # As SPEC section 1, plus what its abbreviated example leaves out and a
+                # project must now declare: every team member under people: and the
+                # team's channel under channels:.
                 people:
                   alice: {email: alice@acme.test, slack: U01ALICE}
+                  bob: {email: bob@acme.test}
+                  carol: {email: carol@acme.test}
+                  dave: {email: dave@acme.test}
                 teams:
                   data-platform: {members: [alice, bob, carol], lead: dave, channel: data-platform}
                 timezone: Europe/Berlin
@@ -108,6 +114,7 @@ def test_full_settings_from_the_spec_load(tmp_path: Path, monkeypatch: pytest.Mo
                 status_page: public
                 channels:
                   data-incidents: {type: slack, webhook_url: "${SLACK_URL:-http://localhost/hook}"}
+                  data-platform: {type: slack, webhook_url: "https://hooks.slack.test/platform"}
                 response:
                   SEV-1: {ack_within: 15m, update_every: 30m, postmortem: required}
                 use_cases:

@@ -34,7 +34,7 @@ def test_every_cross_section_problem_is_reported_with_its_line(tmp_path: Path) -
         "in trustwell.yml line 2",
         "incident_channel 'data-incident' is not a channel under channels: in trustwell.yml "
         "line 3: did you mean 'data-incidents'?",
-        "channels.ops: missing key 'url' (type webhook) in trustwell.yml line 5",
+        "channels.ops: missing key 'url' (type webhook) in trustwell.yml line 6",
         "unknown severity 'SEV-4' under response: in trustwell.yml line 8: did you mean 'SEV-3'?",
         "ack_within of SEV-1: 'soon' is not a duration: write a number and a unit "
         "(s, m, h, d, w), e.g. '26h' in trustwell.yml line 9",

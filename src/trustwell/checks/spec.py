@@ -12,12 +12,66 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from trustwell.durations import parse_duration
 
+
+def refuse_bool(kind: str, message: str, **context: Any) -> BeforeValidator:
+    """Refuse ``true``/``false`` where a number is meant (Pydantic would read ``true`` as 1).
+
+    ``kind`` and ``message`` are those of the type error Pydantic gives for other
+    wrong values, so the problem reads the same: ``min must be a number, got true``.
+    """
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, message, context or None)
+        return value
+
+    return BeforeValidator(check)
+
+
+def _named(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_name", "Input should be a non-empty name")
+    return value
+
+
+def rule(message: str, *key: str) -> PydanticCustomError:
+    """A rule across keys of one mapping, reported on the line of ``key`` (e.g. ``warn``, ``max``).
+
+    ``config.documents`` reads the key from the error's context.
+    """
+    return PydanticCustomError("trustwell_rule", message, {"key": key})
+
+
+# Numbers as project files write them: ints, floats and numeric strings, never a
+# boolean, never NaN or infinity (every comparison with NaN is false, so a check
+# with a NaN bound could never fail on that side).
+Int = Annotated[int, refuse_bool("int_type", "Input should be a valid integer")]
+Float = Annotated[
+    float, refuse_bool("float_type", "Input should be a valid number"), Field(allow_inf_nan=False)
+]
+Name = Annotated[str, AfterValidator(_named)]  # a column: not empty, not only spaces
+
 Scalar = str | int | float | bool | date | datetime
-Number = int | float | date | datetime | str  # range bounds may be dates or strings too
+# range bounds may be dates or strings too
+Number = Annotated[
+    int | Float | date | datetime | str,
+    refuse_bool(
+        "range_bound_type", "Input should be a number, a date, a date and time or a string"
+    ),
+]
 
 STATS = ("mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction")
 SCHEMA_TYPES = ("integer", "float", "decimal", "string", "boolean", "date", "timestamp")
@@ -34,15 +88,15 @@ class _Strict(BaseModel):
 class Allowance(_Strict):
     """How many failing rows a row-level check tolerates."""
 
-    max_failing: int | None = Field(default=None, ge=0)
-    max_failing_fraction: float | None = Field(default=None, ge=0, le=1)
+    max_failing: Int | None = Field(default=None, ge=0)
+    max_failing_fraction: Float | None = Field(default=None, ge=0, le=1)
 
 
 class Bounds(_Strict):
     """An inclusive [min, max] interval on a metric; either side may be open."""
 
-    min: float | None = None
-    max: float | None = None
+    min: Float | None = None
+    max: Float | None = None
 
 
 class MaxAge(_Strict):
@@ -55,6 +109,88 @@ class MaxAge(_Strict):
         return value
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def bounds_problem(low: Any, high: Any, prefix: str = "") -> PydanticCustomError | None:
+    """``min`` above ``max``: no value could pass (or, in ``warn:``, every value would warn)."""
+    if low is not None and high is not None and _comparable(low, high) and low > high:
+        return rule(
+            f"{prefix}min {_show(low)} is greater than {prefix}max {_show(high)}",
+            *prefix.split(".")[:-1],
+            "max",
+        )
+    return None
+
+
+def _comparable(low: Any, high: Any) -> bool:
+    """Both numbers, both dates or both timestamps of one kind (strings: the database decides)."""
+    numbers = (int, float)
+    if isinstance(low, numbers) and isinstance(high, numbers):
+        return True
+    if isinstance(low, datetime) and isinstance(high, datetime):
+        return (low.tzinfo is None) == (high.tzinfo is None)
+    return type(low) is date and type(high) is date
+
+
+_NEVER_WARNS = "a warn level must be stricter than the fail level, or it never warns"
+
+
+def warn_bounds_problem(
+    low: float | None, high: float | None, warn: Bounds | None
+) -> PydanticCustomError | None:
+    """``warn:`` of a bounded check: its own min <= max, and inside the fail bounds."""
+    if warn is None:
+        return None
+    found = bounds_problem(warn.min, warn.max, "warn.")
+    if found is None and low is not None and warn.min is not None and warn.min < low:
+        found = rule(
+            f"warn.min {_show(warn.min)} is below min {_show(low)}: {_NEVER_WARNS}", "warn", "min"
+        )
+    if found is None and high is not None and warn.max is not None and warn.max > high:
+        found = rule(
+            f"warn.max {_show(warn.max)} is above max {_show(high)}: {_NEVER_WARNS}", "warn", "max"
+        )
+    return found
+
+
+def warn_allowance_problem(fail: Allowance, warn: Allowance | None) -> PydanticCustomError | None:
+    """``warn:`` of a row-level check must allow fewer failing rows than the fail level."""
+    if warn is None:
+        return None
+    if fail.max_failing_fraction is not None:
+        if warn.max_failing_fraction is not None and (
+            warn.max_failing_fraction > fail.max_failing_fraction
+        ):
+            return rule(
+                f"warn.max_failing_fraction {_show(warn.max_failing_fraction)} is above"
+                f" max_failing_fraction {_show(fail.max_failing_fraction)}: {_NEVER_WARNS}",
+                "warn",
+                "max_failing_fraction",
+            )
+        return None  # rows against a fraction: which is stricter depends on the data
+    allowed = fail.max_failing or 0
+    default = "" if fail.max_failing is not None else " (the default)"
+    if warn.max_failing is not None and warn.max_failing > allowed:
+        return rule(
+            f"warn.max_failing {warn.max_failing} is above max_failing {allowed}{default}:"
+            f" {_NEVER_WARNS}",
+            "warn",
+            "max_failing",
+        )
+    if allowed == 0 and warn.max_failing_fraction:
+        return rule(
+            f"warn.max_failing_fraction {_show(warn.max_failing_fraction)} allows failing rows,"
+            f" but max_failing is 0{default}: {_NEVER_WARNS}",
+            "warn",
+            "max_failing_fraction",
+        )
+    return None
+
+
 class CheckBase(_Strict):
     """Keys every check takes."""
 
@@ -62,7 +198,7 @@ class CheckBase(_Strict):
     name: str | None = None
     where: str | None = None
     description: str | None = None
-    samples: int = Field(default=5, ge=0, le=1000)
+    samples: Int = Field(default=5, ge=0, le=1000)
     tags: list[str] = Field(default_factory=list)
 
     row_level: ClassVar[bool] = False
@@ -87,8 +223,8 @@ class CheckBase(_Strict):
 class _RowLevel(CheckBase):
     """A check that counts failing rows against an allowance."""
 
-    max_failing: int | None = Field(default=None, ge=0)
-    max_failing_fraction: float | None = Field(default=None, ge=0, le=1)
+    max_failing: Int | None = Field(default=None, ge=0)
+    max_failing_fraction: Float | None = Field(default=None, ge=0, le=1)
     warn: Allowance | None = None
 
     row_level: ClassVar[bool] = True
@@ -97,6 +233,10 @@ class _RowLevel(CheckBase):
     def _one_allowance(self) -> _RowLevel:
         if self.max_failing is not None and self.max_failing_fraction is not None:
             raise ValueError("give max_failing or max_failing_fraction, not both")
+        if isinstance(self.warn, Allowance):  # a sql query check's warn is Bounds
+            found = warn_allowance_problem(self.allowance, self.warn)
+            if found is not None:
+                raise found
         return self
 
     @property
@@ -112,15 +252,15 @@ class _RowLevel(CheckBase):
 
 
 class _OneColumn(_RowLevel):
-    column: str
+    column: Name
 
     def columns_label(self) -> str:
         return self.column
 
 
 class _ColumnOrColumns(_RowLevel):
-    column: str | None = None
-    columns: list[str] | None = None
+    column: Name | None = None
+    columns: list[Name] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> _ColumnOrColumns:
@@ -139,9 +279,18 @@ class _ColumnOrColumns(_RowLevel):
 
 
 class _Bounded(CheckBase):
-    min: float | None = None
-    max: float | None = None
+    min: Float | None = None
+    max: Float | None = None
     warn: Bounds | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Bounded:
+        found = bounds_problem(self.min, self.max) or warn_bounds_problem(
+            self.min, self.max, self.warn
+        )
+        if found is not None:
+            raise found
+        return self
 
     def threshold(self) -> dict[str, Any]:
         return {k: v for k, v in (("min", self.min), ("max", self.max)) if v is not None}
@@ -153,7 +302,7 @@ class RowCount(_Bounded):
 
 class Freshness(CheckBase):
     type: Literal["freshness"]
-    column: str
+    column: Name
     max_age: str
     warn: MaxAge | None = None
 
@@ -162,6 +311,18 @@ class Freshness(CheckBase):
     def _duration(cls, value: str) -> str:
         parse_duration(value)
         return value
+
+    @model_validator(mode="after")
+    def _warns_first(self) -> Freshness:
+        warn = self.warn
+        if warn is not None and parse_duration(warn.max_age) > parse_duration(self.max_age):
+            raise rule(
+                f"warn.max_age {warn.max_age} is longer than max_age {self.max_age}:"
+                f" {_NEVER_WARNS}",
+                "warn",
+                "max_age",
+            )
+        return self
 
     @property
     def max_age_delta(self) -> timedelta:
@@ -196,6 +357,9 @@ class Range(_OneColumn):
     def _some_bound(self) -> Range:
         if self.min is None and self.max is None:
             raise ValueError("give min, max or both")
+        found = bounds_problem(self.min, self.max)
+        if found is not None:
+            raise found
         return self
 
 
@@ -215,19 +379,22 @@ class Regex(_OneColumn):
 
 class Length(_OneColumn):
     type: Literal["length"]
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
+    min: Int | None = Field(default=None, ge=0)
+    max: Int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _some_bound(self) -> Length:
         if self.min is None and self.max is None:
             raise ValueError("give min, max or both")
+        found = bounds_problem(self.min, self.max)
+        if found is not None:
+            raise found
         return self
 
 
 class Stat(_Bounded):
     type: Literal["stat"]
-    column: str
+    column: Name
     stat: Literal[
         "mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"
     ]
@@ -247,6 +414,8 @@ class Schema(CheckBase):
     def _no_where(self) -> Schema:
         if self.where is not None:
             raise ValueError("where does not apply to a schema check: it describes the columns")
+        if any(not name.strip() for name in self.columns):
+            raise rule("a column name under columns: is empty", "columns")
         return self
 
     def threshold(self) -> dict[str, Any]:
@@ -275,8 +444,8 @@ class Sql(_RowLevel):
     type: Literal["sql"]
     query: str | None = None
     failing_rows: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Float | None = None
+    max: Float | None = None
     warn: Bounds | Allowance | None = None  # type: ignore[assignment]  # Bounds for query
 
     @model_validator(mode="after")
@@ -292,6 +461,12 @@ class Sql(_RowLevel):
                 raise ValueError("a query check needs min, max or both")
             if isinstance(self.warn, Allowance):
                 raise ValueError("warn of a query check takes min/max")
+            warn = self.warn if isinstance(self.warn, Bounds) else None
+            found = bounds_problem(self.min, self.max) or warn_bounds_problem(
+                self.min, self.max, warn
+            )
+            if found is not None:
+                raise found
         else:
             if self.min is not None or self.max is not None:
                 raise ValueError("min/max apply to query, not failing_rows: use max_failing")

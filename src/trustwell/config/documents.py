@@ -17,11 +17,23 @@ from pydantic import BaseModel, ValidationError
 
 from trustwell.config.env import UndefinedVariable, substitute
 from trustwell.config.errors import Problem, did_you_mean
+from trustwell.config.yaml_limits import BoundedLoader, FileTooLarge, LimitExceeded, read_limited
 
 SETTINGS_FILE = "trustwell.yml"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 Loc = tuple[Any, ...]  # a path into the data: keys and list indexes
+
+
+class _Unreadable:
+    """Stands for a value that could not be read (already reported): models refuse it
+    and :func:`problems_from` drops what they say about it."""
+
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+UNREADABLE = _Unreadable()
 
 
 @dataclass
@@ -56,16 +68,26 @@ def read_yaml(
     returned when the file cannot be parsed at all.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)
     except UnicodeDecodeError:
         problems.append(Problem(label, None, "the file is not UTF-8 text"))
         return None
-    loader = yaml.SafeLoader(text)
+    except FileTooLarge as exc:
+        problems.append(Problem(label, None, str(exc)))
+        return None
+    except OSError as exc:
+        problems.append(Problem(label, None, f"the file cannot be read: {exc.strerror}"))
+        return None
+    loader = BoundedLoader(text)
     doc = Doc(label, None)
     try:
         node = loader.get_single_node()
         if node is not None:
             doc.data = _convert(node, (), doc, loader, problems, keep_timestamps)
+    except LimitExceeded as exc:
+        mark = exc.problem_mark
+        problems.append(Problem(label, mark.line + 1 if mark else None, str(exc.problem)))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "cannot be parsed"
@@ -98,7 +120,11 @@ def _convert(
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(doc.file, line, "a key must be a plain value"))
                 continue
-            key = loader.construct_object(key_node)
+            try:
+                key = loader.construct_object(key_node)
+            except ValueError as exc:
+                problems.append(Problem(doc.file, line, _unreadable(key_node, exc)))
+                continue
             if id(key_node) in written:
                 if key in explicit:
                     problems.append(Problem(doc.file, line, f"duplicate key '{key}'"))
@@ -113,7 +139,11 @@ def _convert(
         ]
     if keep_timestamps and node.tag == _TIMESTAMP_TAG:
         return node.value
-    value = loader.construct_object(node)
+    try:
+        value = loader.construct_object(node)
+    except ValueError as exc:  # 2026-13-45, or an integer of more than 4,300 digits
+        problems.append(Problem(doc.file, node.start_mark.line + 1, _unreadable(node, exc)))
+        return UNREADABLE
     if isinstance(value, str):
         try:
             return substitute(value)
@@ -128,6 +158,15 @@ def _convert(
                     )
                 )
     return value
+
+
+def _unreadable(node: yaml.Node, exc: ValueError) -> str:
+    text = str(node.value)
+    shown = repr(text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}")
+    if node.tag.endswith(":int"):
+        return f"the number {shown} cannot be read: it has more than 4,300 digits"
+    kind = "date" if node.tag == _TIMESTAMP_TAG else "value"
+    return f"the {kind} {shown} cannot be read: {exc}"
 
 
 # --- Pydantic errors -> problems with file and line -----------------------------------
@@ -162,9 +201,14 @@ def problems_from(
     """One problem per offending key (union members that fail alike are reported once)."""
     groups: dict[tuple[Loc, str], list[tuple[Loc, Any]]] = {}
     for err in exc.errors():
+        if err.get("input") is UNREADABLE:
+            continue  # reported when the file was read
         loc = tuple(err["loc"])
         kind = {"extra_forbidden": "extra", "missing": "missing"}.get(err["type"], "type")
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        if err["type"] == "trustwell_rule":
+            loc = (*loc, *err["ctx"]["key"])
+            kind = "rule"
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             kind = "tag"
         elif err["type"] in ("value_error", "assertion_error"):
             kind = "value"
@@ -179,6 +223,13 @@ def _data_path(data: Any, loc: Loc) -> Loc:
     """``loc`` without the union tags and member names Pydantic adds (``not_null``, ``int``)."""
     path: list[Any] = []
     for i, part in enumerate(loc):
+        if (
+            i
+            and isinstance(loc[i - 1], int)
+            and isinstance(data, dict)
+            and part == data.get("type")
+        ):
+            continue  # the tag after a list index, even where a key shares its name (stat: mean)
         if (isinstance(data, dict) and part in data) or (
             isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
         ):
@@ -214,6 +265,8 @@ def _problem(doc: Doc, root: type[BaseModel], path: Loc, kind: str, items: list[
         return Problem(doc.file, doc.line(path[:-1]), f"missing key '{label}'{where}")
     if kind == "tag":
         return _tag_problem(doc, path, err, where)
+    if kind == "rule":  # a rule across keys, on the line of the key it names
+        return Problem(doc.file, doc.line(path), f"{err['msg']}{where}")
     if kind == "key":
         return Problem(doc.file, doc.key_line(path), f"the key {given} must be a string")
     if kind == "value":

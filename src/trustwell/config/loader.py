@@ -68,7 +68,7 @@ class _Names:
     """What the asset files may refer to, taken from the settings (even invalid ones)."""
 
     warehouses: dict[str, str | None]  # name -> type
-    teams: list[str] = field(default_factory=list)
+    teams: list[str] | None = field(default_factory=list)  # None: unknown (unreadable settings)
     use_cases: list[str] = field(default_factory=list)
 
     @property
@@ -82,12 +82,12 @@ def _load_settings(root: Path, problems: list[Problem]) -> tuple[ProjectSettings
     if path.is_file():
         doc = read_yaml(path, SETTINGS_FILE, problems, keep_timestamps=True)
         if doc is None:
-            return None, _Names({"main": "duckdb"})
+            return None, _Names({"main": "duckdb"}, None)
         data = {} if doc.data is None else doc.data
         if not isinstance(data, dict):
             message = f"{SETTINGS_FILE} must be a mapping of settings (name:, warehouses:, …)"
             problems.append(Problem(SETTINGS_FILE, 1, message))
-            return None, _Names({"main": "duckdb"})
+            return None, _Names({"main": "duckdb"}, None)
     else:
         doc = Doc(SETTINGS_FILE, data)
     from trustwell.config.secrets import raw_secrets, settings_secrets
@@ -120,10 +120,10 @@ def _raw_names(data: dict[Any, Any]) -> _Names:
         }
     else:
         found = {"main": "duckdb"}
-    teams, use_cases = data.get("teams"), data.get("use_cases")
+    teams, use_cases = data.get("teams", {}), data.get("use_cases")
     return _Names(
         found,
-        [str(t) for t in teams] if isinstance(teams, dict) else [],
+        [str(t) for t in teams] if isinstance(teams, dict) else None,
         [str(u) for u in use_cases] if isinstance(use_cases, dict) else [],
     )
 
@@ -226,9 +226,11 @@ def _asset_problems(
             )
         )
     owner = entry.raw_str("owner")
-    if owner is not None and names.teams and owner not in names.teams:
+    # Checked with no teams declared too: the owner's members are the experts of its
+    # incidents, and an undeclared team has none, so nobody would be told.
+    if owner is not None and names.teams is not None and owner not in names.teams:
         message = f"owner '{owner}' of {label} is not a team declared in {SETTINGS_FILE}"
-        hint = _suggest(owner, names.teams)
+        hint = _suggest(owner, names.teams) or ": declare it under teams:"
         found.append(Problem(doc.file, doc.line((*loc, "owner")), message, hint))
     use_cases = entry.raw.get("use_cases") if isinstance(entry.raw, dict) else None
     if names.use_cases and isinstance(use_cases, list):

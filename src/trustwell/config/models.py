@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from trustwell.checks.spec import Check
+from trustwell.checks.spec import Check, Int, refuse_bool, rule
 
 DEFAULT_STORE = "sqlite:///.trustwell/trustwell.db"
 
@@ -30,7 +30,7 @@ class DuckDBWarehouse(_Strict):
     type: Literal["duckdb"]
     path: str = ":memory:"  # a .duckdb file relative to the project, or :memory:
     timezone: str | None = None  # how to read timestamps without a zone (default UTC)
-    threads: int | None = Field(default=None, ge=1)
+    threads: Int | None = Field(default=None, ge=1)
     timeout: str | None = None  # per-query limit, e.g. "5m"
     read_only: bool = True  # checks never write; read-only lets runs share the file
 
@@ -148,7 +148,10 @@ class Asset(_Strict):
     path: str | None = None
     description: str | None = None
     owner: str | None = None
-    tier: Literal[1, 2, 3] = 3
+    tier: Annotated[
+        Literal[1, 2, 3],
+        refuse_bool("literal_error", "Input should be 1, 2 or 3", expected="1, 2 or 3"),
+    ] = 3
     customer_facing: bool = False
     use_cases: list[str] = Field(default_factory=list)
     upstream: list[str] = Field(default_factory=list)
@@ -165,7 +168,38 @@ class Asset(_Strict):
         given = [k for k in ("table", "query", "path") if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give one of table, query or path, not {' and '.join(given)}")
+        if not given:  # the name is the table
+            problem = _table_problem(self.name)
+            if problem:
+                raise rule(
+                    f"table name {self.name!r} (the asset's name, as no table:, query: or"
+                    f" path: is given) {problem}",
+                    "name",
+                )
         return self
+
+    @field_validator("name")
+    @classmethod
+    def _usable_name(cls, value: str) -> str:
+        # Refused rather than escaped: Starlette routes on the decoded path, so no
+        # escaping makes /assets/a%2Fb reach /assets/{name}, and the CLI, links and
+        # the API must all name an asset the same way.
+        if not value.strip():
+            raise ValueError("name must not be empty")
+        if "/" in value:
+            raise ValueError(
+                f"name {value!r} contains '/', which cannot be part of a link or an"
+                " API route (/assets/NAME): use '.' or '_' instead"
+            )
+        return value
+
+    @field_validator("table")
+    @classmethod
+    def _table_parts(cls, value: str | None) -> str | None:
+        problem = _table_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(f"table {value!r} {problem}")
+        return value
 
     @field_validator("schedule")
     @classmethod
@@ -181,6 +215,16 @@ class Asset(_Strict):
     def table_name(self) -> str:
         """The table to read when neither query nor path is given."""
         return self.table or self.name
+
+
+def _table_problem(name: str) -> str | None:
+    """What is wrong with a table name (``[catalog.][schema.]table``, split at dots), or None."""
+    parts = name.split(".")
+    if len(parts) > 3:
+        return f"has {len(parts)} parts, more than catalog.schema.table"
+    if any(not part.strip() for part in parts):
+        return "has an empty part between its dots"
+    return None
 
 
 class AssetsFile(_Strict):

@@ -1,8 +1,10 @@
 """Checks across ``trustwell.yml`` sections that one model cannot see alone.
 
-Rotations must be computable, the incident channel must be a configured
-channel, channels must be complete, policies must name real severities and
-durations, and the time zone must exist. Each problem names the line.
+Rotations must be computable, the incident channel and every team's channel
+must be configured announcement channels, channels must be complete, people
+named by teams and rotations must be declared, policies must name real
+severities and durations, and the time zone must exist. Each problem names the
+line.
 """
 
 from __future__ import annotations
@@ -29,16 +31,25 @@ def settings_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
 
     for team, rotation in settings.oncall.items():
         _rotation_problems(team, rotation, add)
-    if (
-        settings.incident_channel
-        and settings.channels
-        and (settings.incident_channel not in settings.channels)
-    ):
-        add(
-            ("incident_channel",),
-            f"incident_channel '{settings.incident_channel}' is not a channel under channels:",
-            did_you_mean(settings.incident_channel, settings.channels),
-        )
+    incident_channel = settings.incident_channel
+    if incident_channel and settings.channels:
+        kind = settings.channels.get(incident_channel, {}).get("type")
+        if incident_channel not in settings.channels:
+            add(
+                ("incident_channel",),
+                f"incident_channel '{incident_channel}' is not a channel under channels:",
+                did_you_mean(incident_channel, settings.channels),
+            )
+        elif kind == "email":
+            add(
+                ("incident_channel",),
+                f"incident_channel '{incident_channel}' is an email channel: it announces"
+                " incidents, so it must be of type slack, webhook or jira",
+            )
+    for team_name, declared in settings.teams.items():
+        if declared.channel is not None:
+            _team_channel_problem(settings, team_name, declared.channel, add)
+    _people_problems(settings, add)
     found += _channel_problems(settings, doc)
     for severity, policy in settings.response.items():
         if severity not in _SEVERITIES:
@@ -88,9 +99,55 @@ def _is_zone(name: str) -> bool:
     return True
 
 
+def _team_channel_problem(settings: ProjectSettings, team: str, channel: str, add: Any) -> None:
+    # Announcements to a name that is not a channel were skipped without a word.
+    path = ("teams", team, "channel")
+    kind = settings.channels.get(channel, {}).get("type")
+    if channel not in settings.channels:
+        hint = did_you_mean(channel, settings.channels) or ": declare it under channels:"
+        add(path, f"channel '{channel}' of team '{team}' is not a channel under channels:", hint)
+    elif kind == "email":  # the other types announce; a channel's type is checked itself
+        add(
+            path,
+            f"channel '{channel}' of team '{team}' is an email channel: a team's channel"
+            " announces incidents, so it must be of type slack, webhook or jira",
+        )
+
+
+def _people_problems(settings: ProjectSettings, add: Any) -> None:
+    """Once ``people:`` is declared, every name a team or rotation gives must be in it.
+
+    A misspelt name there is someone who is never told (no e-mail address, no
+    Slack mention). Without ``people:`` names are free, and an e-mail address
+    reaches its owner directly, so it needs no entry.
+    """
+    if not settings.people:
+        return
+    named: list[tuple[tuple[Any, ...], str, str]] = []
+    for name, team in settings.teams.items():
+        where = f"team '{name}'"
+        named += [(("teams", name, "members", i), m, where) for i, m in enumerate(team.members)]
+        if team.lead is not None:
+            named.append((("teams", name, "lead"), team.lead, where))
+    for name, rotation in settings.oncall.items():
+        where = f"on-call rotation '{name}'"
+        named += [
+            (("oncall", name, "members", i), m, where) for i, m in enumerate(rotation.members)
+        ]
+        named += [
+            (("oncall", name, "overrides", i, "who"), o.who, where)
+            for i, o in enumerate(rotation.overrides)
+        ]
+    for path, person, where in named:
+        if person not in settings.people and "@" not in person:
+            add(
+                path,
+                f"'{person}' of {where} is not declared under people:",
+                did_you_mean(person, settings.people),
+            )
+
+
 def _rotation_problems(team: str, rotation: Any, add: Any) -> None:
-    # People need not be listed under people: (that section only adds contact
-    # details), so members are not checked against it.
     from trustwell.incidents.oncall import validate_rotation
 
     try:
@@ -105,7 +162,11 @@ def _channel_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
     try:
         parse_channels(settings)
     except ChannelConfigError as exc:
-        return [
-            Problem(SETTINGS_FILE, doc.line(("channels",)), problem) for problem in exc.problems
-        ]
+        found = []
+        for problem in exc.problems:
+            # "channels.NAME: ..." goes on the line of that channel
+            name = problem.removeprefix("channels.").split(":", 1)[0]
+            line = doc.line(("channels", name)) or doc.line(("channels",))
+            found.append(Problem(SETTINGS_FILE, line, problem))
+        return found
     return []

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from trustwell.clock import parse_timestamp
 from trustwell.config.models import ProjectSettings, Rotation
-from trustwell.durations import parse_duration
+from trustwell.durations import DurationOutOfRange, parse_duration
 
 _log = logging.getLogger(__name__)
 
@@ -80,12 +80,11 @@ def rotation_period(rotation: Rotation) -> timedelta:
     if text in _NAMED_PERIODS:
         return _NAMED_PERIODS[text]
     try:
-        period = parse_duration(text)
+        return parse_duration(text)
+    except DurationOutOfRange as exc:
+        raise ValueError(f"rotation {text!r} is not valid: the period {exc.reason}") from None
     except ValueError:
         raise ValueError(f"rotation {text!r} is not valid: {hint}") from None
-    if period <= timedelta(0):
-        raise ValueError(f"rotation {text!r} is not valid: the period must be longer than 0")
-    return period
 
 
 def validate_rotation(rotation: Rotation) -> None:

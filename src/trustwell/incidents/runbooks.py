@@ -146,9 +146,11 @@ def parse_runbook(
         problems.append(Problem(label, 1, "the front matter is not closed with a '---' line"))
         return None
     front = "".join(lines[1:end])
-    try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front) if node is not None else {}
+    from trustwell.config.yaml_limits import BoundedLoader
+
+    try:  # bounded as every project file: no alias bomb, no RecursionError
+        node = yaml.compose(front, Loader=BoundedLoader)
+        data = yaml.load(front, Loader=BoundedLoader) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 2 if mark else 1

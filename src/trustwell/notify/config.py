@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -81,6 +82,33 @@ RetryFor = Annotated[timedelta, _duration(*RETRY_FOR_BOUNDS)]
 AlertAfter = Annotated[timedelta, _duration(ALERT_AFTER_MIN, None)]
 
 
+def _url_with(*schemes: str) -> AfterValidator:
+    """A URL of one of ``schemes`` with a host: anything else cannot be delivered to.
+
+    The message names the scheme found, never the URL (it may hold a secret).
+    """
+    wanted = " or ".join(f"{s}://" for s in schemes)
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            host, _port = parts.hostname, parts.port  # a port past 65535 raises here
+        except ValueError:
+            raise ValueError(f"must be an {wanted} URL") from None
+        if parts.scheme.lower() not in schemes:
+            found = f"'{parts.scheme}://'" if parts.scheme else "no scheme"
+            raise ValueError(f"must be an {wanted} URL, got {found}")
+        if not host:
+            raise ValueError(f"must be an {wanted} URL with a host")
+        return value
+
+    return AfterValidator(check)
+
+
+HttpUrl = Annotated[str, _url_with("http", "https")]
+SmtpUrl = Annotated[str, _url_with("smtp", "smtps")]
+
+
 class _Channel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -112,7 +140,7 @@ class SlackChannel(_Channel):
     """An incoming webhook of a Slack channel (its URL is the secret)."""
 
     type: Literal["slack"]
-    webhook_url: str = Field(repr=False)
+    webhook_url: HttpUrl = Field(repr=False)
 
     def secrets(self) -> list[str]:
         # The path (/services/T…/B…/token) is the credential; a short one such as
@@ -125,7 +153,7 @@ class WebhookChannel(_Channel):
     """Any HTTP endpoint taking JSON, optionally signed with HMAC-SHA256."""
 
     type: Literal["webhook"]
-    url: str = Field(repr=False)  # may carry credentials or a token in its path
+    url: HttpUrl = Field(repr=False)  # may carry credentials or a token in its path
     secret: str | None = Field(default=None, repr=False)
 
     def secrets(self) -> list[str]:
@@ -136,7 +164,7 @@ class EmailChannel(_Channel):
     """An SMTP server: ``smtp://host:port`` (plain) or ``smtps://host:port`` (TLS)."""
 
     type: Literal["email"]
-    smtp: str = Field(repr=False)
+    smtp: SmtpUrl = Field(repr=False)
     from_: str = Field(alias="from")
     user: str | None = None  # or in the URL: smtp://user:password@host:port
     password: str | None = Field(default=None, repr=False)
@@ -150,7 +178,7 @@ class JiraChannel(_Channel):
     """A Jira project reached through REST v2; Bearer token, or basic auth with ``user``."""
 
     type: Literal["jira"]
-    url: str
+    url: HttpUrl
     project: str
     token: str = Field(repr=False)
     user: str | None = None
@@ -219,7 +247,7 @@ def _describe(error: Any, kind: str) -> str:
         return f"missing key '{key}' (type {kind})"
     if error["type"] == "extra_forbidden":
         return f"unknown key '{key}' (type {kind})"
-    if error["type"] == "value_error":  # our own validators: their text, without "Value error,"
+    if error["type"] == "value_error":  # our own validators: the message is complete
         text = str(error["ctx"]["error"])
-        return f"'{key}': {text}" if key else text
+        return f"{key} {text}" if key else text
     return f"'{key or '?'}': {error['msg']}"
