@@ -12,11 +12,11 @@ from incidents.conftest import Warehouse
 from trustwell.checks.service import run_project
 from trustwell.config.loader import load_project
 from trustwell.config.models import Project
+from trustwell.incidents.reporters import reporters_of
 from trustwell.incidents.reports import (
     ReportNotFound,
     ReportOutcome,
     get_report,
-    reporters_of,
     submit_report,
 )
 from trustwell.incidents.service import post_update, set_status
@@ -69,7 +69,7 @@ def test_report_without_incident_opens_one_with_the_commander_and_an_action_item
         "report",
         "SEV-1",
     )
-    assert incident.title == "Reported: Yesterday's orders are missing"
+    assert incident.title == "Reported problem with raw.feed"  # never the reporter's words
     assert outcome.message == (
         f"Thank you: INC-1 is open and the on-call engineer ({incident.commander}) "
         "has been notified."

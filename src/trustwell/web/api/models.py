@@ -244,3 +244,13 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "the change is not allowed in the current state"}
 }
+LIMITED: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "the request body is over the size limit"},
+    429: {
+        "model": ErrorOut,
+        "description": "over a rate limit (limits: in trustwell.yml); see Retry-After",
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
+}
