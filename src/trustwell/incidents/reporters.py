@@ -52,13 +52,19 @@ def reports_by_reporter(conn: sa.Connection, incident_number: int) -> dict[str, 
 
 
 def stop_report_notices(
-    conn: sa.Connection, email: str, references: Sequence[str], *, now: datetime, actor: str
+    conn: sa.Connection,
+    email: str,
+    references: Sequence[str],
+    *,
+    now: datetime,
+    actor: str,
+    missing_ok: bool = False,
 ) -> list[str]:
     """Tell ``email`` nothing more about these reports of theirs; the references changed.
 
     Raises :class:`ReportNotFound` for a reference that is unknown or not a
-    report of ``email`` (the same answer, so it tells nobody whose report it is).
-    Never commits.
+    report of ``email`` (the same answer, so it tells nobody whose report it
+    is), unless ``missing_ok``. Never commits.
     """
     from trustwell.status.subscriptions import normalize_email
 
@@ -69,6 +75,8 @@ def stop_report_notices(
             own = row is not None and normalize_email(row.contact) == email
         except ValueError:
             own = False
+        if (row is None or not own) and missing_ok:
+            continue
         if row is None or not own:
             raise ReportNotFound(f"{email} sent no report {given!r}")
         if row.unsubscribed_at is None:

@@ -122,15 +122,15 @@ def deliverable(
 ) -> list[OutgoingMessage]:
     """``messages`` without the e-mails that must not go out (see the module doc).
 
-    Responders (``people:``, team and rotation members) always get theirs;
-    any other address needs to be a YAML subscriber or confirmed, and not
-    opted out.
+    Responders (``people:``, team and rotation members) always get their
+    incident mail; any other address needs to be a YAML subscriber or
+    confirmed, and not opted out; an opt-out stops every notice.
     """
     responders = responder_addresses(project.settings)
     declared = {s.strip().lower() for a in project.assets for s in a.subscribers}
     wanted = {
         m.recipient.strip().lower() for m in messages if m.channel_type == "email" and m.recipient
-    } - responders
+    }
     rows = {}
     if wanted:
         rows = {
@@ -144,14 +144,23 @@ def deliverable(
         if message.channel_type != "email" or not message.recipient:
             return True
         address = message.recipient.strip().lower()
-        if address in responders:
-            return True
         row = rows.get(address)
-        if row is not None and row.opted_out_at is not None:
+        opted_out = row is not None and row.opted_out_at is not None
+        if address in responders:
+            # A responder's incident mail has no unsubscribe link and always goes;
+            # the notices they follow as a subscriber honour their opt-out.
+            return not (opted_out and is_notice(message))
+        if opted_out:
             return False
         return address in declared or (row is not None and row.confirmed_at is not None)
 
     return [m for m in messages if allowed(m)]
+
+
+def is_notice(message: OutgoingMessage) -> bool:
+    """A subscriber or reporter notice: the messages that carry an unsubscribe link."""
+    headers = message.payload.get("headers")
+    return isinstance(headers, dict) and "List-Unsubscribe" in headers
 
 
 def responder_addresses(settings: ProjectSettings) -> set[str]:

@@ -136,11 +136,15 @@ def unsubscribe_address(
     reports: Sequence[str] = (),
     everything: bool = False,
     actor: str,
+    strict: bool = True,
 ) -> Unsubscribed:
     """Stop notices to ``email`` about ``assets``, about ``reports`` (references), or all.
 
     Raises UnknownAsset for an unknown asset, ValueError for a malformed
-    address or a report that is not this address's (nothing is changed then).
+    address, :class:`~trustwell.incidents.reports.ReportNotFound` for a report
+    that is not this address's (nothing is changed then). ``strict=False``
+    (a signed link, made when the report surely was theirs) skips such
+    reports instead.
     """
     from trustwell.incidents.reporters import stop_report_notices
     from trustwell.status.addresses import opt_out
@@ -154,7 +158,9 @@ def unsubscribe_address(
         stopped = [
             name for name in dict.fromkeys(assets) if _leave(conn, project, name, address, actor)
         ]
-        ended = stop_report_notices(conn, address, reports, now=now, actor=actor)
+        ended = stop_report_notices(
+            conn, address, reports, now=now, actor=actor, missing_ok=not strict
+        )
         quiet = opt_out(conn, address, now=now, by=actor) if everything else False
         return Unsubscribed(address, stopped, ended, quiet)
 

@@ -81,6 +81,7 @@ def _include_routers(app: FastAPI) -> None:
         ("api.assets", "/api/v1"),
         ("api.incidents", "/api/v1"),
         ("api.reports", "/api/v1"),
+        ("api.unsubscribe", "/api/v1"),
         ("api.runs", "/api/v1"),
         ("api.misc", "/api/v1"),
         ("prometheus", ""),

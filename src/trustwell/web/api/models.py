@@ -76,6 +76,15 @@ class SubscriptionIn(Body):
     email: Email
 
 
+class UnsubscribeIn(Body):
+    email: Email
+    assets: list[Name] = Field(default_factory=list, max_length=100)
+    reports: list[Annotated[str, _bounded(40, r"^[A-Za-z0-9-]+$")]] = Field(
+        default_factory=list, max_length=100
+    )
+    all: bool = Field(default=False, description="stop every notice to this address")
+
+
 class DeclareIn(Body):
     asset: Name
     title: Title
@@ -214,6 +223,13 @@ class SubscriptionOut(BaseModel):
     email: str
     created: bool = Field(description="false when the address was subscribed already")
     subscribers: list[str]
+
+
+class UnsubscribedOut(BaseModel):
+    email: str
+    assets: list[str] = Field(description="assets it hears no more about (changed now)")
+    reports: list[str] = Field(description="reports it hears no more about (changed now)")
+    all: bool = Field(description="true when every notice was stopped now")
 
 
 class ActionOut(Out):
