@@ -53,14 +53,18 @@ class Rate:
         return f"{self.count} per {humanize(self.window.total_seconds())}"
 
 
-def parse_rate(text: str) -> Rate | None:
-    """``"5/10m"`` → ``Rate(5, 10 minutes)``; ``"off"`` → None; ValueError otherwise.
+def parse_rate(text: str | bool) -> Rate | None:
+    """``"5/10m"`` → ``Rate(5, 10 minutes)``; ``off`` → None; ValueError otherwise.
+
+    YAML reads a bare ``off`` as false, which means off too.
 
     >>> parse_rate("5/10m")
     Rate(count=5, window=datetime.timedelta(seconds=600))
     """
-    if text.strip().lower() == "off":
+    if text is False or (isinstance(text, str) and text.strip().lower() == "off"):
         return None
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a rate: write a count and a window, e.g. '5/10m', or off")
     match = _RATE.match(text)
     if match is None:
         raise ValueError(
@@ -98,10 +102,10 @@ class Limits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    reports_per_client: str = "5/10m"
-    reports_per_asset: str = "20/1h"
-    subscriptions_per_client: str = "10/1h"
-    subscriptions_per_asset: str = "50/1h"
+    reports_per_client: str | bool = "5/10m"
+    reports_per_asset: str | bool = "20/1h"
+    subscriptions_per_client: str | bool = "10/1h"
+    subscriptions_per_asset: str | bool = "50/1h"
     max_body: str | int = "1MiB"
     trusted_proxies: list[str] = Field(default_factory=list)
 
@@ -112,7 +116,7 @@ class Limits(BaseModel):
         "subscriptions_per_asset",
     )
     @classmethod
-    def _rate(cls, value: str) -> str:
+    def _rate(cls, value: str | bool) -> str | bool:
         parse_rate(value)
         return value
 
@@ -136,7 +140,7 @@ class Limits(BaseModel):
 
     def rate(self, name: str) -> Rate | None:
         """The parsed rate of one key (``reports_per_client``…); None when ``off``."""
-        value: str = getattr(self, name)
+        value: str | bool = getattr(self, name)
         return parse_rate(value)
 
     @property
