@@ -63,9 +63,7 @@ def parse_rate(text: str | bool) -> Rate | None:
     """
     if text is False or (isinstance(text, str) and text.strip().lower() == "off"):
         return None
-    if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a rate: write a count and a window, e.g. '5/10m', or off")
-    match = _RATE.match(text)
+    match = _RATE.match(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(
             f"{text!r} is not a rate: write a count and a window, e.g. '5/10m', or off"
