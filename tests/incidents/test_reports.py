@@ -12,11 +12,11 @@ from incidents.conftest import Warehouse
 from trustwell.checks.service import run_project
 from trustwell.config.loader import load_project
 from trustwell.config.models import Project
+from trustwell.incidents.reporters import reporters_of
 from trustwell.incidents.reports import (
     ReportNotFound,
     ReportOutcome,
     get_report,
-    reporters_of,
     submit_report,
 )
 from trustwell.incidents.service import post_update, set_status
@@ -69,7 +69,7 @@ def test_report_without_incident_opens_one_with_the_commander_and_an_action_item
         "report",
         "SEV-1",
     )
-    assert incident.title == "Reported: Yesterday's orders are missing"
+    assert incident.title == "Reported problem with raw.feed"  # never the reporter's words
     assert outcome.message == (
         f"Thank you: INC-1 is open and the on-call engineer ({incident.commander}) "
         "has been notified."
@@ -151,3 +151,44 @@ def test_reporters_are_email_addresses_without_repeats(store: Store, project: Pr
     report(store, project, contact="Ana from finance")
     with store.engine.connect() as conn:
         assert reporters_of(conn, 1) == ["cfo@acme.test"]
+
+
+def test_an_anonymous_reporter_is_never_made_commander(
+    project_dir: Path, project: Project, store: Store
+) -> None:
+    # SPEC 3's last fallback for the Commander is the reporter: not a stranger.
+    with (project_dir / "assets" / "acme.yml").open("a") as assets:
+        assets.write("  - name: lost.table\n    checks: [{type: row_count, min: 1}]\n")
+    unowned = load_project(project_dir)
+    anonymous = report(store, unowned, asset="lost.table", contact="who@example.org")
+    assert anonymous.incident is not None and anonymous.incident.commander is None
+    assert anonymous.contact.standing == "no_email_channel"
+    with store.engine.connect() as conn:
+        people = conn.execute(sa.select(participants.c.person, participants.c.role)).all()
+    assert people == [("who@example.org", "reporter")]
+    set_status(store, unowned, "INC-1", "dismissed", actor="carol")
+    vouched = submit_report(
+        store,
+        unowned,
+        asset="lost.table",
+        description="Still empty",
+        urgency="low",
+        contact="ana@acme.test",
+        actor="rita",
+        vouched=True,
+    )
+    assert vouched.incident is not None and vouched.incident.commander == "ana@acme.test"
+    assert vouched.contact.standing == "confirmed"
+
+
+def test_a_report_longer_than_the_limit_is_refused_and_nothing_is_stored(
+    store: Store, project: Project
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        report(store, project, description="x" * 10_001)
+    assert (
+        str(raised.value) == "description is 10,001 characters long; keep it to 10,000 characters"
+    )
+    assert report(store, project, description="x" * 10_000).reference.startswith("RPT-")
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar() == 1

@@ -13,6 +13,8 @@ from trustwell.incidents.model import AffectedAsset, IncidentSnapshot, TimelineE
 OCCURRED = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 DECLARED = datetime(2026, 11, 24, 8, 10, tzinfo=UTC)
 NEXT_UPDATE = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+#: Signs the unsubscribe links of subscriber notices (``extra["link_key"]``).
+LINK_KEY = b"k" * 32
 JIRA_TOKEN = "jira-secret-token-123"
 
 

@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 from email.message import Message
 
 import sqlalchemy as sa
-from notify_factories import DECLARED, JIRA_TOKEN, assets, incident, settings, with_entry
+from notify_factories import (
+    DECLARED,
+    JIRA_TOKEN,
+    LINK_KEY,
+    assets,
+    incident,
+    settings,
+    with_entry,
+)
 from notify_servers import JiraFake, Receiver, SMTPSink
 
 from trustwell.config.models import ProjectSettings
@@ -22,7 +30,8 @@ T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def announce(store: Store, event: str, config: ProjectSettings, **changes: object) -> None:
-    messages = plan_messages(event, incident(**changes), config, assets())
+    extra = {"link_key": LINK_KEY}
+    messages = plan_messages(event, incident(**changes), config, assets(), extra=extra)
     store.write(lambda conn: enqueue(conn, messages, T0))
 
 
@@ -103,10 +112,15 @@ def test_email_reaches_the_smtp_server_with_subject_and_body(
     notice = by_to["finance@acme.test"]
     assert notice["From"] == "tw@acme.test"
     assert notice["Subject"] == "Data notice: Weekly CAC and marts.daily_revenue"
-    assert notice.get_payload(decode=True).decode().strip() == (  # type: ignore[union-attr]
+    body = notice.get_payload(decode=True).decode().replace("\r\n", "\n")  # type: ignore[union-attr]
+    text, _, link = body.strip().partition("\n\n--\nTo stop these e-mails: ")
+    assert text == (
         "Weekly CAC and marts.daily_revenue may be wrong since Monday 06:00. "
         "We are investigating; next update by 11:00."
     )
+    assert notice["List-Unsubscribe"] == f"<{link}>"
+    assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert by_to["alice@acme.test"]["List-Unsubscribe"] is None  # the Commander cannot leave
     assert notice["X-Trustwell-Delivery"].startswith("incident.declared:INC-7:")
     commander = by_to["alice@acme.test"]
     assert commander["Subject"] == "[SEV-1] INC-7 Incident declared: Ad spend stopped loading"

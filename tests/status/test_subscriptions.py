@@ -21,9 +21,9 @@ from trustwell.store.web_tables import audit_log
 def test_subscribe_is_idempotent_audited_and_merged_with_yaml(
     store: Store, project: Project
 ) -> None:
-    assert subscribe(store, project, "marts.kpi", " CFO@acme.test ", actor="alice") is True
-    assert subscribe(store, project, "marts.kpi", "cfo@acme.test", actor="alice") is False
-    assert subscribe(store, project, "marts.kpi", "finance@acme.test", actor="bob") is True
+    assert subscribe(store, project, "marts.kpi", " CFO@acme.test ", actor="alice").created
+    assert not subscribe(store, project, "marts.kpi", "cfo@acme.test", actor="alice").created
+    assert subscribe(store, project, "marts.kpi", "finance@acme.test", actor="bob").created
     assert subscribers(store, project, "marts.kpi") == ["finance@acme.test", "cfo@acme.test"]
     with store.engine.connect() as conn:
         audit = conn.execute(sa.select(audit_log.c.actor, audit_log.c.action)).all()

@@ -65,6 +65,7 @@ OPERATIONS = [
     ("POST", "/api/v1/incidents/{id}/resolve"),
     ("POST", "/api/v1/incidents/{id}/dismiss"),
     ("POST", "/api/v1/reports"),
+    ("POST", "/api/v1/unsubscribe"),
     ("GET", "/api/v1/reports/{reference}"),
     ("POST", "/api/v1/runs"),
     ("GET", "/api/v1/actions"),

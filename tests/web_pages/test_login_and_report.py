@@ -198,3 +198,27 @@ def test_a_logged_in_reporter_is_the_actor_of_the_report(client: TestClient, sto
     assert answer.status_code == 200
     (entry,) = [e for e in get_incident(store, "INC-1").timeline if e.kind == "report"]
     assert entry.actor == "reporter-person"
+
+
+def test_an_anonymous_form_survives_a_restart_and_works_on_a_second_process(
+    project_dir: Path,
+) -> None:
+    # The anonymous CSRF key is kept in the store, no longer made per process.
+    with make_client(project_dir) as first:
+        form = first.get("/report")
+        cookie = first.cookies.get("trustwell_csrf")
+    assert cookie
+    with make_client(project_dir) as second:
+        second.cookies.set("trustwell_csrf", cookie)
+        answer = second.post(
+            "/report",
+            data={
+                "asset": "marts.kpi",
+                "description": "Weekly KPI doubled",
+                "urgency": "high",
+                "contact": "cfo@acme.test",
+                "csrf_token": csrf_of(form.text),
+            },
+        )
+    assert answer.status_code == 200, answer.text
+    assert "Your reference is" in answer.text

@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "review",
     "serve",
     "token",
+    "subscriptions",
     "oncall",
     "outbox",
     "runbook",

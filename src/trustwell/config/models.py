@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from trustwell.checks.spec import Check, Int, refuse_bool, rule
+from trustwell.config.limits import Limits
 
 DEFAULT_STORE = "sqlite:///.trustwell/trustwell.db"
 
@@ -122,6 +123,8 @@ class ProjectSettings(_Strict):
     response: dict[str, ResponsePolicy] = Field(default_factory=dict)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)
     openlineage: dict[str, Any] | None = Field(default=None, repr=False)  # its api_key
+    # Rate limits of the public forms, the request body cap, trusted proxies.
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("warehouses")
     @classmethod

@@ -2,8 +2,14 @@
 
 A report on an asset (or a dashboard declared as a consumer) links to an open
 incident on it or upstream of it, or opens a new incident with detection source
-``report``. The reporter gets a reference (``RPT-7KQ2ZD``) and is told every
-status change until resolution (see :func:`reporters_of`).
+``report``. The reporter gets a reference (``RPT-7KQ2ZD``) at once and is told
+every status change until resolution (see :mod:`.reporters`) once
+the contact address is trusted: given by a signed-in person, or confirmed by
+its owner through the one confirmation message an anonymous report causes.
+
+A report's text never becomes public by itself: the incident it opens is
+titled "Reported problem with Weekly CAC" (the asset's plain-language name),
+and the text stays on the internal timeline and the report's own page.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from trustwell.incidents.records import (
     lock_incident_grouping,
     snapshot,
 )
+from trustwell.status.addresses import AddressStanding, record_address
 from trustwell.store.incident_tables import incident_assets, incidents, participants, reports
 
 if TYPE_CHECKING:
@@ -35,7 +42,8 @@ if TYPE_CHECKING:
 
 URGENCIES = ("low", "normal", "high")
 REFERENCE_PREFIX = "RPT-"
-_TITLE_LENGTH = 80
+#: The longest description, in the form and in the API alike.
+DESCRIPTION_LIMIT = 10_000
 #: Timeline entries a reporter may follow: how the status moved, and public updates.
 _STATUS_KINDS = frozenset({"declared", "status"})
 
@@ -52,6 +60,7 @@ class ReportOutcome:
     incident: IncidentSnapshot | None
     linked: bool  # True: joined an open incident; False: opened a new one
     message: str
+    contact: AddressStanding  # whether the reporter will hear back by e-mail
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ def submit_report(
     contact: str,
     occurred_at: datetime | None = None,
     actor: str | None = None,
+    vouched: bool = False,
+    client_address: str | None = None,
 ) -> ReportOutcome:
     """Store a report, then link it to an open incident or open a new one.
 
@@ -89,8 +100,13 @@ def submit_report(
     an action item "Add a check that would have caught this" created).
     ``actor`` (who submits, default the contact) is recorded on the timeline.
 
+    ``vouched``: ``actor`` is signed in (a page session, an API token) and the
+    contact is trusted at once. Otherwise (the default, fail closed) the
+    contact gets one confirmation message and no notice until it is confirmed,
+    and is never made Commander. ``client_address`` is kept for abuse handling.
+
     Raises :class:`~trustwell.status.UnknownAsset` (a ValueError with the
-    nearest name) or ValueError for a bad urgency or an empty text.
+    nearest name) or ValueError for a bad urgency, an empty or too long text.
 
     >>> submit_report(store, project, asset="marts.weekly_cac", description="CAC doubled",
     ...               urgency="high", contact="cfo@acme.test").message
@@ -101,17 +117,36 @@ def submit_report(
     text, who = description.strip(), contact.strip()
     if not text:
         raise ValueError("description is empty: say what looks wrong")
+    if len(text) > DESCRIPTION_LIMIT:
+        raise ValueError(
+            f"description is {len(text):,} characters long;"
+            f" keep it to {DESCRIPTION_LIMIT:,} characters"
+        )
     if not who:
         raise ValueError("contact is empty: give an email address to hear back")
+    from trustwell.notify.notices import asset_label
+
     ctx = IncidentContext(project)
     root = resolve_reported_asset(project, asset)
     suspects = [root, *ctx.graph.ancestors(root)]
+    found = project.asset(root)
+    label = asset_label(root, found.description if found else None)
     now = clock.now()
     by = actor or who
 
     def work(conn: sa.Connection) -> ReportOutcome:
         lock_incident_grouping(conn)  # two reports at once must not open two incidents
         reference = _new_reference(conn)
+        # Before the incident's notices are planned: a vouched contact hears of it.
+        standing = _contact_standing(
+            conn,
+            project,
+            who,
+            vouched_by=by if vouched else None,
+            now=now,
+            label=label,
+            reference=reference,
+        )
         number = _open_incident_on(conn, suspects)
         linked = number is not None
         entry = f"Report {reference} ({urgency}) on {asset}: {text}"
@@ -122,13 +157,16 @@ def submit_report(
                 conn,
                 ctx,
                 root=root,
-                title=f"Reported: {_headline(text)}",
+                title=f"Reported problem with {label}",  # never the reporter's words
                 now=now,
                 actor=by,
                 source="report",
                 occurred_at=occurred_at,
-                reporter=who,
+                # A stranger is never the Commander fallback of SPEC 3.
+                reporter=who if vouched else None,
             )
+            if not vouched:
+                _add_reporter(conn, number, who, now)
         else:
             add_asset(conn, number, root, "downstream", now)
             _add_reporter(conn, number, who, now)
@@ -152,11 +190,12 @@ def submit_report(
                 created_at=now,
                 incident=number,
                 outcome="linked" if linked else "opened",
+                client_address=client_address,
             )
         )
         incident = snapshot(conn, number)
         message = _linked_message(incident, now, ctx.timezone) if linked else _opened(incident)
-        return ReportOutcome(reference, incident, linked, message)
+        return ReportOutcome(reference, incident, linked, message, standing)
 
     return store.write(work)
 
@@ -212,30 +251,34 @@ def get_report(store: Store, reference: str) -> ReportView:
     return store.read(work)
 
 
-def reporters_of(conn: sa.Connection, incident_number: int) -> list[str]:
-    """Email contacts of the reports on an incident, oldest first, without repeats.
+# --- helpers: take a connection, never commit -------------------------------------
 
-    For the notify layer: pass them as ``extra["reporters"]`` to ``plan_messages``
-    so every reporter hears of each status change until resolution. Contacts that
-    are not email addresses are left out. Never commits.
-    """
+
+def _contact_standing(
+    conn: sa.Connection,
+    project: Project,
+    contact: str,
+    *,
+    vouched_by: str | None,
+    now: datetime,
+    label: str,
+    reference: str,
+) -> AddressStanding:
     from trustwell.status.subscriptions import normalize_email
 
-    rows = conn.execute(
-        sa.select(reports.c.contact)
-        .where(reports.c.incident == incident_number)
-        .order_by(reports.c.created_at, reports.c.reference)
-    ).scalars()
-    found: dict[str, None] = {}
-    for contact in rows:
-        try:
-            found[normalize_email(contact)] = None
-        except ValueError:
-            continue
-    return list(found)
-
-
-# --- helpers: take a connection, never commit -------------------------------------
+    try:
+        address = normalize_email(contact)
+    except ValueError:  # a name, not an address (possible from Python): nobody to write to
+        return AddressStanding(contact, "not_an_address")
+    return record_address(
+        conn,
+        project,
+        address,
+        vouched_by=vouched_by,
+        now=now,
+        about=f"your report on {label}",
+        reference=reference,
+    )
 
 
 def _new_reference(conn: sa.Connection) -> str:
@@ -279,11 +322,6 @@ def _add_reporter(conn: sa.Connection, number: int, person: str, now: datetime) 
     ).first()
     if known is None:
         set_role(conn, number, person, "reporter", now, SYSTEM_ACTOR)
-
-
-def _headline(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= _TITLE_LENGTH else line[: _TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def _linked_message(incident: IncidentSnapshot, now: datetime, timezone: str) -> str:

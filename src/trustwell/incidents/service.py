@@ -61,26 +61,33 @@ def notify(
     now: datetime,
     extra: Mapping[str, Any] | None = None,
 ) -> None:
-    """Queue the messages of an incident event in the caller's transaction."""
-    from trustwell.incidents.reports import reporters_of
+    """Queue the messages of an incident event in the caller's transaction.
+
+    Subscribers from the pages and reporters of the incident hear what YAML
+    subscribers hear, each notice with a signed unsubscribe link; every e-mail
+    then passes :func:`~trustwell.status.addresses.deliverable`, so nothing
+    reaches an unconfirmed or opted-out address.
+    """
+    from trustwell.incidents.reporters import reports_by_reporter
     from trustwell.notify.messages import plan_messages
     from trustwell.notify.outbox import enqueue
+    from trustwell.status.addresses import deliverable
     from trustwell.status.subscriptions import assets_with_subscribers
+    from trustwell.store.keys import LINK_KEY, service_key
 
-    # Subscribers from the pages and reporters of the incident hear what YAML
-    # subscribers hear.
     messages = plan_messages(
         event,
         snapshot(conn, number),
         ctx.settings,
         assets_with_subscribers(conn, ctx.assets),
         extra={
-            "reporters": reporters_of(conn, number),
+            "reports": reports_by_reporter(conn, number),
+            "link_key": service_key(conn, LINK_KEY),
             "base_url": ctx.settings.base_url,
             **(extra or {}),
         },
     )
-    enqueue(conn, messages, now)
+    enqueue(conn, deliverable(conn, messages, ctx.project), now)
 
 
 # --- opening ---------------------------------------------------------------------

@@ -7,7 +7,8 @@
 - the owning teams' leads are consulted on severity and resolution (and reached
   by escalation from level 2; level 3 reaches every member);
 - subscribers of the affected and downstream assets (and reporters, from
-  ``extra["reporters"]``) get plain-language notices (see :mod:`.notices`);
+  ``extra["reports"]``) get plain-language notices with an unsubscribe link
+  (see :mod:`.stakeholders`);
 - drills say ``[DRILL]`` in every subject, text and header.
 
 >>> plan_messages("incident.declared", snapshot, settings, assets_by_name)
@@ -16,24 +17,31 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from trustwell.clock import parse_timestamp
-from trustwell.notify import notices
+from trustwell.notify.outgoing import DRILL, OutgoingMessage
 from trustwell.notify.payloads import (
     incident_json,
     jira_payload,
     slack_payload,
 )
+from trustwell.notify.stakeholders import subscriber_notices
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset, ProjectSettings
     from trustwell.incidents.model import IncidentSnapshot
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "EVENTS",
+    "HEADLINES",
+    "LEAD_EVENTS",
+    "OutgoingMessage",  # defined in .outgoing, imported from here by most callers
+    "action_item_reminder",
+    "plan_messages",
+]
 
 EVENTS = (
     "incident.declared",
@@ -62,47 +70,7 @@ HEADLINES = {
     "action_item.overdue": "Action item overdue",
 }
 LEAD_EVENTS = frozenset({"incident.severity_changed", "incident.resolved"})
-SUBSCRIBER_EVENTS = frozenset(
-    {
-        "incident.declared",
-        "incident.status_changed",
-        "incident.resolved",
-        "incident.updated",
-        "incident.dismissed",  # they were told "may be wrong": they hear it was not
-    }
-)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-DRILL = "[DRILL] "
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """One message for one channel (and one recipient, for email), ready for the outbox."""
-
-    channel: str
-    channel_type: str  # slack | webhook | email | jira
-    event: str
-    incident: str  # "INC-7"
-    recipient: str | None
-    subject: str
-    text: str
-    payload: Mapping[str, Any] = field(default_factory=dict)
-    discriminator: str = ""  # tells two occurrences of one event on one incident apart
-
-    @property
-    def dedupe_key(self) -> str:
-        """Stable for the same event occurrence, channel and recipient (at most ~90 chars)."""
-        raw = "\x1f".join(
-            (self.event, self.incident, self.channel, self.recipient or "", self.discriminator)
-        )
-        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        return f"{self.event}:{self.incident}:{digest}"
-
-    @property
-    def incident_number(self) -> int | None:
-        """7 for ``INC-7``."""
-        number = self.incident.rpartition("-")[2]
-        return int(number) if number.isdigit() else None
 
 
 def plan_messages(
@@ -117,8 +85,10 @@ def plan_messages(
 
     ``extra`` may hold ``base_url`` (for links), ``discriminator`` (else the
     latest timeline entry's time), ``action_item`` ({id, title, owner, due_at})
-    for ``action_item.overdue``, ``reporters`` (email addresses) and
-    ``previous_severity``.
+    for ``action_item.overdue``, ``reports`` (reporter address → report
+    references), ``link_key`` (the key that signs unsubscribe links: without
+    it no subscriber or reporter notice is planned, since each must carry one)
+    and ``previous_severity``.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
@@ -138,7 +108,6 @@ class _Plan:
         self.event, self.incident, self.settings, self.assets = event, incident, settings, assets
         self.extra = extra
         self.drill = DRILL if incident.drill else ""
-        self.zone = ZoneInfo(settings.timezone)
         self.reference = incident.timeline[-1].at if incident.timeline else incident.declared_at
         self.discriminator = str(extra.get("discriminator") or self._default_discriminator())
         self.email_channel = next(
@@ -209,62 +178,15 @@ class _Plan:
                 payload = {"to": address, "subject": subject, "text": text}
                 yield self._message(self.email_channel, "email", address, subject, text, payload)
 
-    def subscriber_messages(self) -> Iterable[OutgoingMessage]:
-        if self.email_channel is None or self.event not in SUBSCRIBER_EVENTS:
-            return
-        for address, names in self._subscribers().items():
-            labels = [notices.asset_label(n, _description(self.assets.get(n))) for n in names]
-            what = notices.join_labels(labels)
-            text = self._notice(what)
-            if text is None:
-                continue
-            text = self.drill + text
-            subject = f"{self.drill}Data notice: {what}"
-            payload = {"to": address, "subject": subject, "text": text}
-            yield self._message(self.email_channel, "email", address, subject, text, payload)
-
-    def _subscribers(self) -> dict[str, list[str]]:
-        affected = [self.incident.root_asset, *(a.asset for a in self.incident.assets)]
-        affected.extend(_descendants(self.incident.root_asset, self.assets))
-        by_address: dict[str, list[str]] = {}
-        for name in dict.fromkeys(affected):
-            asset = self.assets.get(name)
-            for address in asset.subscribers if asset else ():
-                by_address.setdefault(address, []).append(name)
-        for address in self.extra.get("reporters") or ():
-            names = by_address.setdefault(str(address), [])
-            if self.incident.root_asset not in names:
-                names.append(self.incident.root_asset)
-        return by_address
-
-    def _notice(self, what: str) -> str | None:
-        incident = self.incident
-        since = notices.when(
-            incident.occurred_at or incident.declared_at, self.reference, self.zone, since=True
+    def subscriber_messages(self) -> list[OutgoingMessage]:
+        return subscriber_notices(
+            self.event,
+            self.incident,
+            self.settings,
+            self.assets,
+            extra=self.extra,
+            discriminator=self.discriminator,
         )
-        next_by = (
-            notices.when(incident.next_update_at, self.reference, self.zone)
-            if incident.next_update_at
-            else None
-        )
-        if self.event == "incident.declared":
-            return notices.declared_notice(what, since=since, next_by=next_by)
-        if self.event == "incident.resolved":
-            return notices.resolved_notice(what, since=since)
-        if self.event == "incident.dismissed":
-            return notices.dismissed_notice(what)
-        if self.event == "incident.updated":
-            latest = incident.timeline[-1] if incident.timeline else None
-            if latest is None or not latest.public_text:
-                return None
-            eta_text = (latest.data or {}).get("eta")
-            eta = (
-                notices.when(parse_timestamp(eta_text), self.reference, self.zone)
-                if isinstance(eta_text, str)
-                else None
-            )
-            return notices.update_notice(what, public_text=latest.public_text, eta=eta)
-        return notices.status_notice(incident.status, what, since=since, next_by=next_by)
 
     def _headline(self) -> str:
         return HEADLINES[self.event].format(
@@ -364,17 +286,6 @@ def _owner_teams(incident: IncidentSnapshot, assets: Mapping[str, Asset]) -> lis
     names = [incident.root_asset, *(a.asset for a in incident.assets)]
     owners = [assets[n].owner for n in names if n in assets]
     return list(dict.fromkeys(o for o in owners if o))
-
-
-def _descendants(root: str, assets: Mapping[str, Asset]) -> list[str]:
-    from trustwell.lineage.graph import LineageGraph
-
-    graph = LineageGraph.from_upstreams({n: a.upstream for n, a in assets.items()})
-    return graph.descendants(root)
-
-
-def _description(asset: Asset | None) -> str | None:
-    return asset.description if asset else None
 
 
 def _asset_list(incident: IncidentSnapshot) -> str:

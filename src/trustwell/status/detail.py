@@ -39,7 +39,7 @@ def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     >>> asset_detail(store, project, "marts.weekly_cac").upstream
     ['raw.ad_spend', 'raw.new_customers']
     """
-    from trustwell.status.subscriptions import stored_subscribers
+    from trustwell.status.subscriptions import assets_with_subscribers
 
     asset = project.asset(name)
     if asset is None:
@@ -50,8 +50,7 @@ def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
 
     def work(conn: sa.Connection) -> AssetDetail:
         state = current_states(conn, project, now, {name})[0]
-        stored = stored_subscribers(conn, [name]).get(name, [])
-        subscribers = list(dict.fromkeys([*asset.subscribers, *stored]))
+        followers = assets_with_subscribers(conn, {name: asset})[name].subscribers
         return AssetDetail(
             state=state,
             schedule=asset.schedule,
@@ -60,8 +59,8 @@ def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
             upstream=graph.ancestors(name, depth=1),
             downstream=graph.descendants(name, depth=1),
             incidents=_incidents_touching(conn, name, upstream),
-            subscribers=subscribers,
-            subscriber_count=len(subscribers),
+            subscribers=list(followers),  # YAML and stored, without opt-outs
+            subscriber_count=len(followers),
         )
 
     return store.read(work)

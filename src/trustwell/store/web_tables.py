@@ -108,3 +108,16 @@ channel_health = sa.Table(
     sa.Column("last_success_at", UTCDateTime(), nullable=True),
     sa.Column("last_error", sa.Text(), nullable=True),
 )
+
+# --- opt-outs (migration 0005) ----------------------------------------------------
+
+# An address declared under an asset's ``subscribers:`` in YAML that asked to
+# hear no more about that asset (stored subscriptions are simply deleted).
+asset_opt_outs = sa.Table(
+    "asset_opt_outs",
+    metadata,
+    sa.Column("asset", sa.String(400), primary_key=True),
+    sa.Column("email", sa.String(300), primary_key=True),  # lower-cased
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),  # a person, or "link"
+)

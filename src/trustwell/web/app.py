@@ -2,7 +2,10 @@
 
 Built by a factory (no import-time globals): the project and its store hang on
 ``app.state``; routers for the API and the pages are included here; the
-scheduler starts with the application and stops with it.
+scheduler starts with the application and stops with it. Outermost run the
+access log and the request body cap (:mod:`trustwell.web.middleware`), so
+that every request is logged and no oversized body is read, before routing
+and authentication.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from fastapi import FastAPI
 
 from trustwell import __version__
 
+#: Routes whose bodies may exceed ``limits.max_body``: path prefix → bytes.
+#: (OpenLineage batches will get 64 MiB here.)
+BODY_LIMITS: dict[str, int] = {}
+
 
 def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
     """The application for the project in ``project_dir`` (validated on start)."""
     from trustwell.config.loader import load_project
     from trustwell.redact import install_log_scrubbing
     from trustwell.store import open_store
-    from trustwell.web import errors
+    from trustwell.web import errors, limits
+    from trustwell.web.middleware import AccessLog, BodyLimit
 
     install_log_scrubbing()  # uvicorn's and the scheduler's logs carry exception texts
     project = load_project(project_dir)
@@ -52,6 +60,11 @@ def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
     app.state.project = project
     app.state.store = open_store(project.settings.store, project.root)
     errors.install(app)
+    limits.install(app)
+    settings = project.settings.limits
+    # The last added runs first: the access log sees every answer, the 413s too.
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, routes=BODY_LIMITS)
+    app.add_middleware(AccessLog, trusted=settings.proxies)
     _include_routers(app)
     return app
 
@@ -65,6 +78,7 @@ def _include_routers(app: FastAPI) -> None:
         ("api.assets", "/api/v1"),
         ("api.incidents", "/api/v1"),
         ("api.reports", "/api/v1"),
+        ("api.unsubscribe", "/api/v1"),
         ("api.runs", "/api/v1"),
         ("api.misc", "/api/v1"),
         ("prometheus", ""),

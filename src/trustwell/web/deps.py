@@ -43,7 +43,15 @@ def api_principal(request: Request) -> Principal:
     principal = authenticate(get_store(request), token.strip())
     if principal is None:
         raise ApiError(401, "unauthorized", "unknown or revoked token")
+    remember_actor(request, principal)
     return principal
+
+
+def remember_actor(request: Request, principal: Principal) -> None:
+    """Name the caller in the request's state, for the access log (never the token)."""
+    from trustwell.web.middleware import ACTOR_KEY
+
+    setattr(request.state, ACTOR_KEY, principal.name)
 
 
 def require(role: str) -> Callable[[Principal], Principal]:
@@ -66,7 +74,10 @@ def page_session(request: Request) -> tuple[Principal, str] | None:
     from trustwell.auth.tokens import session_principal
 
     cookie = request.cookies.get(SESSION_COOKIE)
-    return session_principal(get_store(request), cookie) if cookie else None
+    found = session_principal(get_store(request), cookie) if cookie else None
+    if found is not None:
+        remember_actor(request, found[0])
+    return found
 
 
 Viewer = Annotated[Principal, Depends(require("viewer"))]

@@ -6,6 +6,7 @@ channel's ``user``/``password`` keys (write ``${SMTP_PASSWORD}`` there).
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import smtplib
 import ssl
@@ -24,17 +25,27 @@ from trustwell.notify.channels.base import (
 from trustwell.notify.config import ChannelConfig, EmailChannel, mask_url
 
 _DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+#: Headers a payload may add (subscriber notices: RFC 2369 and RFC 8058); no other.
+_EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post")
 
 
 def build_email(config: EmailChannel, delivery: Delivery) -> EmailMessage:
-    """The message: From, To, Subject, a Message-ID derived from the dedupe key, the text."""
-    message = EmailMessage()
+    """The message: From, To, Subject, a Message-ID derived from the dedupe key, the text,
+    and the unsubscribe headers of a subscriber notice."""
+    # Lines up to SMTP's own limit: a long List-Unsubscribe URL must stay one
+    # plain header, not be folded into encoded words no mail program follows.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["From"] = config.from_
     message["To"] = delivery.recipient or str(delivery.payload.get("to", ""))
     message["Subject"] = str(delivery.payload.get("subject", ""))
     digest = hashlib.sha256(delivery.dedupe_key.encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@trustwell>"
     message[DELIVERY_HEADER] = delivery.dedupe_key
+    extra = delivery.payload.get("headers")
+    for name in _EXTRA_HEADERS:
+        value = extra.get(name) if isinstance(extra, Mapping) else None
+        if isinstance(value, str) and "\r" not in value and "\n" not in value:
+            message[name] = value
     message.set_content(str(delivery.payload.get("text", "")))
     return message
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from trustwell.web.api.lookups import AssetDep, PageDep, domain_errors
 from trustwell.web.api.models import (
     ERRORS,
+    LIMITED,
     NOT_FOUND,
     AssetOut,
     AssetState,
@@ -160,9 +161,14 @@ def list_subscriptions(
     "/assets/{name}/subscriptions",
     status_code=201,
     response_model=SubscriptionOut,
-    responses={**NOT_FOUND, 200: {"model": SubscriptionOut, "description": "already subscribed"}},
+    responses={
+        **NOT_FOUND,
+        **LIMITED,
+        200: {"model": SubscriptionOut, "description": "already subscribed"},
+    },
 )
 def add_subscription(
+    request: Request,
     principal: Reporter,
     asset: AssetDep,
     body: SubscriptionIn,
@@ -170,16 +176,22 @@ def add_subscription(
     project: ProjectDep,
     response: Response,
 ) -> dict[str, Any]:
-    """Subscribe an email address to the asset: 201 when new, 200 when it already was."""
-    from trustwell.status.subscriptions import subscribe, subscribers
+    """Subscribe an email address to the asset: 201 when new, 200 when it already was.
 
+    The caller is signed in (a token), so the address is trusted at once.
+    Rate-limited per token and per asset (``limits:``): 429 with Retry-After.
+    """
+    from trustwell.status.subscriptions import subscribe, subscribers
+    from trustwell.web.limits import check_subscription
+
+    check_subscription(request, caller=principal.name, asset=asset.name)
     with domain_errors():
-        created = subscribe(store, project, asset.name, body.email, principal.name)
-        if not created:
+        outcome = subscribe(store, project, asset.name, body.email, principal.name, vouched=True)
+        if not outcome.created:
             response.status_code = 200
         return {
             "asset": asset.name,
             "email": body.email,
-            "created": created,
+            "created": outcome.created,
             "subscribers": subscribers(store, project, asset.name),
         }

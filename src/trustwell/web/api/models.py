@@ -76,6 +76,15 @@ class SubscriptionIn(Body):
     email: Email
 
 
+class UnsubscribeIn(Body):
+    email: Email
+    assets: list[Name] = Field(default_factory=list, max_length=100)
+    reports: list[Annotated[str, _bounded(40, r"^[A-Za-z0-9-]+$")]] = Field(
+        default_factory=list, max_length=100
+    )
+    all: bool = Field(default=False, description="stop every notice to this address")
+
+
 class DeclareIn(Body):
     asset: Name
     title: Title
@@ -216,6 +225,13 @@ class SubscriptionOut(BaseModel):
     subscribers: list[str]
 
 
+class UnsubscribedOut(BaseModel):
+    email: str
+    assets: list[str] = Field(description="assets it hears no more about (changed now)")
+    reports: list[str] = Field(description="reports it hears no more about (changed now)")
+    all: bool = Field(description="true when every notice was stopped now")
+
+
 class ActionOut(Out):
     id: int
     incident: str | None
@@ -243,4 +259,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "not found"}}
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "the change is not allowed in the current state"}
+}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "the request body is over the size limit"},
+    429: {
+        "model": ErrorOut,
+        "description": "over a rate limit (limits: in trustwell.yml); see Retry-After",
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
 }

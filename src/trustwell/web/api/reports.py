@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
-from trustwell.web.api.models import ERRORS, NOT_FOUND, ReportCreated, ReportIn
+from trustwell.web.api.models import ERRORS, LIMITED, NOT_FOUND, ReportCreated, ReportIn
 from trustwell.web.deps import ProjectDep, Reporter, StoreDep, Viewer
 from trustwell.web.errors import ApiError
 
@@ -25,13 +25,24 @@ router = APIRouter(tags=["reports"], responses=ERRORS)
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", description="RPT-7KQ2ZD")]
 
 
-@router.post("/reports", status_code=201, response_model=ReportCreated)
+@router.post("/reports", status_code=201, response_model=ReportCreated, responses=LIMITED)
 def submit_report(
-    principal: Reporter, body: ReportIn, store: StoreDep, project: ProjectDep
+    request: Request, principal: Reporter, body: ReportIn, store: StoreDep, project: ProjectDep
 ) -> dict[str, Any]:
-    """Report a suspected data problem; linked to a known incident or opening one."""
-    from trustwell.incidents.reports import submit_report
+    """Report a suspected data problem; linked to a known incident or opening one.
 
+    The caller is signed in (a token), so the contact is trusted at once.
+    Rate-limited per token and per asset (``limits:``): 429 with Retry-After,
+    nothing stored.
+    """
+    from trustwell.incidents.reports import resolve_reported_asset, submit_report
+    from trustwell.web.limits import check_report, client_of
+
+    try:
+        asset = resolve_reported_asset(project, body.asset)
+    except ValueError:
+        asset = None  # unknown: refused below with the nearest name, counted per caller only
+    check_report(request, caller=principal.name, asset=asset)
     try:
         outcome = submit_report(
             store,
@@ -42,6 +53,8 @@ def submit_report(
             contact=body.contact,
             occurred_at=body.occurred_at,
             actor=principal.name,
+            vouched=True,
+            client_address=client_of(request),
         )
     except ValueError as exc:  # an unknown asset (with a "did you mean"), an empty text
         raise ApiError(422, "invalid", str(exc)) from None

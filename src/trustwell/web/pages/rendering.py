@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from trustwell.web.deps import get_project
+from trustwell.web.limits import RateLimited
 from trustwell.web.pages.security import (
     FLASH_COOKIE,
     Visitor,
@@ -149,6 +150,19 @@ def csrf_refused(request: Request, visitor: Visitor) -> HTMLResponse:
         "The form's security token is missing or does not match your session, so nothing "
         "was changed. Reload the page and try again.",
     )
+
+
+def limited_page(request: Request, visitor: Visitor, refused: RateLimited) -> HTMLResponse:
+    """429 with ``Retry-After``: the form was sent too often; nothing was stored."""
+    response = error_page(
+        request,
+        visitor,
+        429,
+        "Please wait a moment",
+        f"{refused.message} Nothing was sent. If it is urgent, contact the data team directly.",
+    )
+    response.headers.update(refused.headers)
+    return response
 
 
 # --- Markdown -----------------------------------------------------------------------

@@ -3,6 +3,9 @@
 On a public status page anyone may report, without logging in; on a private
 one it takes a reporter (or higher) session. Either way the form carries a
 CSRF token (the session's, or the signed anonymous one of :mod:`.security`).
+Sending is rate-limited per visitor and per asset (:mod:`trustwell.web.limits`).
+The reference is shown at once; an anonymous reporter's address gets one
+confirmation message and hears of status changes only once it is confirmed.
 ``/reports/REF`` shows the report and its incident's public updates only;
 the reference is the reporter's key to it (the contact is never shown).
 """
@@ -46,11 +49,12 @@ def _form(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    from trustwell.incidents.reports import URGENCIES
+    from trustwell.incidents.reports import DESCRIPTION_LIMIT, URGENCIES
 
     context: dict[str, Any] = {
         "groups": _targets(request),
         "urgencies": URGENCIES,
+        "description_limit": DESCRIPTION_LIMIT,
         "values": values,
         "error": error,
     }
@@ -83,8 +87,15 @@ def report_form(request: Request, asset: str = "") -> Response:
 
 @router.post("/report")
 async def report_submit(request: Request) -> Response:
-    from trustwell.incidents.reports import URGENCIES, submit_report
+    from trustwell.incidents.reports import (
+        DESCRIPTION_LIMIT,
+        URGENCIES,
+        resolve_reported_asset,
+        submit_report,
+    )
     from trustwell.status import UnknownAsset
+    from trustwell.web.limits import RateLimited, check_report, client_of
+    from trustwell.web.pages.rendering import limited_page
     from trustwell.web.pages.status_pages import looks_like_email
 
     visitor = visitor_of(request)
@@ -102,6 +113,8 @@ async def report_submit(request: Request) -> Response:
         k: (v.strip() if isinstance(v, str) else "")
         for k, v in ((k, form.get(k)) for k in ("asset", "description", "urgency", "contact"))
     }
+    # Browsers send a line break as CRLF but count it as one character for maxlength.
+    values["description"] = values["description"].replace("\r\n", "\n")
     missing = [
         label
         for key, label in (
@@ -115,22 +128,34 @@ async def report_submit(request: Request) -> Response:
         return _form(
             request, visitor, values, error=f"Please tell us {', '.join(missing)}.", status=422
         )
+    length = len(values["description"])
+    if length > DESCRIPTION_LIMIT:
+        error = (
+            f"Please keep the description to {DESCRIPTION_LIMIT:,} characters (it has {length:,})."
+        )
+        return _form(request, visitor, values, error=error, status=422)
     if values["urgency"] not in URGENCIES:
         return _form(request, visitor, values, error="Choose how urgent it is.", status=422)
     if not looks_like_email(values["contact"]):
         # The reporter hears back by e-mail at every status change (as the API requires).
         error = "Enter an e-mail address like name@example.com, to hear back."
         return _form(request, visitor, values, error=error, status=422)
+    project, caller = get_project(request), visitor.name if visitor.logged_in else None
     try:
+        check_report(request, caller=caller, asset=resolve_reported_asset(project, values["asset"]))
         outcome = submit_report(
             get_store(request),
-            get_project(request),
+            project,
             asset=values["asset"],
             description=values["description"],
             urgency=values["urgency"],
             contact=values["contact"],
-            actor=visitor.name if visitor.logged_in else None,  # anonymous: the contact
+            actor=caller,  # anonymous: the contact
+            vouched=visitor.logged_in,
+            client_address=client_of(request),
         )
+    except RateLimited as limited:
+        return limited_page(request, visitor, limited)
     except UnknownAsset as exc:
         return _form(request, visitor, values, error=str(exc), status=422)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from trustwell.web.pages import (
+    address_pages,
     auth_pages,
     incident_forms,
     incident_pages,
@@ -29,6 +30,7 @@ for _module in (
     report_pages,
     review_page,
     auth_pages,
+    address_pages,
 ):
     router.include_router(_module.router)
 

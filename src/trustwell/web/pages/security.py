@@ -8,9 +8,9 @@ per-application random secret, sent both as the ``trustwell_csrf`` cookie
 (HttpOnly, SameSite=Lax) and as the form's hidden ``csrf_token`` field. A POST
 is accepted only when the field equals the cookie and the cookie's signature
 holds; another site can neither read the cookie nor forge a signed one. The
-secret lives on ``app.state`` and is made on first use, so restarting
-``trustwell serve`` (or a second process) simply issues new tokens: an
-anonymous form left open across a restart is refused once and works on reload.
+secret is a service key kept in the store (:mod:`trustwell.store.keys`), made
+on first use and read once per process: a form stays valid across a restart
+of ``trustwell serve`` and between several processes serving one store.
 
 Flash messages ("INC-7 acknowledged") ride on a signed, short-lived cookie
 from the POST to the page it redirects to.
@@ -69,14 +69,16 @@ class Visitor:
 
 
 def app_secret(request: Request) -> bytes:
-    """The per-application HMAC key of anonymous CSRF tokens and flash cookies."""
+    """The HMAC key of anonymous CSRF tokens and flash cookies (the store's, cached)."""
+    from trustwell.store.keys import PAGE_KEY, load_service_key
+
     state = request.app.state
     secret: bytes | None = getattr(state, "page_secret", None)
     if secret is None:
         with _SECRET_LOCK:
             secret = getattr(state, "page_secret", None)
             if secret is None:
-                secret = secrets.token_bytes(32)
+                secret = load_service_key(get_store(request), PAGE_KEY)
                 state.page_secret = secret
     return secret
 

@@ -2,9 +2,11 @@
 
 Subscribing: on a public status page anyone may subscribe an e-mail address
 to an asset (it is the same audience that may read the page and report a
-problem; the form is CSRF-protected like every other). On a private one it
-needs a session (any role). Subscriber addresses are shown to logged-in
-visitors only; the public sees how many there are.
+problem; the form is CSRF-protected like every other, and rate-limited per
+visitor and per asset). An anonymous visitor's address gets one confirmation
+message and no notice until its link is followed; a signed-in person's is
+trusted at once. On a private page it needs a session (any role). Subscriber
+addresses are shown to logged-in visitors only; the public sees how many there are.
 
 An anonymous visitor's asset page is rendered from
 :func:`~trustwell.status.detail.public_view`: states, values and history, but
@@ -34,6 +36,7 @@ from trustwell.web.pages.security import (
 
 if TYPE_CHECKING:
     from trustwell.status.state import AssetState, CheckDetail
+    from trustwell.status.subscriptions import Subscribed
 
 router = APIRouter(include_in_schema=False)
 
@@ -154,8 +157,12 @@ def _check_row(asset: str, check: CheckDetail) -> dict[str, Any]:
 @router.post("/assets/{name}/subscribe")
 async def subscribe_form(request: Request, name: str) -> Response:
     """Subscribe an e-mail address to the asset (policy: see the module doc)."""
+    from urllib.parse import quote
+
     from trustwell.status import UnknownAsset
     from trustwell.status.subscriptions import subscribe
+    from trustwell.web.limits import RateLimited, check_subscription
+    from trustwell.web.pages.rendering import limited_page
 
     visitor = visitor_of(request)
     form = await request.form()
@@ -173,17 +180,40 @@ async def subscribe_form(request: Request, name: str) -> Response:
             status=422,
             email=email,
         )
+    project = get_project(request)
+    if project.asset(name) is None:
+        from trustwell.status import unknown_asset
+
+        known = [a.name for a in project.assets]
+        return error_page(request, visitor, 404, "Asset not found", str(unknown_asset(name, known)))
     try:
-        added = subscribe(get_store(request), get_project(request), name, email, visitor.name)
+        check_subscription(request, caller=visitor.name if visitor.logged_in else None, asset=name)
+        outcome = subscribe(
+            get_store(request), project, name, email, visitor.name, vouched=visitor.logged_in
+        )
+    except RateLimited as limited:
+        return limited_page(request, visitor, limited)
     except UnknownAsset as exc:
         return error_page(request, visitor, 404, "Asset not found", str(exc))
     except ValueError as exc:
         return _asset_page(request, name, error=str(exc), status=422, email=email)
-    message = (
-        f"{email} will be told when {name} becomes untrustworthy."
-        if added
-        else f"{email} was already subscribed to {name}."
-    )
-    from urllib.parse import quote
+    return redirect_with_flash(request, f"/assets/{quote(name)}", _subscribed(outcome, name))
 
-    return redirect_with_flash(request, f"/assets/{quote(name)}", message)
+
+def _subscribed(outcome: Subscribed, name: str) -> str:
+    """What the visitor is told after subscribing, by where the address stands."""
+    email = outcome.address.email
+    standing = outcome.address.standing
+    if standing == "confirmation_sent":
+        return (
+            f"Almost done: we sent a message to {email}. Follow its link to be told when"
+            f" {name} becomes untrustworthy."
+        )
+    if standing == "confirmation_pending":
+        return (
+            f"Follow the link in the message we sent to {email} earlier today to be told"
+            f" when {name} becomes untrustworthy."
+        )
+    if not outcome.created:
+        return f"{email} was already subscribed to {name}."
+    return f"{email} will be told when {name} becomes untrustworthy."
