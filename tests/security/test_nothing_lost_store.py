@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from trustwell.cli.app import create_app as create_cli
 from trustwell.store import open_store
 from trustwell.store.database import StoreError
+from trustwell.store.migrate import SCHEMA_HEAD
 
 STORE_COMMANDS = [
     ["run"],
@@ -158,7 +159,7 @@ def test_a_store_from_a_newer_trustwell_is_refused_not_migrated(
     assert (code, stdout) == (2, "")
     assert stderr == (
         f"error: the store {root / '.trustwell' / 'trustwell.db'} has schema revision 0099,"
-        " which this trustwell (schema 0004) does not know: upgrade trustwell\n"
+        f" which this trustwell (schema {SCHEMA_HEAD}) does not know: upgrade trustwell\n"
     )
     assert warehouse.knocks == 0
 

@@ -160,6 +160,6 @@ def test_a_route_can_have_its_own_body_cap_longest_prefix_first() -> None:
 
 def test_the_logged_target_keeps_the_path_and_hides_query_values_that_may_be_secret() -> None:
     scope = {"raw_path": b"/assets/marts.kpi", "query_string": b"q=cac&token=s3cret&next=/x"}
-    assert loggable_target(scope) == "/assets/marts.kpi?q=cac&token=[redacted]&next=[redacted]"
+    assert loggable_target(scope) == "/assets/marts.kpi?q=cac&token=***&next=***"
     assert loggable_target({"raw_path": b"/a%0Ab", "query_string": b""}) == "/a%0Ab"
     assert loggable_target({"path": "/a\nb", "query_string": b""}) == "/a%0Ab"

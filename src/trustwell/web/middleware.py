@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequen
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+from trustwell.redact import MASK
 from trustwell.web.ratelimit import Network, client_address
 
 Scope = MutableMapping[str, Any]
@@ -188,7 +189,7 @@ def loggable_target(scope: Scope) -> str:
     """The request's path (as sent, still percent-encoded) and its query, secrets replaced.
 
     >>> loggable_target({"raw_path": b"/unsubscribe", "query_string": b"token=abc"})
-    '/unsubscribe?token=[redacted]'
+    '/unsubscribe?token=***'
     """
     raw = scope.get("raw_path")
     path = (
@@ -200,10 +201,10 @@ def loggable_target(scope: Scope) -> str:
     if not query:
         return _printable(path)
     kept = [
-        (key, value if key in _PLAIN_QUERY else "[redacted]")
+        (key, value if key in _PLAIN_QUERY else MASK)
         for key, value in parse_qsl(query, keep_blank_values=True)
     ]
-    return _printable(f"{path}?{urlencode(kept, safe='[]')}")
+    return _printable(f"{path}?{urlencode(kept, safe='*')}")
 
 
 def _printable(text: str) -> str:
