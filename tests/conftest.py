@@ -15,7 +15,12 @@ import pytest
 from pg_server import PostgresServer, start_server
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import psycopg
+
+    from notify.notify_servers import SMTPSink
+    from trustwell.store import Store
 
 _database_numbers = itertools.count(1)
 _PG_FIXTURES = {"pg_server", "pg_url", "fresh_pg_url", "pg_conn"}
@@ -40,6 +45,40 @@ def _forget_registered_secrets() -> Iterator[None]:
     from trustwell.redact import forget_secrets
 
     forget_secrets()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the default SQLite file store, else a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("fresh_pg_url")
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated SQLite store in the test's temp dir."""
+    from trustwell.store import open_store
+
+    opened = open_store("sqlite:///" + str(tmp_path / "store.db"), tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SMTPSink]:
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+    from notify.notify_servers import SMTPSink
+
+    sink = SMTPSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from notify_factories import JIRA_TOKEN
-from notify_servers import JiraFake, Receiver, SMTPSink
+from notify_servers import JiraFake, Receiver
 
-from trustwell.store import Store, open_store
+from trustwell.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store("sqlite:///" + str(tmp_path / "s.db"), tmp_path)
-    try:
-        yield opened
-    finally:
-        opened.close()
+def store(sqlite_store: Store) -> Store:
+    return sqlite_store
 
 
 @pytest.fixture
@@ -39,13 +34,3 @@ def jira() -> Iterator[JiraFake]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SMTPSink]:
-    sink = SMTPSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()

@@ -126,7 +126,7 @@ def test_dead_after_the_retry_window_is_listed_and_can_be_retried(
 ) -> None:
     url = receiver.url + "/hook"
     (tmp_path / "trustwell.yml").write_text(
-        "name: acme\nstore: sqlite:///s.db\nincident_channel: ops\n"
+        "name: acme\nstore: sqlite:///store.db\nincident_channel: ops\n"
         f"channels:\n  ops: {{type: webhook, url: '{url}', secret: hook-secret-value,"
         " retry_for: 1h}\n"
     )

@@ -11,7 +11,6 @@ import random
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from threaded_server import serve_in_thread
 from trustwell.config.models import ProjectSettings
 from trustwell.notify.messages import OutgoingMessage
 from trustwell.notify.outbox import DeliveryReport, deliver_due, enqueue, outbox_rows
@@ -189,29 +189,11 @@ def python_block(markdown: Path, containing: str) -> str:
 @contextmanager
 def live_app(project_dir: Path) -> Iterator[str]:
     """``trustwell serve`` (no scheduler) for ``project_dir`` on a free port; its base URL."""
-    import uvicorn
-
     from trustwell.web.app import create_app
 
     app = create_app(project_dir, scheduler=False)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    # ws="none": no websocket library is imported (their deprecation warnings are errors here).
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
+    with serve_in_thread(app) as url:
+        yield url
 
 
 def prometheus_samples(text: str) -> Mapping[str, str]:

@@ -9,10 +9,8 @@ would get and follow the link in it. Clients are httpx over real HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -25,6 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from notify.notify_servers import SMTPSink
+from threaded_server import free_port, serve_in_thread
 
 NOW = "2026-11-22T09:00:00Z"
 
@@ -69,13 +68,6 @@ assets:
 NAMES = {"reporter": "rita", "responder": "ross"}
 NOTICE_LINK = re.compile(r"To stop these e-mails: (\S+)")
 CONFIRM_LINK = re.compile(r"confirm the address: (\S+)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -176,25 +168,6 @@ def write_project(root: Path, *, store: str | None, url: str, smtp: int, limits:
     return root
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest) -> str | None:
-    """None for the default SQLite file store, else a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return None
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SMTPSink]:
-    sink = SMTPSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
-
-
 @pytest.fixture
 def limits() -> str:
     """The ``limits:`` section of the project (a test overrides this fixture to change it)."""
@@ -210,7 +183,6 @@ def site(
     limits: str,
 ) -> Iterator[Site]:
     """``trustwell serve`` (without its scheduler) on a free port, until the test ends."""
-    import uvicorn
 
     from trustwell.auth.tokens import create_token
     from trustwell.cli.serve import uvicorn_config
@@ -224,15 +196,11 @@ def site(
     url = f"http://127.0.0.1:{port}"
     root = write_project(tmp_path, store=store_url, url=url, smtp=smtp_sink.port, limits=limits)
     app = create_app(root, scheduler=False)
+    stack = contextlib.ExitStack()
     # ws="none": no websocket library is imported (their deprecation warnings are errors here).
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, ws="none"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
+    stack.enter_context(
+        serve_in_thread(app, config=uvicorn_config(app, "127.0.0.1", port, ws="none"))
+    )
     project = load_project(root)
     store = open_store(project.settings.store, project.root)
     live = Site(url, root, store, project, smtp_sink)
@@ -246,6 +214,5 @@ def site(
     finally:
         for client in live.clients.values():
             client.close()
-        server.should_exit = True
-        thread.join(20)
+        stack.close()
         store.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import psycopg
 from typer.testing import CliRunner
 
 from pg_server import PostgresServer
+from threaded_server import serve_in_thread
 
 NOW = "2026-11-22T09:00:00Z"
 PASSWORD_ROLE = "tw_secret"
@@ -115,30 +115,11 @@ def csrf_of(html: str) -> str:
 @contextlib.contextmanager
 def serving(project_dir: Path, **uvicorn_options: Any) -> Iterator[Site]:
     """``trustwell serve --no-scheduler`` for ``project_dir`` on a free port, for the block."""
-    import socket
-
-    import uvicorn
-
     from trustwell.web.app import create_app
 
     app = create_app(project_dir, scheduler=False)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    options: dict[str, Any] = {"log_level": "warning", "ws": "none"} | uvicorn_options
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield Site(f"http://127.0.0.1:{port}", app.state.store, app.state.project)
-    finally:
-        server.should_exit = True
-        thread.join(20)
+    with serve_in_thread(app, **uvicorn_options) as url:
+        yield Site(url, app.state.store, app.state.project)
 
 
 def stored_messages(store: Any) -> list[str]:

@@ -53,15 +53,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
 
 
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store("sqlite:///" + str(tmp_path / "store.db"), tmp_path)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 # --- 1. retry for at least 24 hours ---------------------------------------------------------
 
 

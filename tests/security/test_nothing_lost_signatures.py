@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,16 +18,7 @@ import pytest
 from nothing_lost_support import DOCS, HOOK_SECRET, hook_settings, python_block, queue
 
 from trustwell.notify.outbox import DeliveryReport, deliver_due, outbox_rows
-from trustwell.store import Store, open_store
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store("sqlite:///" + str(tmp_path / "store.db"), tmp_path)
-    try:
-        yield opened
-    finally:
-        opened.close()
+from trustwell.store import Store
 
 
 @pytest.fixture

@@ -34,8 +34,6 @@ from public_forms_support import (  # noqa: F401 -- fixtures used by name
     link_in,
     send_report,
     site,
-    smtp_sink,
-    store_url,
     subscribe,
     write_project,
 )

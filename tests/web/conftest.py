@@ -3,23 +3,15 @@ backed by SQLite or PostgreSQL; see ``web_site.py`` for the helpers."""
 
 from __future__ import annotations
 
-import threading
-import time
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from web_site import NAMES, NOW, ROLES, LiveServer, free_port, write_project
+from web_site import NAMES, NOW, ROLES, LiveServer, write_project
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest) -> str | None:
-    """None for the default SQLite file store, else a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return None
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+from threaded_server import serve_in_thread
 
 
 @pytest.fixture
@@ -32,7 +24,6 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str 
 @pytest.fixture
 def server(project_dir: Path) -> Iterator[LiveServer]:
     """``trustwell serve`` (without its scheduler) on a free port, until the test ends."""
-    import uvicorn
 
     from trustwell.auth.tokens import create_token
     from trustwell.config.loader import load_project
@@ -40,23 +31,13 @@ def server(project_dir: Path) -> Iterator[LiveServer]:
     from trustwell.web.app import create_app
 
     app = create_app(project_dir, scheduler=False)
-    port = free_port()
-    # ws="none": no websocket library is imported (their deprecation warnings are errors here).
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    uvi = uvicorn.Server(config)
-    thread = threading.Thread(target=uvi.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvi.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
+    stack = contextlib.ExitStack()
+    url = stack.enter_context(serve_in_thread(app))
     project = load_project(project_dir)
     store = open_store(project.settings.store, project.root)
     tokens = {
         role: create_token(store, name=NAMES[role], role=role, actor="test") for role in ROLES
     }
-    url = f"http://127.0.0.1:{port}"
     live = LiveServer(url, project_dir, store, project, tokens)
     for role, token in tokens.items():
         live.clients[role] = httpx.Client(
@@ -68,6 +49,5 @@ def server(project_dir: Path) -> Iterator[LiveServer]:
     finally:
         for client in live.clients.values():
             client.close()
-        uvi.should_exit = True
-        thread.join(20)
+        stack.close()
         store.close()

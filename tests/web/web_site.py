@@ -11,7 +11,6 @@ one per role, each with its own bearer token.
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,13 +109,6 @@ def write_project(root: Path, store: str | None = None) -> Path:
     (root / "assets" / "acme.yml").write_text(ASSETS)
     load_warehouse(root)
     return root
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
