@@ -106,6 +106,8 @@ def test_json_output_is_exactly_the_documented_document(project: Path) -> None:
         "message": "1 row duplicating another row's id (33.33% of 3); allowed 0",
         "samples": [{"id": 2, "duplicate_rows": 2}],
         "queries": 2,
+        "unit": "rows",
+        "details": None,
     }
     freshness = by_check["freshness:loaded_at"]
     assert (freshness["status"], freshness["value"], freshness["queries"]) == ("pass", 3600.0, 1)

@@ -252,8 +252,19 @@ def test_all_aggregate_checks_of_an_asset_share_one_query(engine: Engine) -> Non
             on_sql=lambda _a, sql: statements.append(sql),
         )
     )
-    assert len(statements) == 1
-    assert {r.queries for r in results} == {1}
+    # The relation is described once, then one statement computes every check.
+    describe, shared, *details = statements
+    assert describe == '-- describe "orders"'
+    assert "GROUP BY" not in shared
+    # Only a failing accepted_values check asks for more: its offending values (grouped).
+    failing_values = {
+        r.check: r for r in results if r.type == "accepted_values" and r.status == "fail"
+    }
+    assert len(details) == len(failing_values) == 2
+    assert all("GROUP BY" in d for d in details)
+    assert {r.check: r.queries for r in results} == {
+        r.check: 2 if r.check in failing_values else 1 for r in results
+    }
     expected = [status for c, status, *_ in CASES if c in aggregates]
     assert [r.status for r in results] == expected
 
@@ -289,8 +300,8 @@ def test_a_check_that_cannot_run_is_an_error_and_the_others_still_run(engine: En
     broken_aggregate, broken_sql, row_count = results
     assert broken_aggregate.status == "error" and "no_such_column" in broken_aggregate.message
     assert broken_sql.status == "error" and "no_such_table" in broken_sql.message
-    # The shared query failed, so every aggregate check of the asset is an error…
-    assert row_count.status == "error"
+    # …and the other checks of the asset keep their values.
+    assert (row_count.status, row_count.value, row_count.queries) == ("pass", 10, 1)
 
 
 def test_sql_and_references_still_run_when_the_shared_query_fails(engine: Engine) -> None:

@@ -69,13 +69,13 @@ def test_history_json_lists_results_newest_first_with_stable_keys(project: Path)
     assert json.loads(result.stdout) == [
         {"run_id": "run-2", "executed_at": "2026-11-22T11:00:00Z", "asset": "orders",
          "check": "row_count", "type": "row_count", "status": "pass", "value": 102.0,
-         "failing_fraction": None, "message": "102 rows"},
+         "failing_fraction": None, "message": "102 rows", "details": None},
         {"run_id": "run-2", "executed_at": "2026-11-22T11:00:00Z", "asset": "orders",
          "check": "not_null:email", "type": "not_null", "status": "fail", "value": 4.0,
-         "failing_fraction": 0.04, "message": "4 rows where email is NULL"},
+         "failing_fraction": 0.04, "message": "4 rows where email is NULL", "details": None},
         {"run_id": "run-1", "executed_at": "2026-11-22T10:00:00Z", "asset": "orders",
          "check": "row_count", "type": "row_count", "status": "pass", "value": 101.0,
-         "failing_fraction": None, "message": "101 rows"},
+         "failing_fraction": None, "message": "101 rows", "details": None},
     ]  # fmt: skip
 
 

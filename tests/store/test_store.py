@@ -160,6 +160,7 @@ def test_history_json_has_stable_keys_and_utc_times(store: Store, make_report: M
         "value": 10.0,
         "failing_fraction": None,
         "message": "ok",
+        "details": None,
     }
 
 

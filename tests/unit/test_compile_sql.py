@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
-from trustwell.checks.compile import parse_where, plan_asset, relation_for, table_expression
+from trustwell.checks.compile import Need, parse_where, plan_asset, relation_for, table_expression
+from trustwell.checks.registry import type_of
 from trustwell.checks.spec import Check, CheckBase
+from trustwell.checks.types.base import Scope, no_other_assets
 from trustwell.config.models import Asset
 from trustwell.engines.base import Column, Engine, QueryResult
 
@@ -30,9 +32,14 @@ class _Dialect(Engine):
 
 
 def _plan_sql(engine: _Dialect, checks: list[dict[str, object]]) -> str:
-    specs = [_CHECK.validate_python(c) for c in checks]
-    pairs = [(c, parse_where(c.where, engine.dialect)) for c in specs]
-    plan = plan_asset(pairs, table_expression("raw.orders"), engine)
+    relation = table_expression("raw.orders")
+    needs: list[Need] = []
+    for check in (_CHECK.validate_python(c) for c in checks):
+        where = parse_where(check.where, engine.dialect)
+        scope = Scope("orders", relation, where, engine.dialect, no_other_assets)
+        metrics = type_of(check).metrics(check, scope)
+        needs += [Need(check.display_name, key, metric) for key, metric in metrics.items()]
+    plan = plan_asset(needs, relation, engine)
     assert plan.query is not None
     return engine.render(plan.query)
 

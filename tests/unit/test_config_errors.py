@@ -167,8 +167,7 @@ def test_wrong_value_types_name_key_expected_and_given(tmp_path: Path) -> None:
         "max_failing must be an integer, got 'abc' in assets/orders.yml line 9",
         "max_failing must be at least 0, got -1 in assets/orders.yml line 10",
         "values must be non-empty, got a list in assets/orders.yml line 11",
-        "min must be a number, a date, a date and time or a string, got a list"
-        " in assets/orders.yml line 12",
+        "min must be a number, a date or a date and time, got a list in assets/orders.yml line 12",
         "columns.id must be one of 'integer', 'float', 'decimal', 'string', 'boolean', 'date'"
         " or 'timestamp', got 'int' in assets/orders.yml line 13",
         "tags must be a list, got 'x' in assets/orders.yml line 14",

@@ -1,30 +1,41 @@
-"""From declared checks to one query per asset, planned for the engine.
+"""From declared checks to as few statements per asset as the engine runs fastest.
 
-Every aggregate metric of every check of an asset goes into a single
-``SELECT … FROM <asset>``; identical aggregates are computed once. Distinct
-counts are the one place engines differ: DuckDB parallelises
-``COUNT(DISTINCT …)`` inside a shared scan, PostgreSQL does not, so there each
-distinct count becomes a scalar subquery of the same statement (one statement,
-several scans, measured faster). Pure: builds expressions, runs nothing.
+Every scalar metric (aggregates and distinct counts) of every check of an
+asset goes into a single ``SELECT … FROM <asset>``; identical aggregates are
+computed once. Distinct counts are the one place engines differ: DuckDB
+parallelises ``COUNT(DISTINCT …)`` inside a shared scan, PostgreSQL does not,
+so there each distinct count becomes a scalar subquery of the same statement
+(one statement, several scans, measured faster). Grouped metrics (a small
+``GROUP BY`` result) cannot share that one-row statement: grouped metrics
+with the same keys and filter share one statement of their own. A check's own
+query (``references``, ``sql``) is a statement alone. Pure: builds
+expressions, runs nothing.
+
+Each planned :class:`Statement` knows which check and metric every output
+column serves, so a failing statement can be planned again for a subset of
+its checks (:mod:`trustwell.checks.isolation`) and ``--show-sql`` can name the
+check behind each column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlglot import exp
 
 from trustwell.checks.metrics import (
     Aggregate,
+    Described,
     DistinctCount,
+    Grouped,
     Metric,
+    OwnQuery,
     and_all,
-    metrics_for,
     not_null,
 )
-from trustwell.checks.spec import CheckBase
 from trustwell.readonly_sql import read_only_condition, read_only_query
 
 if TYPE_CHECKING:
@@ -32,15 +43,6 @@ if TYPE_CHECKING:
     from trustwell.engines.base import Engine
 
 RELATION_ALIAS = "_tw"
-
-
-@dataclass
-class AssetPlan:
-    """The one aggregate query of an asset and where each check's metrics are."""
-
-    query: exp.Select | None
-    #: check display name -> metric key -> output column of ``query``
-    slots: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def table_expression(name: str) -> exp.Table:
@@ -77,6 +79,59 @@ def parse_where(where: str | None, dialect: str) -> exp.Expr | None:
     return read_only_condition(where, dialect, what="where")
 
 
+@dataclass(frozen=True)
+class Need:
+    """One metric of one check: what the planner places in a statement."""
+
+    check: str  # the check's display name
+    metric: str  # the metric's key within the check
+    value: Metric
+
+
+StatementKind = Literal["scalar", "grouped", "own"]
+
+
+@dataclass
+class Statement:
+    """One planned statement and what each of its output columns serves.
+
+    ``columns`` maps an output column to the ``(check, metric)`` pairs it
+    serves (for an own query, ``q0``… stands for its whole result);
+    ``keys`` are the group-key columns of a grouped statement.
+    """
+
+    query: exp.Query
+    kind: StatementKind
+    needs: list[Need]
+    columns: dict[str, list[tuple[str, str]]]
+    keys: tuple[str, ...] = ()
+
+    @property
+    def checks(self) -> list[str]:
+        """The checks whose metrics this statement computes, in plan order."""
+        return list(dict.fromkeys(n.check for n in self.needs))
+
+    def checks_by_column(self) -> dict[str, list[str]]:
+        """Output column -> the checks behind it (for ``--show-sql`` comments)."""
+        return {c: list(dict.fromkeys(check for check, _ in s)) for c, s in self.columns.items()}
+
+
+@dataclass
+class AssetPlan:
+    """The statements of an asset and where each check's metrics are."""
+
+    statements: list[Statement] = field(default_factory=list)
+    #: check display name -> metric key -> output column (unique across the statements)
+    slots: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: metrics answered by describing the relation, not by a statement
+    described: list[Need] = field(default_factory=list)
+
+    @property
+    def query(self) -> exp.Query | None:
+        """The shared scalar statement (None when no check needs one)."""
+        return next((s.query for s in self.statements if s.kind == "scalar"), None)
+
+
 def _distinct_in_scan(metric: DistinctCount) -> exp.Expr:
     keys = metric.keys
     key: exp.Expr = (
@@ -99,41 +154,101 @@ def _distinct_subquery(metric: DistinctCount, relation: exp.Expr) -> exp.Expr:
 
 
 def _keys_not_null(keys: tuple[exp.Expr, ...]) -> exp.Expr:
-    names = [k.name for k in keys]
-    return not_null(*names)
+    return not_null(*[k.name for k in keys])
 
 
-def plan_asset(
-    checks: list[tuple[CheckBase, exp.Expr | None]],
-    relation: exp.Expr,
-    engine: Engine,
-) -> AssetPlan:
-    """Plan the single aggregate statement for ``(check, where)`` pairs."""
-    plan = AssetPlan(query=None)
-    # sqlglot expressions hash and compare by structure: identical aggregates share a slot.
-    columns: dict[exp.Expr, str] = {}
+@dataclass
+class _GroupedBuilder:
+    """The statement of grouped metrics sharing keys, filter and (with ``top``) value."""
 
-    def slot_for(metric: Metric) -> str:
-        if isinstance(metric, Aggregate):
-            expression = metric.expression
-        elif engine.distinct_in_main_scan:
-            expression = _distinct_in_scan(metric)
+    metric: Grouped
+    values: dict[exp.Expr, str] = field(default_factory=dict)
+    serves: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    needs: list[Need] = field(default_factory=list)
+
+    def statement(self, relation: exp.Expr) -> Statement:
+        keys = [f"k{i}" for i in range(len(self.metric.keys))]
+        pairs = zip(self.metric.keys, keys, strict=True)
+        outputs = [exp.alias_(k.copy(), name) for k, name in pairs]
+        outputs += [exp.alias_(v.copy(), name) for v, name in self.values.items()]
+        query = (
+            exp.select(*outputs)
+            .from_(relation.copy())
+            .where(self.metric.condition.copy() if self.metric.condition else None)
+            .group_by(*[k.copy() for k in self.metric.keys])
+        )
+        by_key = [exp.Ordered(this=exp.column(k)) for k in keys]
+        if self.metric.top is not None:
+            (first, *_) = self.values.values()  # with top, the value is part of the sharing key
+            query = query.order_by(exp.Ordered(this=exp.column(first), desc=True), *by_key).limit(
+                self.metric.top
+            )
         else:
-            expression = _distinct_subquery(metric, relation)
-        if expression not in columns:
-            columns[expression] = f"m{len(columns)}"
-        return columns[expression]
+            query = query.order_by(*by_key)
+        return Statement(query, "grouped", self.needs, self.serves, tuple(keys))
 
-    for check, where in checks:
-        metrics = metrics_for(check, where)
-        if metrics:
-            plan.slots[check.display_name] = {name: slot_for(m) for name, m in metrics.items()}
-    if columns:
-        select = exp.select(*[exp.alias_(e.copy(), alias) for e, alias in columns.items()])
-        plan.query = select.from_(relation.copy())
+
+def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -> list[Statement]:
+    """The statements computing ``needs`` over ``relation``: scalar, then grouped, then own.
+
+    Output columns are ``m0``… (scalar), ``g0``… (grouped values) and ``q0``…
+    (the whole result of an own query): unique across the statements of a plan.
+    """
+    scalars: dict[exp.Expr, str] = {}
+    scalar_serves: dict[str, list[tuple[str, str]]] = {}
+    scalar_needs: list[Need] = []
+    grouped: dict[tuple[object, ...], _GroupedBuilder] = {}
+    own: list[Statement] = []
+    counters: dict[str, int] = {}
+
+    def column(prefix: str) -> str:
+        counters[prefix] = counters.get(prefix, -1) + 1
+        return f"{prefix}{counters[prefix]}"
+
+    for need in needs:
+        metric = need.value
+        served = (need.check, need.metric)
+        if isinstance(metric, Aggregate | DistinctCount):
+            if isinstance(metric, Aggregate):
+                expression = metric.expression
+            elif engine.distinct_in_main_scan:
+                expression = _distinct_in_scan(metric)
+            else:
+                expression = _distinct_subquery(metric, relation)
+            # sqlglot expressions hash and compare by structure: identical ones share a column.
+            if expression not in scalars:
+                scalars[expression] = column("m")
+            scalar_serves.setdefault(scalars[expression], []).append(served)
+            scalar_needs.append(need)
+        elif isinstance(metric, Grouped):
+            # With ``top`` the order is by the value, so only identical metrics share.
+            value = metric.value if metric.top is not None else None
+            sharing: tuple[object, ...] = (metric.keys, metric.condition, metric.top, value)
+            builder = grouped.setdefault(sharing, _GroupedBuilder(metric))
+            if metric.value not in builder.values:
+                builder.values[metric.value] = column("g")
+            builder.serves.setdefault(builder.values[metric.value], []).append(served)
+            builder.needs.append(need)
+        elif isinstance(metric, OwnQuery):
+            own.append(Statement(metric.query.copy(), "own", [need], {column("q"): [served]}))
+        elif not isinstance(metric, Described):  # Described: answered by the describe
+            raise TypeError(f"unknown metric kind {type(metric).__name__}")
+    statements: list[Statement] = []
+    if scalars:
+        select = exp.select(*[exp.alias_(e.copy(), alias) for e, alias in scalars.items()])
+        statements.append(
+            Statement(select.from_(relation.copy()), "scalar", scalar_needs, scalar_serves)
+        )
+    statements += [b.statement(relation) for b in grouped.values()]
+    return statements + own
+
+
+def plan_asset(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -> AssetPlan:
+    """Plan the statements of one asset for the ``needs`` of all its checks."""
+    plan = AssetPlan(statements=plan_statements(needs, relation, engine))
+    plan.described = [n for n in needs if isinstance(n.value, Described)]
+    for statement in plan.statements:
+        for output, served in statement.columns.items():
+            for check, metric in served:
+                plan.slots.setdefault(check, {})[metric] = output
     return plan
-
-
-def aggregate_checks(checks: list[CheckBase]) -> list[CheckBase]:
-    """The checks whose metrics come from the shared aggregate query."""
-    return [c for c in checks if c.type not in ("schema", "references", "sql")]

@@ -1,10 +1,18 @@
-"""The aggregates each check type needs, as sqlglot expressions.
+"""What a check asks the database for: metrics, as sqlglot expressions.
 
-A check declares *metrics*: named aggregates over the asset's rows. The
-planner (:mod:`trustwell.checks.compile`) puts every metric of every check of
-an asset into one statement, shares identical ones, and decides per engine
-where distinct counts go. Row-level checks also give their *failing-row
-predicate*, used both to count failing rows and to fetch samples.
+A check type declares *metrics*, named values computed over the asset's rows.
+The planner (:mod:`trustwell.checks.compile`) decides which statement computes
+each one:
+
+- :class:`Aggregate`: a scalar aggregate, in the asset's one shared scan;
+- :class:`DistinctCount`: distinct key tuples, in the shared scan or in a
+  scalar subquery of the same statement, whichever the engine runs faster;
+- :class:`Grouped`: a small ``GROUP BY`` result (value counts, a histogram,
+  counts per group), one statement per key set and filter, shared by every
+  check that needs the same groups;
+- :class:`OwnQuery`: a statement of its own whose rows are the value
+  (``references``, ``sql``);
+- :class:`Described`: the relation's columns, described once per run.
 
 All user values reach SQL as sqlglot literals, all names as quoted
 identifiers; ``where`` filters are user SQL parsed by sqlglot in the
@@ -17,10 +25,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
+from typing import Any
 
 from sqlglot import exp
-
-from trustwell.checks import spec as s
 
 #: Metric keys every row-level check provides.
 FAILING, SCOPE = "failing", "scope"
@@ -28,27 +35,60 @@ FAILING, SCOPE = "failing", "scope"
 
 @dataclass(frozen=True)
 class Aggregate:
-    """An aggregate expression computed in the asset's main scan."""
+    """An aggregate expression computed in the asset's main scan; its value is a scalar."""
 
     expression: exp.Expr
 
 
 @dataclass(frozen=True)
 class DistinctCount:
-    """Distinct non-null key tuples among rows matching ``condition``.
-
-    Placed in the main scan (``COUNT(DISTINCT …)``) or in its own scalar
-    subquery, whichever the engine runs faster.
-    """
+    """Distinct non-null key tuples among rows matching ``condition``; a scalar."""
 
     keys: tuple[exp.Expr, ...]
     condition: exp.Expr | None
 
 
-Metric = Aggregate | DistinctCount
+@dataclass(frozen=True)
+class Grouped:
+    """``value`` per group of ``keys`` over rows matching ``condition``: a list of :class:`Group`.
+
+    ``top`` keeps the groups with the largest values (ties by key), so that
+    the result stays small whatever the data.
+    """
+
+    keys: tuple[exp.Expr, ...]
+    value: exp.Expr
+    condition: exp.Expr | None = None
+    top: int | None = None
+
+
+@dataclass(frozen=True)
+class OwnQuery:
+    """A statement of its own; its value is the list of rows it returns (as mappings)."""
+
+    query: exp.Query
+
+
+@dataclass(frozen=True)
+class Described:
+    """The relation's columns (a list of :class:`~trustwell.engines.base.Column`)."""
+
+
+Metric = Aggregate | DistinctCount | Grouped | OwnQuery | Described
+#: The metrics planned into the asset's shared scalar statement.
+SCALAR = (Aggregate, DistinctCount)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a grouped metric: the key values and the aggregate."""
+
+    keys: tuple[Any, ...]
+    value: Any
 
 
 def col(name: str) -> exp.Column:
+    """A quoted column reference: names are never pasted into SQL."""
     return exp.column(name, quoted=True)
 
 
@@ -66,6 +106,7 @@ def literal(value: object) -> exp.Expr:
 
 
 def and_all(*conditions: exp.Expr | None) -> exp.Expr | None:
+    """The conjunction of the given conditions (None when there is none)."""
     present = [c for c in conditions if c is not None]
     if not present:
         return None
@@ -85,99 +126,27 @@ def only_where(value: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
 
 
 def or_all(conditions: list[exp.Expr]) -> exp.Expr:
+    """The disjunction of one or more conditions."""
     return exp.or_(*conditions, copy=False)
 
 
 def not_null(*columns: str) -> exp.Expr:
+    """Every named column is non-NULL."""
     conds = [exp.Not(this=exp.Is(this=col(c), expression=exp.null())) for c in columns]
     result = and_all(*conds)
     assert result is not None
     return result
 
 
-def _as_text(column: str) -> exp.Expr:
+def as_text(column: str) -> exp.Expr:
+    """The column cast to text (``regex`` and ``length`` read any column as a string)."""
     return exp.cast(col(column), exp.DataType.Type.TEXT)
 
 
-def failing_predicate(check: s.CheckBase) -> exp.Expr | None:
-    """The condition a failing row meets (without the check's ``where``)."""
-    if isinstance(check, s.NotNull):
-        return or_all([exp.Is(this=col(c), expression=exp.null()) for c in check.column_list])
-    if isinstance(check, s.AcceptedValues):
-        listed = exp.In(this=col(check.column), expressions=[literal(v) for v in check.values])
-        return exp.and_(not_null(check.column), exp.Not(this=listed))
-    if isinstance(check, s.Range):
-        outside = [
-            exp.LT(this=col(check.column), expression=literal(check.min))
-            if check.min is not None
-            else None,
-            exp.GT(this=col(check.column), expression=literal(check.max))
-            if check.max is not None
-            else None,
-        ]
-        present: list[exp.Expr] = [c for c in outside if c is not None]
-        return exp.and_(not_null(check.column), exp.paren(or_all(present)))
-    if isinstance(check, s.Regex):
-        matches = exp.RegexpLike(
-            this=_as_text(check.column), expression=exp.Literal.string(check.pattern)
-        )
-        return exp.and_(not_null(check.column), exp.Not(this=matches))
-    if isinstance(check, s.Length):
-        length = exp.Length(this=_as_text(check.column))
-        outside = [
-            exp.LT(this=length, expression=exp.Literal.number(check.min))
-            if check.min is not None
-            else None,
-            exp.GT(this=length.copy(), expression=exp.Literal.number(check.max))
-            if check.max is not None
-            else None,
-        ]
-        bad: list[exp.Expr] = [c for c in outside if c is not None]
-        return exp.and_(not_null(check.column), exp.paren(or_all(bad)))
-    return None
-
-
-_STATS: dict[str, type[exp.Func]] = {
-    "mean": exp.Avg,
-    "min": exp.Min,
-    "max": exp.Max,
-    "sum": exp.Sum,
-    "stddev": exp.StddevSamp,
-    "median": exp.Median,
-}
-
-
-def metrics_for(check: s.CheckBase, where: exp.Expr | None) -> dict[str, Metric]:
-    """The named metrics a check needs; empty for checks that run their own query."""
-    if isinstance(check, s.RowCount):
-        return {"rows": Aggregate(count_where(where))}
-    if isinstance(check, s.Freshness):
-        return {
-            "latest": Aggregate(exp.Max(this=only_where(col(check.column), where))),
-            SCOPE: Aggregate(count_where(where)),
-        }
-    if isinstance(check, s.Unique):
-        keys = check.column_list
-        return {
-            SCOPE: Aggregate(count_where(where)),
-            "keyed": Aggregate(count_where(and_all(where, not_null(*keys)))),
-            "distinct": DistinctCount(tuple(col(k) for k in keys), where),
-        }
-    predicate = failing_predicate(check)
-    if predicate is not None:
-        return {
-            FAILING: Aggregate(count_where(and_all(where, predicate))),
-            SCOPE: Aggregate(count_where(where)),
-        }
-    if isinstance(check, s.Stat):
-        if check.stat == "distinct_count":
-            return {"value": DistinctCount((col(check.column),), where)}
-        if check.stat == "null_fraction":
-            nulls = exp.Is(this=col(check.column), expression=exp.null())
-            return {
-                "nulls": Aggregate(count_where(and_all(where, nulls))),
-                SCOPE: Aggregate(count_where(where)),
-            }
-        func = _STATS[check.stat]
-        return {"value": Aggregate(func(this=only_where(col(check.column), where)))}
-    return {}
+def outside(value: exp.Expr, low: object, high: object) -> exp.Expr:
+    """``value < low OR value > high`` for the bounds given (at least one)."""
+    sides = [
+        exp.LT(this=value.copy(), expression=literal(low)) if low is not None else None,
+        exp.GT(this=value.copy(), expression=literal(high)) if high is not None else None,
+    ]
+    return exp.paren(or_all([s for s in sides if s is not None]))

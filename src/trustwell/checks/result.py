@@ -32,6 +32,10 @@ class CheckResult:
     message: str
     samples: list[dict[str, Any]] = field(default_factory=list)
     queries: int = 0
+    #: the unit of ``value`` for output (``rows``, ``seconds``, ``fraction``…; "" for a number)
+    unit: str = ""
+    #: type-specific facts (offending values, schema differences…), stored as JSON
+    details: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Every result is made here, from any engine, error or library: the one
@@ -50,6 +54,8 @@ class CheckResult:
             "message": self.message,
             "samples": self.samples,
             "queries": self.queries,
+            "unit": self.unit,
+            "details": self.details,
         }
 
 

@@ -1,17 +1,21 @@
 """Running an asset's checks against an engine (the I/O half of the check engine).
 
-One aggregate statement per asset for every aggregate check, then the small
-extra queries: failed-row samples (only for failing row-level checks),
-``schema``, ``references`` and ``sql``. A check that cannot be computed is an
-``error`` result carrying the database's message; the others still run.
+For one asset: describe the relation once (the ``schema`` check's metric, and
+the columns every other check names: a missing one is an ``error`` before
+anything is planned), plan every check's metrics into as few statements as
+the engine runs fastest, run them with isolation (a failing statement is
+planned again until its culprits are alone), evaluate each check through its
+type's entry, then ask for what only a failing check needs: its details
+(grouped, planned together) and its failed-row samples. A check that cannot
+be computed is an ``error`` result carrying the database's message; the
+others keep their exact values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,29 +23,26 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from trustwell import clock
-from trustwell.checks import spec as s
-from trustwell.checks.compile import aggregate_checks, parse_where, plan_asset, relation_for
-from trustwell.checks.evaluate import (
-    Outcome,
-    evaluate,
-    evaluate_bounds,
-    evaluate_failing_rows,
-    number,
-)
-from trustwell.checks.queries import (
-    compare_schema,
-    masked_rows,
-    references_query,
-    samples_query,
-    sql_check_query,
-)
+from trustwell.checks.compile import Need, Statement, parse_where, plan_asset, relation_for
+from trustwell.checks.context import EvaluationContext, HistorySource, NoHistory
+from trustwell.checks.isolation import Isolating
+from trustwell.checks.masking import masked_rows
+from trustwell.checks.outcome import Outcome
+from trustwell.checks.params import CheckBase
+from trustwell.checks.registry import type_of
 from trustwell.checks.result import CheckResult
-from trustwell.engines.base import Engine, EngineError
+from trustwell.checks.types.base import Scope
+from trustwell.config.errors import did_you_mean
+from trustwell.engines.base import Column, Engine, EngineError
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
 
 SqlListener = Callable[[str, str], None]  # (asset name, sql)
+#: (asset name, sql, output column -> the checks behind it), for every statement run
+StatementListener = Callable[[str, str, Mapping[str, Sequence[str]]], None]
+#: what makes a check's planning or evaluation fail (its own error, not the asset's)
+_CHECK_ERRORS = (EngineError, LookupError, ValueError, TypeError, SqlglotError)
 
 
 @dataclass
@@ -56,14 +57,42 @@ class AssetRun:
     now: datetime | None = None
     on_sql: SqlListener | None = None
     dry_run: bool = False
+    history: HistorySource = field(default_factory=NoHistory)
+    on_statement: StatementListener | None = None
 
-    def execute(self, query: exp.Expr) -> list[dict[str, Any]]:
+    def execute(self, query: exp.Expr, columns: Mapping[str, Sequence[str]] | None = None) -> Any:
+        """Run one statement (print it first); no rows on a dry run."""
         sql = self.engine.render(query)
         if self.on_sql:
             self.on_sql(self.asset.name, sql)
+        if self.on_statement:
+            self.on_statement(self.asset.name, sql, columns or {})
         if self.dry_run:
             return []
         return self.engine.execute(sql).records()
+
+    def run_statement(self, statement: Statement) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.execute(statement.query, statement.checks_by_column())
+        return rows
+
+    def resolve(self, name: str) -> exp.Expr:
+        """Another asset's relation (the target of a ``references`` check)."""
+        target = (self.assets or {}).get(name)
+        if target is None:
+            raise LookupError(f"referenced asset {name!r} is not in the project")
+        return relation_for(target, self.engine, self.root)
+
+
+@dataclass
+class _Pending:
+    """A check on its way to a result."""
+
+    check: CheckBase
+    scope: Scope
+    queries: int = 0
+    outcome: Outcome | None = None
+    details: dict[str, Any] | None = None
+    note: str = ""  # why details are missing, appended to the message
 
 
 def check_asset(run: AssetRun) -> list[CheckResult]:
@@ -75,62 +104,134 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     except (EngineError, ValueError, SqlglotError) as exc:
         return [error_result(asset, c, str(exc), 0) for c in asset.checks]
     results: dict[str, CheckResult] = {}
-    wheres: dict[str, exp.Expr | None] = {}
-    for declared in asset.checks:
+    pending: dict[str, _Pending] = {}
+    pii = frozenset(p.lower() for p in asset.pii)
+    for check in asset.checks:
         # A refused filter (not one read-only condition) errors its own check only.
         try:
-            wheres[declared.display_name] = parse_where(declared.where, engine.dialect)
+            where = parse_where(check.where, engine.dialect)
         except (ValueError, SqlglotError) as exc:
-            results[declared.display_name] = error_result(asset, declared, str(exc), 0)
-
-    aggregates = [c for c in aggregate_checks(list(asset.checks)) if c.display_name in wheres]
-    plan = plan_asset([(c, wheres[c.display_name]) for c in aggregates], relation, engine)
-    if plan.query is not None:
-        try:
-            rows = run.execute(plan.query)
-            row = rows[0] if rows else {}
-        except EngineError as exc:
-            for check in aggregates:
-                results[check.display_name] = error_result(asset, check, str(exc), 1)
-        else:
-            for check in aggregates:
-                slots = plan.slots[check.display_name]
-                metrics = {name: row.get(alias) for name, alias in slots.items()}
-                compute = partial(evaluate, check, metrics, now, run.timezone)
-                results[check.display_name] = _finish(
-                    run, check, wheres[check.display_name], relation, 1, compute
-                )
-    for check in asset.checks:
-        if check.display_name in results:
+            results[check.display_name] = error_result(asset, check, str(exc), 0)
             continue
-        where = wheres[check.display_name]
-        if isinstance(check, s.Schema):
-            results[check.display_name] = _run_schema(run, check, relation)
-        elif isinstance(check, s.References):
-            results[check.display_name] = _run_references(run, check, where, relation)
-        elif isinstance(check, s.Sql):
-            results[check.display_name] = _run_sql(run, check)
+        scope = Scope(asset.name, relation, where, engine.dialect, run.resolve, pii)
+        pending[check.display_name] = _Pending(check, scope)
+
+    columns, failed = _describe(run, relation, [p.check for p in pending.values()])
+    for name, result in failed.items():
+        results[name] = result
+        del pending[name]
+    needs: list[Need] = []
+    for name, item in list(pending.items()):
+        try:
+            metrics = type_of(item.check).metrics(item.check, item.scope)
+        except _CHECK_ERRORS as exc:
+            results[name] = error_result(asset, item.check, str(exc), 0)
+            del pending[name]
+            continue
+        needs += [Need(name, key, metric) for key, metric in metrics.items()]
+
+    plan = plan_asset(needs, relation, engine)
+    computed = Isolating(run.run_statement, relation, engine).run(plan.statements)
     if run.dry_run:
         return []
+    described = {n.check for n in plan.described}
+    for need in plan.described:
+        computed.values.setdefault(need.check, {})[need.metric] = columns
+    for name, item in pending.items():
+        item.queries = computed.queries[name] + (name in described)
+        if name in computed.errors:
+            results[name] = error_result(asset, item.check, computed.errors[name], item.queries)
+            continue
+        context = EvaluationContext(now, asset.name, name, run.timezone, run.history)
+        try:
+            item.outcome = type_of(item.check).evaluate(item.check, computed.values[name], context)
+        except (TypeError, ValueError) as exc:
+            results[name] = error_result(asset, item.check, str(exc), item.queries)
+    evaluated = [p for p in pending.values() if p.outcome is not None]
+    _add_details(run, relation, evaluated)
+    for item in evaluated:
+        results[item.check.display_name] = _result(run, item)
     return [results[c.display_name] for c in asset.checks]
 
 
-def _finish(
-    run: AssetRun,
-    check: s.CheckBase,
-    where: exp.Expr | None,
-    relation: exp.Expr | None,
-    queries: int,
-    compute: Callable[[], Outcome],
-    sample_query: exp.Query | None = None,
-) -> CheckResult:
-    """Evaluate, then fetch samples if a row-level check failed."""
+def _describe(
+    run: AssetRun, relation: exp.Expr, checks: list[CheckBase]
+) -> tuple[list[Column] | None, dict[str, CheckResult]]:
+    """Describe the relation once; checks naming a column it lacks become errors.
+
+    Only when some check reads the relation by column (or is a ``schema``
+    check). When the relation cannot be described at all, every check that
+    reads it fails with the describe's message (``sql`` checks do not read it).
+    """
+    readers = [c for c in checks if type_of(c).reads_relation(c)]
+    named = [c for c in readers if type_of(c).columns(c) or c.type == "schema"]
+    if not named:
+        return None, {}
+    describe = f"-- describe {run.engine.render(relation)}"  # metadata, not a query
+    if run.on_sql:
+        run.on_sql(run.asset.name, describe)
+    if run.on_statement:
+        run.on_statement(run.asset.name, describe, {})
     if run.dry_run:
-        return error_result(run.asset, check, "dry run", queries)
+        return None, {}
     try:
-        outcome = compute()
-    except (TypeError, ValueError) as exc:
-        return error_result(run.asset, check, str(exc), queries)
+        columns = run.engine.describe(relation)
+    except EngineError as exc:
+        return None, {c.display_name: error_result(run.asset, c, str(exc), 1) for c in readers}
+    names = [c.name for c in columns]
+    known = {_fold(run.engine, n) for n in names}
+    failed: dict[str, CheckResult] = {}
+    for check in named:
+        missing = [c for c in type_of(check).columns(check) if _fold(run.engine, c) not in known]
+        if missing:
+            message = _missing_column(missing[0], run.asset.name, names)
+            failed[check.display_name] = error_result(run.asset, check, message, 0)
+    return columns, failed
+
+
+def _fold(engine: Engine, name: str) -> str:
+    return name if engine.case_sensitive_identifiers else name.lower()
+
+
+def _missing_column(column: str, asset: str, names: list[str]) -> str:
+    hint = did_you_mean(column, names)
+    if not hint and names:
+        shown = ", ".join(f"'{n}'" for n in names[:10])
+        hint = f": its columns are {shown}" + ("…" if len(names) > 10 else "")
+    return f"column '{column}' not found in {asset}{hint}"
+
+
+def _add_details(run: AssetRun, relation: exp.Expr, evaluated: list[_Pending]) -> None:
+    """Ask for what the outcomes call for (offending values…), planned together; make details."""
+    needs: list[Need] = []
+    for item in evaluated:
+        assert item.outcome is not None
+        item.details = item.outcome.details
+        try:
+            metrics = type_of(item.check).detail_metrics(item.check, item.scope, item.outcome)
+        except _CHECK_ERRORS as exc:
+            item.note = f" (details unavailable: {exc})"
+            continue
+        needs += [Need(item.check.display_name, k, m) for k, m in metrics.items()]
+    if not needs:
+        return
+    plan = plan_asset(needs, relation, run.engine)
+    computed = Isolating(run.run_statement, relation, run.engine).run(plan.statements)
+    for item in evaluated:
+        name = item.check.display_name
+        item.queries += computed.queries[name]
+        if name in computed.errors:
+            item.note = f" (details unavailable: {computed.errors[name]})"
+        elif name in computed.values:
+            assert item.outcome is not None
+            found = computed.values[name]
+            item.details = type_of(item.check).details(item.check, item.outcome, found)
+
+
+def _result(run: AssetRun, item: _Pending) -> CheckResult:
+    """The check's result, with failed-row samples when a row-level check failed."""
+    check, outcome = item.check, item.outcome
+    assert outcome is not None
     result = CheckResult(
         asset=run.asset.name,
         check=check.display_name,
@@ -139,109 +240,25 @@ def _finish(
         value=outcome.value,
         threshold=check.threshold(),
         failing_fraction=outcome.failing_fraction,
-        message=outcome.message,
-        queries=queries,
+        message=outcome.message + item.note,
+        queries=item.queries,
+        unit=type_of(check).unit(check),
+        details=item.details,
     )
     if outcome.status == "fail" and check.samples and (outcome.value or 0) > 0:
-        query = sample_query
-        if query is None and relation is not None:
-            query = samples_query(check, where, relation, check.samples)
-        if query is not None:
-            try:
-                result.samples = masked_rows(run.execute(query), run.asset.pii)
+        try:
+            query = type_of(check).samples(check, item.scope, check.samples)
+            if query is not None:
                 result.queries += 1
-            except EngineError as exc:
-                result.message += f" (samples unavailable: {exc})"
+                rows = run.execute(query, {"*": [check.display_name]})
+                result.samples = masked_rows(rows, run.asset.pii)
+        except _CHECK_ERRORS as exc:
+            result.message += f" (samples unavailable: {exc})"
     return result
 
 
-def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expr) -> CheckResult:
-    if run.on_sql:
-        run.on_sql(
-            run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}"
-        )
-    if run.dry_run:
-        return error_result(run.asset, check, "dry run", 1)
-    try:
-        columns = run.engine.describe(relation)
-    except EngineError as exc:
-        return error_result(run.asset, check, str(exc), 1)
-    count, problems = compare_schema(check, columns)
-    message = "; ".join(problems) if problems else f"{len(check.columns)} declared columns match"
-    return CheckResult(
-        asset=run.asset.name,
-        check=check.display_name,
-        type="schema",
-        status="fail" if count else "pass",
-        value=float(count),
-        threshold=check.threshold(),
-        failing_fraction=None,
-        message=message,
-        queries=1,
-    )
-
-
-def _run_references(
-    run: AssetRun, check: s.References, where: exp.Expr | None, relation: exp.Expr
-) -> CheckResult:
-    target_name, _ = check.target
-    target_asset = (run.assets or {}).get(target_name)
-    if target_asset is None:
-        return error_result(
-            run.asset, check, f"referenced asset {target_name!r} is not in the project", 0
-        )
-    try:
-        target = relation_for(target_asset, run.engine, run.root)
-        rows = run.execute(references_query(check, where, relation, target))
-    except (EngineError, ValueError, SqlglotError) as exc:
-        return error_result(run.asset, check, str(exc), 1)
-    row = rows[0] if rows else {}
-    sample = references_query(check, where, relation, target, samples=check.samples)
-    return _finish(
-        run,
-        check,
-        where,
-        relation,
-        1,
-        lambda: evaluate_failing_rows(
-            check, number(row.get("failing")) or 0.0, number(row.get("scope")) or 0.0
-        ),
-        sample_query=sample,
-    )
-
-
-def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
-    try:
-        rows = run.execute(sql_check_query(check, run.engine.dialect))
-    except (EngineError, ValueError, SqlglotError) as exc:
-        return error_result(run.asset, check, str(exc), 1)
-    if check.query is not None:
-
-        def compute() -> Outcome:
-            if not rows or len(rows[0]) != 1:
-                raise ValueError("the query must return exactly one row with one number")
-            value = number(next(iter(rows[0].values())))
-            if value is None:
-                raise ValueError("the query returned NULL")
-            warn = check.warn if isinstance(check.warn, s.Bounds) else None
-            return evaluate_bounds("query result", value, check.min, check.max, warn)
-
-        return _finish(run, check, None, None, 1, compute)
-    failing = number(rows[0].get("failing")) if rows else 0.0
-    samples = sql_check_query(check, run.engine.dialect, samples=check.samples)
-    # A failing_rows query has no scope of its own: it takes max_failing only.
-    return _finish(
-        run,
-        check,
-        None,
-        None,
-        1,
-        lambda: evaluate_failing_rows(check, failing or 0.0, 0.0),
-        sample_query=samples,
-    )
-
-
-def error_result(asset: Asset, check: s.CheckBase, message: str, queries: int) -> CheckResult:
+def error_result(asset: Asset, check: CheckBase, message: str, queries: int) -> CheckResult:
+    """A check that could not be computed: ``error`` with the reason (scrubbed)."""
     return CheckResult(
         asset=asset.name,
         check=check.display_name,
@@ -252,4 +269,5 @@ def error_result(asset: Asset, check: s.CheckBase, message: str, queries: int) -
         failing_fraction=None,
         message=message,
         queries=queries,
+        unit=type_of(check).unit(check),
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
+from trustwell.checks.context import HistorySource, NoHistory, StoreHistory
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import did_you_mean
@@ -87,7 +88,8 @@ def run_project(
         store = None
     try:
         started = clock.now()
-        results = _run_checks(project, selected, started, on_progress, on_sql, dry_run)
+        history: HistorySource = NoHistory() if store is None else StoreHistory(store)
+        results = _run_checks(project, selected, started, on_progress, on_sql, dry_run, history)
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         if store is not None:
             report.incidents = _record_and_respond(store, project, report, actor, selected, trigger)
@@ -104,6 +106,7 @@ def _run_checks(
     on_progress: ProgressListener | None,
     on_sql: SqlListener | None,
     dry_run: bool,
+    history: HistorySource,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
@@ -131,6 +134,7 @@ def _run_checks(
                         now=started,
                         on_sql=on_sql,
                         dry_run=dry_run,
+                        history=history,
                     )
                 )
                 results += asset_results

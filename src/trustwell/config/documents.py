@@ -298,7 +298,7 @@ def _problem(doc: Doc, root: type[BaseModel], path: Loc, kind: str, items: list[
 
 
 def _tag_problem(doc: Doc, path: Loc, err: Any, where: str) -> Problem:
-    from trustwell.checks.spec import CHECK_TYPES, LATER_TYPES
+    from trustwell.checks.registry import CHECK_TYPES, LATER_TYPES
     from trustwell.config.models import WAREHOUSE_TYPES
 
     is_check = len(path) >= 2 and path[-2] == "checks"

@@ -65,6 +65,9 @@ class Engine(ABC):
     #: False where COUNT(DISTINCT) in a shared scan runs single-threaded
     #: (PostgreSQL): the planner then gives each distinct count its own subquery.
     distinct_in_main_scan: ClassVar[bool] = True
+    #: True where a quoted name matches only its exact case (PostgreSQL); DuckDB
+    #: matches quoted names case-insensitively. Checks quote every column name.
+    case_sensitive_identifiers: ClassVar[bool] = False
 
     def render(self, expression: exp.Expr) -> str:
         return expression.sql(dialect=self.dialect)

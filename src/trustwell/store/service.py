@@ -40,6 +40,7 @@ class HistoryEntry:
     value: float | None
     failing_fraction: float | None
     message: str
+    details: dict[str, Any] | None = None  # type-specific facts (None before migration 0006)
 
     def __post_init__(self) -> None:
         # Results stored before messages were scrubbed may hold a password:
@@ -58,6 +59,7 @@ class HistoryEntry:
             "value": self.value,
             "failing_fraction": self.failing_fraction,
             "message": self.message,
+            "details": self.details,
         }
 
 
@@ -193,6 +195,7 @@ _ENTRY_COLUMNS = (
     "value",
     "failing_fraction",
     "message",
+    "details",
 )
 
 
@@ -212,6 +215,7 @@ def _entries(rows: Iterable[sa.Row[Any]]) -> list[HistoryEntry]:
             value=row.value,
             failing_fraction=row.failing_fraction,
             message=row.message,
+            details=row.details,
         )
         for row in rows
     ]
@@ -304,6 +308,7 @@ def _insert_results(
                 "samples": result.samples,
                 "queries": result.queries,
                 "executed_at": executed_at,
+                "details": result.details,
             }
             for position, result in enumerate(found)
         ],

@@ -112,6 +112,7 @@ results = sa.Table(
     sa.Column("samples", json_type(), nullable=True),
     sa.Column("queries", sa.Integer(), nullable=False),
     sa.Column("executed_at", UTCDateTime(), nullable=False),
+    sa.Column("details", json_type(), nullable=True),  # type-specific facts (migration 0006)
     sa.Index("ix_results_asset_executed_at", "asset", "executed_at"),
     sa.Index("ix_results_check_id_executed_at", "check_id", "executed_at"),
     sa.Index("ix_results_run_id", "run_id"),

@@ -1,0 +1,107 @@
+"""What an evaluation may know besides its metric values: the time, past results, baselines.
+
+Evaluation stays pure: a type reads the past through the :class:`EvaluationContext`
+it is handed, never from a database itself. ``trustwell run`` gives it the
+store's history (:class:`StoreHistory`); the Python API, a dry run and a run
+that is not recorded give it none. The run being evaluated is never part of
+its own history (``before`` the run's start).
+
+Baselines (for ``drift``: stored reference distributions) are an interface
+only: there is no baseline table in the store yet, so every source answers
+``None`` until one is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from trustwell.store.database import Store
+
+
+class PastResult(Protocol):
+    """One stored result of the same check (``trustwell.store.HistoryEntry`` is one)."""
+
+    @property
+    def executed_at(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def details(self) -> dict[str, Any] | None: ...
+
+
+class HistorySource(Protocol):
+    """Where past results come from."""
+
+    def past_results(
+        self, asset: str, check: str, *, before: datetime, limit: int
+    ) -> Sequence[PastResult]:
+        """The latest ``limit`` results of ``check`` executed before ``before``, oldest first."""
+        ...
+
+
+class BaselineSource(Protocol):
+    """Where stored baselines come from (none are stored yet)."""
+
+    def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
+        """The baseline called ``name`` of ``asset``, or None if there is none."""
+        ...
+
+
+class NoHistory:
+    """No past results and no baselines: the Python API, dry runs, unrecorded runs."""
+
+    def past_results(
+        self, asset: str, check: str, *, before: datetime, limit: int
+    ) -> Sequence[PastResult]:
+        return []
+
+    def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
+        return None
+
+
+class StoreHistory(NoHistory):
+    """Past results read from the store with :func:`trustwell.store.check_history`.
+
+    Read only when a type asks: the built-in types of today never do, so a run
+    costs no store query for them.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def past_results(
+        self, asset: str, check: str, *, before: datetime, limit: int
+    ) -> Sequence[PastResult]:
+        from trustwell.store import check_history
+
+        return check_history(self.store, asset, check, limit, before=before)
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """What one check's evaluation is given besides its metric values.
+
+    >>> context.history(limit=7)[-1].value       # doctest: +SKIP
+    118.0
+    """
+
+    now: datetime
+    asset: str = ""
+    check: str = ""
+    timezone: str | None = None  # how to read timestamps without a zone (default UTC)
+    source: HistorySource = field(default_factory=NoHistory)
+    baselines: BaselineSource = field(default_factory=NoHistory)
+
+    def history(self, limit: int = 100) -> Sequence[PastResult]:
+        """Past results of this check, oldest first; never the run being evaluated."""
+        return self.source.past_results(self.asset, self.check, before=self.now, limit=limit)
+
+    def baseline(self, name: str) -> Mapping[str, Any] | None:
+        """A stored baseline of this asset (always None until baselines are stored)."""
+        return self.baselines.baseline(self.asset, name)

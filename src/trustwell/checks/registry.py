@@ -1,0 +1,71 @@
+"""Every built-in check type, one entry each: the one list the rest of trustwell reads.
+
+The ``Check`` union that project files are validated with (and so the JSON
+Schema of ``trustwell schema``), the loader's "unknown check type, did you
+mean", the planner, the evaluation and ``docs/checks.md`` all come from
+:data:`BUILTIN`. Adding a type is one class in :mod:`trustwell.checks.types`
+and one line here (see "Adding a check type" in ``docs/checks.md``).
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field
+
+from trustwell.checks.params import CheckBase
+from trustwell.checks.types.base import CheckType
+from trustwell.checks.types.references import ReferencesType
+from trustwell.checks.types.rows import NotNullType, UniqueType
+from trustwell.checks.types.schema import SchemaType
+from trustwell.checks.types.sql import SqlType
+from trustwell.checks.types.stat import StatType
+from trustwell.checks.types.values import AcceptedValuesType, LengthType, RangeType, RegexType
+from trustwell.checks.types.volume import FreshnessType, RowCountType
+
+#: The built-in types, in the order the SPEC lists them.
+BUILTIN: tuple[CheckType[Any], ...] = (
+    RowCountType(),
+    FreshnessType(),
+    NotNullType(),
+    UniqueType(),
+    AcceptedValuesType(),
+    RangeType(),
+    RegexType(),
+    LengthType(),
+    StatType(),
+    SchemaType(),
+    ReferencesType(),
+    SqlType(),
+)
+REGISTRY: dict[str, CheckType[Any]] = {t.name: t for t in BUILTIN}
+CHECK_TYPES: tuple[str, ...] = tuple(REGISTRY)
+CHECK_MODELS: dict[str, type[CheckBase]] = {t.name: t.model for t in BUILTIN}
+#: Declared by the SPEC, built in later work: the loader says "not available in this version".
+LATER_TYPES = ("anomaly", "drift", "fairness", "model")
+
+if TYPE_CHECKING:
+    # Statically every check is a CheckBase; code that needs a type's own keys
+    # narrows with isinstance or goes through the type's entry.
+    Check = CheckBase
+else:
+    Check = Annotated[reduce(operator.or_, (t.model for t in BUILTIN)), Field(discriminator="type")]
+
+
+def type_of(check: CheckBase) -> CheckType[Any]:
+    """The entry of a check's type.
+
+    >>> type_of(check).unit(check)      # doctest: +SKIP
+    'rows'
+    """
+    return REGISTRY[check.type]
+
+
+def unit_of(check: CheckBase) -> str:
+    """The unit of a check's ``value`` for output: ``rows``, ``seconds``, ``fraction``, ….
+
+    "" for a plain number (a ``stat`` mean, a ``sql`` query's result).
+    """
+    return type_of(check).unit(check)

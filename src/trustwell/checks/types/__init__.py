@@ -1,0 +1,1 @@
+"""The built-in check types, one module per family; :mod:`trustwell.checks.registry` lists them."""

@@ -1,0 +1,98 @@
+"""``stat``: a statistic of one column inside bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from sqlglot import exp
+
+from trustwell.checks.context import EvaluationContext
+from trustwell.checks.metrics import (
+    SCOPE,
+    Aggregate,
+    DistinctCount,
+    Metric,
+    and_all,
+    col,
+    count_where,
+    only_where,
+)
+from trustwell.checks.outcome import Outcome, bounded, number
+from trustwell.checks.params import Bounded, Name
+from trustwell.checks.types.base import CheckType, Scope
+
+StatName = Literal[
+    "mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"
+]
+
+_AGGREGATES: dict[str, type[exp.Func]] = {
+    "mean": exp.Avg,
+    "min": exp.Min,
+    "max": exp.Max,
+    "sum": exp.Sum,
+    "stddev": exp.StddevSamp,
+    "median": exp.Median,
+}
+
+
+class Stat(Bounded):
+    """The statistic `stat` of `column` lies between `min` and `max`."""
+
+    type: Literal["stat"]
+    column: Name
+    stat: StatName
+
+    def columns_label(self) -> str:
+        return f"{self.stat}({self.column})"
+
+
+class StatType(CheckType[Stat]):
+    name = "stat"
+    model = Stat
+    metric = (
+        "the statistic: `mean` `min` `max` `sum` `stddev` (sample) `median` (interpolated)"
+        " over non-null values, `distinct_count` of non-null values, `null_fraction` of rows"
+    )
+    nulls = "NULLs are left out of every statistic but `null_fraction`, which counts them"
+    empty = (
+        "passes: value null and `no non-null values to measure` (`distinct_count`: value 0;"
+        " `null_fraction`: value null and `no rows to measure`)"
+    )
+
+    def unit(self, check: Stat) -> str:
+        return {"distinct_count": "values", "null_fraction": "fraction"}.get(check.stat, "")
+
+    def columns(self, check: Stat) -> list[str]:
+        return [check.column]
+
+    def metrics(self, check: Stat, scope: Scope) -> dict[str, Metric]:
+        column = col(check.column)
+        if check.stat == "distinct_count":
+            return {"value": DistinctCount((column,), scope.where)}
+        if check.stat == "null_fraction":
+            nulls = exp.Is(this=column, expression=exp.null())
+            return {
+                "nulls": Aggregate(count_where(and_all(scope.where, nulls))),
+                SCOPE: Aggregate(count_where(scope.where)),
+            }
+        func = _AGGREGATES[check.stat]
+        return {"value": Aggregate(func(this=only_where(column, scope.where)))}
+
+    def evaluate(
+        self, check: Stat, values: Mapping[str, Any], context: EvaluationContext
+    ) -> Outcome:
+        label = f"{check.stat} of {check.column}"
+        value: float | None
+        if check.stat == "null_fraction":
+            scope = number(values[SCOPE]) or 0.0
+            if not scope:
+                return Outcome("pass", None, f"{label}: no rows to measure")
+            value = (number(values["nulls"]) or 0.0) / scope
+        else:
+            value = number(values["value"])
+        # A statistic over nothing passes (SPEC section 1: empty tables pass);
+        # a distinct count of nothing is 0, not NULL, and passes alike.
+        if value is None or (check.stat == "distinct_count" and value == 0):
+            return Outcome("pass", value, f"{label}: no non-null values to measure")
+        return bounded(label, value, check.min, check.max, check.warn)

@@ -1,0 +1,125 @@
+"""``row_count`` and ``freshness``: is there data, and is it recent?
+
+The two types that do not pass on an empty table (SPEC section 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import field_validator, model_validator
+from sqlglot import exp
+
+from trustwell.checks.context import EvaluationContext
+from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where, only_where
+from trustwell.checks.outcome import Outcome, as_utc, bounded, number
+from trustwell.checks.params import NEVER_WARNS, Bounded, CheckBase, MaxAge, Name, rule
+from trustwell.checks.types.base import CheckType, Scope
+from trustwell.clock import isoformat
+from trustwell.durations import humanize, parse_duration
+
+
+class RowCount(Bounded):
+    """The number of rows (in scope) lies between `min` and `max`."""
+
+    type: Literal["row_count"]
+
+
+class RowCountType(CheckType[RowCount]):
+    name = "row_count"
+    model = RowCount
+    metric = "rows in scope"
+    nulls = "every row counts, NULLs included"
+    empty = "value 0, compared with `min`/`max` as always (`min: 1` fails)"
+
+    def metrics(self, check: RowCount, scope: Scope) -> dict[str, Metric]:
+        return {"rows": Aggregate(count_where(scope.where))}
+
+    def evaluate(
+        self, check: RowCount, values: Mapping[str, Any], context: EvaluationContext
+    ) -> Outcome:
+        rows = number(values["rows"]) or 0.0
+        return bounded("row count", rows, check.min, check.max, check.warn)
+
+
+class Freshness(CheckBase):
+    """The newest value of a date or timestamp `column` is at most `max_age` old."""
+
+    type: Literal["freshness"]
+    column: Name
+    max_age: str
+    warn: MaxAge | None = None
+
+    @field_validator("max_age")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _warns_first(self) -> Freshness:
+        warn = self.warn
+        if warn is not None and parse_duration(warn.max_age) > parse_duration(self.max_age):
+            raise rule(
+                f"warn.max_age {warn.max_age} is longer than max_age {self.max_age}: {NEVER_WARNS}",
+                "warn",
+                "max_age",
+            )
+        return self
+
+    @property
+    def max_age_delta(self) -> timedelta:
+        return parse_duration(self.max_age)
+
+    def columns_label(self) -> str:
+        return self.column
+
+    def threshold(self) -> dict[str, Any]:
+        return {"max_age": self.max_age}
+
+
+class FreshnessType(CheckType[Freshness]):
+    name = "freshness"
+    model = Freshness
+    metric = "seconds since `MAX(column)`; details: `latest`, that moment in UTC"
+    nulls = "NULLs are ignored; no non-null value fails"
+    empty = "fails with value null: `no rows with a <column> value`"
+
+    def unit(self, check: Freshness) -> str:
+        return "seconds"
+
+    def columns(self, check: Freshness) -> list[str]:
+        return [check.column]
+
+    def metrics(self, check: Freshness, scope: Scope) -> dict[str, Metric]:
+        return {
+            "latest": Aggregate(exp.Max(this=only_where(col(check.column), scope.where))),
+            SCOPE: Aggregate(count_where(scope.where)),
+        }
+
+    def evaluate(
+        self, check: Freshness, values: Mapping[str, Any], context: EvaluationContext
+    ) -> Outcome:
+        latest, scope = values["latest"], number(values[SCOPE]) or 0.0
+        if not scope or latest is None:
+            return Outcome("fail", None, f"no rows with a {check.column} value")
+        if not isinstance(latest, datetime | date):
+            raise TypeError(f"{check.column} is not a date or timestamp column")
+        loaded = as_utc(latest, ZoneInfo(context.timezone) if context.timezone else None)
+        age = (context.now - loaded).total_seconds()
+        limit = check.max_age_delta.total_seconds()
+        details = {"latest": isoformat(loaded)}
+        text = (
+            f"last row loaded {humanize(age)} ago"
+            if age >= 0
+            else f"latest {check.column} is {humanize(-age)} in the future"
+        )
+        if age > limit:
+            return Outcome("fail", age, f"{text} (allowed {check.max_age})", details=details)
+        if check.warn is not None and age > parse_duration(check.warn.max_age).total_seconds():
+            warning = f"{text} (warning after {check.warn.max_age})"
+            return Outcome("warn", age, warning, details=details)
+        return Outcome("pass", age, f"{text} (allowed {check.max_age})", details=details)
