@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conformance.data import CUSTOMERS, CUSTOMERS_DDL, ORDERS, ORDERS_DDL
+from conformance.data import CUSTOMERS, CUSTOMERS_DDL, EMPTY_DDL, ORDERS, ORDERS_DDL
 from trustwell.engines.base import Engine
 
 
@@ -19,6 +19,7 @@ def _load_duckdb() -> Engine:
     connection = duckdb.connect()
     connection.execute(ORDERS_DDL)
     connection.execute(CUSTOMERS_DDL)
+    connection.execute(EMPTY_DDL)
     connection.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)", ORDERS)
     connection.executemany("INSERT INTO customers VALUES (?, ?)", CUSTOMERS)
     return DuckDBEngine(connection=connection, owns_connection=True)
@@ -32,6 +33,7 @@ def _load_postgres(url: str) -> Engine:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(ORDERS_DDL)
         connection.execute(CUSTOMERS_DDL)
+        connection.execute(EMPTY_DDL)
         with connection.cursor() as cursor:
             cursor.executemany("INSERT INTO orders VALUES (%s, %s, %s, %s, %s, %s, %s)", ORDERS)
             cursor.executemany("INSERT INTO customers VALUES (%s, %s)", CUSTOMERS)

@@ -17,6 +17,8 @@ CREATE TABLE orders (
 )
 """
 CUSTOMERS_DDL = "CREATE TABLE customers (id INTEGER, name VARCHAR)"
+#: The same columns and no row: every check but row_count and freshness passes on it.
+EMPTY_DDL = ORDERS_DDL.replace("orders", "empty_orders")
 
 
 def _ts(text: str) -> datetime:

@@ -437,3 +437,61 @@ def test_all_problems_of_all_files_are_reported_together_in_file_order(tmp_path:
 def test_missing_project_folder(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     assert problems(missing) == [f"the project folder does not exist in {missing.as_posix()}"]
+
+
+@pytest.mark.parametrize(
+    ("check", "expected"),
+    [
+        (
+            '{type: range, column: amount, min: "zero"}',
+            "min must be a number, a date or a date and time, got 'zero'",
+        ),
+        (
+            '{type: range, column: day, max: "2026-02-30"}',
+            "max must be a number, a date or a date and time, got '2026-02-30'",
+        ),
+        ('{type: length, column: code, max: "zero"}', "max must be an integer, got 'zero'"),
+        (
+            '{type: stat, column: amount, stat: mean, min: "zero"}',
+            "min must be a number, got 'zero'",
+        ),
+        ('{type: row_count, min: "zero", max: 10}', "min must be a number, got 'zero'"),
+    ],
+    ids=["range", "range-impossible-date", "length", "stat", "row_count"],
+)
+def test_a_bound_that_is_no_number_date_or_timestamp_is_a_project_error(
+    tmp_path: Path, check: str, expected: str
+) -> None:
+    write(tmp_path, {"assets/orders.yml": one_asset(f"- {check}\n")})
+    assert problems(tmp_path) == [f"{expected} in assets/orders.yml line 5"]
+
+
+@pytest.mark.parametrize(
+    "bound", ['"12.5"', '"-3"', '"1e3"', '"2026-01-31"', '"2026-01-31 08:00:00Z"', "2026-01-31"]
+)
+def test_a_bound_written_as_a_number_or_date_string_loads(tmp_path: Path, bound: str) -> None:
+    write(
+        tmp_path, {"assets/orders.yml": one_asset(f"- {{type: range, column: c, min: {bound}}}\n")}
+    )
+    assert load_project(tmp_path).assets[0].checks[0].type == "range"
+
+
+def test_run_with_a_bound_of_zero_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from trustwell.cli.app import create_app
+
+    write(
+        tmp_path,
+        {
+            "trustwell.yml": "warehouses:\n  main: {type: duckdb}\n",
+            "assets/orders.yml": one_asset('- {type: range, column: amount, min: "zero"}\n'),
+        },
+    )
+    result = CliRunner().invoke(create_app(), ["run", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        "min must be a number, a date or a date and time, got 'zero' in assets/orders.yml line 5"
+        in result.output
+    )
+    assert not (tmp_path / ".trustwell").exists()

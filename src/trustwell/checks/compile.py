@@ -236,9 +236,11 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
     statements: list[Statement] = []
     if scalars:
         select = exp.select(*[exp.alias_(e.copy(), alias) for e, alias in scalars.items()])
-        statements.append(
-            Statement(select.from_(relation.copy()), "scalar", scalar_needs, scalar_serves)
-        )
+        # Only distinct-count subqueries (PostgreSQL): without an aggregate a FROM would
+        # give one row per row of the relation, and none on an empty one.
+        if not all(isinstance(e, exp.Subquery) for e in scalars):
+            select = select.from_(relation.copy())
+        statements.append(Statement(select, "scalar", scalar_needs, scalar_serves))
     statements += [b.statement(relation) for b in grouped.values()]
     return statements + own
 

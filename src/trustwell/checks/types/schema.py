@@ -86,5 +86,6 @@ class SchemaType(CheckType[Schema]):
         problems, details = compare_schema(check, values["columns"])
         if problems:
             return Outcome("fail", float(len(problems)), "; ".join(problems), details=details)
-        message = f"{len(check.columns)} declared columns match"
+        count = len(check.columns)
+        message = f"{count} declared column{'s match' if count != 1 else ' matches'}"
         return Outcome("pass", 0.0, message, details=details)
