@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,80 @@ def test_path_assets_read_files_relative_to_the_project(tmp_path: Path) -> None:
         assert engine.render(relation) == f"READ_PARQUET('{tmp_path.as_posix()}/data/*.parquet')"
         csv = relation_for(Asset(name="e", path="data/e.csv"), engine, tmp_path)
         assert engine.render(csv).startswith("READ_CSV_AUTO(")
+
+
+# --- every statement of every type, per dialect ------------------------------------------
+
+#: One table for every registered type: adding a type adds its rows here (and its snapshots).
+TYPE_CASES: dict[str, dict[str, object]] = {
+    "row_count": {"type": "row_count", "min": 1, "where": "region = 'eu'"},
+    "freshness": {"type": "freshness", "column": "loaded_at", "max_age": "26h"},
+    "not_null": {"type": "not_null", "columns": ["id", "email"]},
+    "unique": {"type": "unique", "columns": ["id", "day"], "where": "region = 'eu'"},
+    "accepted_values": {"type": "accepted_values", "column": "status", "values": ["paid", 3]},
+    "range": {"type": "range", "column": "day", "min": "2026-01-01", "max": date(2026, 12, 31)},
+    "regex": {"type": "regex", "column": "email", "pattern": "^[^@]+@[^@]+$"},
+    "length": {"type": "length", "column": "country", "min": 2, "max": 2},
+    "stat-mean": {"type": "stat", "column": "amount", "stat": "mean", "max": 100},
+    "stat-median": {"type": "stat", "column": "amount", "stat": "median", "max": 100},
+    "stat-stddev": {"type": "stat", "column": "amount", "stat": "stddev", "max": 100},
+    "stat-distinct_count": {"type": "stat", "column": "customer_id", "stat": "distinct_count"},
+    "stat-null_fraction": {"type": "stat", "column": "email", "stat": "null_fraction", "max": 0},
+    "schema": {"type": "schema", "columns": {"id": "integer"}},
+    "references": {
+        "type": "references",
+        "column": "customer_id",
+        "to": "raw.customers.id",
+        "where": "region = 'eu'",
+    },
+    "sql-query": {"type": "sql", "query": "select count(*) from raw.orders", "min": 1},
+    "sql-failing_rows": {"type": "sql", "failing_rows": "select * from raw.orders where x < 0"},
+}
+ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def type_sql(engine: _Dialect, definition: dict[str, object]) -> str:
+    """Every statement a check of this type can send, in order, as one text."""
+    from trustwell.checks.outcome import Outcome
+
+    check = _CHECK.validate_python(definition)
+    relation = table_expression("raw.orders")
+    scope = Scope("orders", relation, parse_where(check.where, engine.dialect), engine.dialect,
+                  table_expression)  # fmt: skip
+    entry = type_of(check)
+    parts: list[str] = []
+    sections = [
+        ("metrics", entry.metrics(check, scope)),
+        # as asked for after the check failed with one offending row
+        ("details", entry.detail_metrics(check, scope, Outcome("fail", 1.0, ""))),
+    ]
+    for section, metrics in sections:
+        needs = [Need(check.display_name, k, m) for k, m in metrics.items()]
+        plan = plan_asset(needs, relation, engine)
+        parts += [f"-- {section}\n{engine.render(s.query)};" for s in plan.statements]
+        parts += [f"-- {section}: describe {engine.render(relation)}" for _ in plan.described]
+    samples = entry.samples(check, scope, 5)
+    if samples is not None:
+        parts.append(f"-- samples\n{engine.render(samples)};")
+    return "\n".join(parts) + "\n"
+
+
+def test_every_registered_type_has_snapshot_cases() -> None:
+    from trustwell.checks.registry import CHECK_TYPES
+
+    assert {c["type"] for c in TYPE_CASES.values()} == set(CHECK_TYPES)
+
+
+@pytest.mark.parametrize("dialect", list(ENGINES))
+@pytest.mark.parametrize("case", list(TYPE_CASES))
+def test_each_type_sends_exactly_the_snapshot_sql(dialect: str, case: str) -> None:
+    """``TRUSTWELL_UPDATE_SNAPSHOTS=1`` rewrites the files; review the diff before committing."""
+    import os
+
+    found = type_sql(ENGINES[dialect], TYPE_CASES[case])
+    path = SNAPSHOTS / dialect / f"{case}.sql"
+    if os.environ.get("TRUSTWELL_UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(found, encoding="utf-8")
+    assert found == path.read_text(encoding="utf-8")

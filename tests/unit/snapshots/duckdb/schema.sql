@@ -1,0 +1,1 @@
+-- metrics: describe "raw"."orders"

@@ -1,0 +1,2 @@
+-- metrics
+SELECT COUNT(*) FROM raw.orders;

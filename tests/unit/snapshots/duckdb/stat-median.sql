@@ -1,0 +1,2 @@
+-- metrics
+SELECT MEDIAN("amount") AS m0 FROM "raw"."orders";

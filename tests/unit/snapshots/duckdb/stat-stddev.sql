@@ -1,0 +1,2 @@
+-- metrics
+SELECT STDDEV_SAMP("amount") AS m0 FROM "raw"."orders";

@@ -1,0 +1,2 @@
+-- metrics
+SELECT AVG("amount") AS m0 FROM "raw"."orders";
