@@ -71,14 +71,16 @@ def public_view(detail: AssetDetail) -> AssetDetail:
 
     States, values, history, lineage and incidents stay. What a database wrote
     goes: a check's message may quote SQL, a file path, a connection or
-    sample values. Subscribers go too (e-mail addresses); their number stays.
+    sample values, and its details may list values of the data. Subscribers
+    go too (e-mail addresses); their number stays.
     The page renders this copy, so no template can show what it does not carry.
 
     >>> public_view(detail).checks[0].latest.message
     ''
     """
     checks = [
-        replace(c, latest=replace(c.latest, message="")) if c.latest else c for c in detail.checks
+        replace(c, latest=replace(c.latest, message="", details=None)) if c.latest else c
+        for c in detail.checks
     ]
     return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
 
@@ -102,6 +104,7 @@ def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
             results.c.value,
             results.c.failing_fraction,
             results.c.message,
+            results.c.details,
             newest_first,
         )
         .where(results.c.asset == asset.name)
@@ -125,6 +128,7 @@ def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
                 value=row.value,
                 failing_fraction=row.failing_fraction,
                 message=row.message,
+                details=row.details,
             )
         )
     declared = {c.display_name: c.type for c in asset.checks}
