@@ -78,7 +78,12 @@ def public_view(detail: AssetDetail) -> AssetDetail:
     ''
     """
     checks = [
-        replace(c, latest=replace(c.latest, message="")) if c.latest else c for c in detail.checks
+        replace(
+            c,
+            latest=replace(c.latest, message="") if c.latest else None,
+            runs=[replace(run, message="") for run in c.runs],
+        )
+        for c in detail.checks
     ]
     return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
 
@@ -139,6 +144,7 @@ def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
                 latest=entries[-1] if entries else None,
                 values=[(e.executed_at, e.value) for e in entries],
                 statuses=[(e.executed_at, e.status) for e in entries],
+                runs=entries,
             )
         )
     return details

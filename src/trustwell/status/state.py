@@ -81,6 +81,9 @@ class CheckDetail:
     latest: HistoryEntry | None
     values: list[tuple[datetime, float | None]]
     statuses: list[tuple[datetime, str]]
+    #: The results behind ``values`` and ``statuses``, one per run, oldest first. Charts
+    #: read these: two runs may share a second, so a time cannot say which run it was.
+    runs: list[HistoryEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

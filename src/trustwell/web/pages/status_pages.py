@@ -146,8 +146,9 @@ def _asset_page(
 
 
 def _check_row(asset: str, check: CheckDetail) -> dict[str, Any]:
-    statuses = dict(check.statuses)
-    points = [(at, value, statuses.get(at, "pass")) for at, value in check.values]
+    # One point per stored result: matching statuses to values by time mislabelled
+    # runs stored in the same second.
+    points = [(run.executed_at, run.value, run.status) for run in check.runs]
     return {
         "check": check,
         "chart": sparkline(points, label=f"{check.name} on {asset}, last {len(points)} runs"),
