@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from incidents.conftest import Warehouse
 from trustwell.config.models import Project
+from web_pages.conftest import token
 
 
 def _chart_of(html: str, check: str) -> str:
@@ -52,3 +53,46 @@ def test_the_public_copy_of_an_asset_carries_no_check_message_in_its_history(
     shown = public_view(detail)
     assert [run.message for c in shown.checks for run in c.runs] == [""]
     assert shown.checks[0].runs[0].value == 1.0  # values and statuses stay
+
+
+def _value_cell(html: str, check: str) -> str:
+    """The text of the Value cell in the row of ``check`` (tags dropped)."""
+    row = html.split(f'<th scope="row">{check}', 1)[1].split("</tr>", 1)[0]
+    cell = row.split("<td>")[2].split("</td>", 1)[0]
+    return re.sub(r"<[^>]+>", " ", cell).split("  ")[0].strip()
+
+
+def test_check_values_are_shown_with_their_unit_and_raw_only_in_the_api(
+    client: TestClient, project_dir: Path, project: Project
+) -> None:
+    from trustwell.checks.service import run_project
+
+    # 51 hours old, and one of the three ids duplicated
+    Warehouse(project_dir).load(feed_loaded_at="2026-11-20 06:00:00", duplicate=True)
+    run_project(project)
+    page = client.get("/assets/raw.feed").text
+    assert _value_cell(page, "freshness:loaded_at") == "2d 3h"
+    assert _value_cell(page, "unique:id") == "1 failing row (33.3 %)"
+    assert "183600" not in page
+    assert _value_cell(client.get("/assets/marts.kpi").text, "row_count") == "3 rows"
+    # the tooltip of each point and the chart's text alternative carry the unit too
+    chart = _chart_of(page, "freshness:loaded_at")
+    assert "<title>2026-11-22 09:00 UTC: 2d 3h (fail)</title>" in chart
+    assert "latest 2d 3h (fail)" in chart
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    api = client.get(
+        "/api/v1/assets/raw.feed", headers={"Authorization": f"Bearer {token(store, 'viewer')}"}
+    )
+    checks = {c["name"]: c for c in api.json()["checks"]}
+    assert checks["freshness:loaded_at"]["latest"]["value"] == 183600.0
+    assert checks["unique:id"]["latest"]["value"] == 1.0
+
+
+def test_every_page_has_the_number_filters() -> None:
+    from trustwell.web.pages.rendering import environment
+
+    template = environment().from_string(
+        "{{ 12345|count }} · {{ 0.017|percent }} · {{ 19500|duration }} · {{ 1234.5678|number }}"
+    )
+    assert template.render() == "12,345 · 1.7 % · 5h 25m · 1,234.57"
