@@ -58,7 +58,7 @@ def test_the_public_copy_of_an_asset_carries_no_check_message_in_its_history(
 def _value_cell(html: str, check: str) -> str:
     """The text of the Value cell in the row of ``check`` (tags dropped)."""
     row = html.split(f'<th scope="row">{check}', 1)[1].split("</tr>", 1)[0]
-    cell = row.split("<td>")[2].split("</td>", 1)[0]
+    cell = re.split(r"<td[^>]*>", row)[2].split("</td>", 1)[0]
     return re.sub(r"<[^>]+>", " ", cell).split("  ")[0].strip()
 
 
@@ -96,3 +96,15 @@ def test_every_page_has_the_number_filters() -> None:
         "{{ 12345|count }} · {{ 0.017|percent }} · {{ 19500|duration }} · {{ 1234.5678|number }}"
     )
     assert template.render() == "12,345 · 1.7 % · 5h 25m · 1,234.57"
+
+
+def test_every_cell_of_the_card_tables_names_its_column_for_the_phone_layout(
+    client: TestClient, incident: str
+) -> None:
+    """On a phone each row is a card and each cell shows its column's name (data-label)."""
+    for path in ("/", "/assets/raw.feed", "/incidents"):
+        page = client.get(path).text
+        body = page.split('<table class="cards', 1)[1].split("</table>", 1)[0].split("<tbody>")[1]
+        cells = re.findall(r"<td[^>]*>", body)
+        assert cells, path
+        assert all(re.fullmatch(r'<td data-label="[^"]+">', cell) for cell in cells), path
