@@ -24,6 +24,11 @@ def _summary(page: Any) -> Any:
     return page.get_by_role("region", name="Summary")
 
 
+def _unfold(page: Any, name: str) -> None:
+    """Open one of the actions panel's folded forms, as a responder would."""
+    page.locator(".room-actions summary", has_text=re.compile(rf"^{name}$")).click()
+
+
 def test_responder_acknowledges_then_resolves_through_the_forms(page: Any, site: Any) -> None:
     incident = site.incidents["crm"]
     log_in(page, site.tokens["responder"], f"/incidents/{incident}")
@@ -36,6 +41,17 @@ def test_responder_acknowledges_then_resolves_through_the_forms(page: Any, site:
     expect(_summary(page)).to_contain_text(re.compile(r"Status\s*acknowledged"))
     expect(page.get_by_role("button", name=f"Acknowledge {incident}")).to_have_count(0)
 
+    # the forms with fields are folded in the actions panel: open one, post an ETA
+    expect(page.get_by_label("Internal update (responders only)")).to_be_hidden()
+    _unfold(page, "Post an update")
+    page.get_by_label("Internal update (responders only)").fill("CRM export re-queued")
+    page.get_by_label(re.compile(r"^Public update")).fill("Accounts are reloading.")
+    page.get_by_label(re.compile(r"^Expected fix")).fill("2026-11-22T18:00")
+    page.get_by_role("button", name="Post update").click()
+    expect(page.get_by_role("status").filter(has_text="update")).to_be_visible()
+    expect(_summary(page)).to_contain_text(re.compile(r"Expected fix\s*22 Nov 2026 18:00"))
+
+    _unfold(page, "Resolve")
     page.get_by_label("Root cause").select_option("third-party")
     page.get_by_label("Summary of the fix").fill("CRM export re-run; accounts reloaded")
     page.get_by_role("button", name=f"Resolve {incident}").click()
@@ -45,6 +61,9 @@ def test_responder_acknowledges_then_resolves_through_the_forms(page: Any, site:
     expect(summary).to_contain_text(re.compile(r"Status\s*resolved"))
     expect(summary).to_contain_text("third-party: CRM export re-run; accounts reloaded")
     expect(page.get_by_role("button", name=f"Resolve {incident}")).to_have_count(0)
+    # resolved: the ETA given earlier is no promise any more, only history
+    expect(summary).not_to_contain_text("Expected fix")
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text("Accounts are reloading.")
 
     stored = incident_json(site.root, incident)
     assert stored["status"] == "resolved"
