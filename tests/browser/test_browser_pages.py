@@ -177,3 +177,23 @@ def test_review_opens_on_the_latest_month_with_incidents_and_its_by_team_figures
     screenshot(page, "review", width)
     severity = page.locator("section", has=page.locator("#h-by-severity"))
     severity.screenshot(path=f"/tmp/trustwell-review-by-severity-{width}.png")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_incident_list_fits_the_screen_with_each_incident_a_card_on_a_phone(
+    open_page: OpenPage, site: Any, width: int
+) -> None:
+    page = open_page(site.url, width)
+    page.goto("/incidents")
+    rows = page.locator("table.cards > tbody > tr")
+    expect(rows.first).to_be_visible()
+    assert_no_sideways_scroll(page)
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        for part in ("th a", "td[data-label=Severity] .badge", "td[data-label=Status] .badge"):
+            assert_on_screen(page, row.locator(part))
+    first = rows.first
+    ident, asset = box(first.locator("th")), box(first.locator("td[data-label=Asset]"))
+    assert _stacked(ident, asset) is (width < 600), (ident, asset)
+    assert_cells_hold_their_text(page, "table.cards td")
+    screenshot(page, "incidents", width)
