@@ -255,17 +255,17 @@ def _calm(
 
     "Now" is the latest stored result of each check that opened or joined the
     incident, whichever run it came from: ``run --asset raw.x`` that fixes the
-    last failing check is enough. Only incidents this run checked are looked at,
-    and only incidents that checks alone opened or joined: a report or a
-    declaration is not something a passing check can speak for.
+    last failing check is enough. Only incidents this run checked are looked at;
+    an incident declared by hand or from a report has no checks until one joins.
     """
     ran = {fingerprint(r.asset, r.check): r for r in report.results}
     still_failing = {fingerprint(a, c.check) for a, cs in failing.items() for c in cs}
     touched = {number for fp, number in open_fps.items() if fp in ran}
     if not touched:
         return {}
-    signals: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
-    for row in conn.execute(
+    # Fingerprints without a check (none are written today) have nothing to re-run.
+    signals: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for fp_row in conn.execute(
         sa.select(
             incident_fingerprints.c.incident,
             incident_fingerprints.c.fingerprint,
@@ -278,12 +278,12 @@ def _calm(
         )
         .order_by(incident_fingerprints.c.id)
     ):
-        signals[row.incident].append((row.fingerprint, row.asset, row.check_name))
+        if fp_row.check_name is not None:
+            signals[fp_row.incident].append((fp_row.fingerprint, fp_row.asset, fp_row.check_name))
     moved: dict[int, str] = {}
-    for number, fps in sorted(signals.items()):
-        if any(check is None for _, _, check in fps) or {fp for fp, _, _ in fps} & still_failing:
+    for number, checks in sorted(signals.items()):
+        if {fp for fp, _, _ in checks} & still_failing:
             continue
-        checks = [(fp, asset, check) for fp, asset, check in fps if check is not None]
         if not all(
             _latest_status(conn, asset, check) in ("pass", "warn") for _, asset, check in checks
         ):
@@ -304,7 +304,7 @@ def _calm(
             Status.investigating,
             Status.identified,
         ):
-            names = ", ".join(sorted({check for _, _, check in checks if check is not None}))
+            names = ", ".join(sorted({check for _, _, check in checks}))
             transition(
                 conn,
                 ctx,
