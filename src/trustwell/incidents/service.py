@@ -174,6 +174,8 @@ def open_incident(
                 title=f"Add a check that would have caught this on {root}",
                 owner=owner,
                 status="open",
+                # Due like any other item, so that tick reminds its owner (SPEC 3).
+                due_at=now + ctx.project.settings.actions.default_due_delta,
                 created_at=now,
                 created_by=SYSTEM_ACTOR,
             )
