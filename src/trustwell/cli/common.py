@@ -76,10 +76,14 @@ class TrustwellGroup(TyperGroup):
             return super().invoke(ctx)
         except Exception as exc:
             # Imported only on failure: the store package imports SQLAlchemy.
+            from trustwell.errors import TrustwellError
             from trustwell.store.database import StoreError
 
             if isinstance(exc, StoreError):
                 raise fail_invalid(f"error: {exc}") from None
+            if isinstance(exc, TrustwellError):
+                print_error(f"error: {exc}")
+                raise typer.Exit(exc.exit_code) from None
             raise
 
 

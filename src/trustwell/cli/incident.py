@@ -106,7 +106,10 @@ def _deliver(project: Project, store: Store) -> None:
 @incident_app.command("list")
 def list_command(
     status: str | None = typer.Option(
-        None, "--status", "-s", help="open, or one lifecycle status."
+        None,
+        "--status",
+        "-s",
+        help="open, active (open but not yet monitoring) or one lifecycle status.",
     ),
     fmt: str = FormatOption,
     project: Path = ProjectOption,

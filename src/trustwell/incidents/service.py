@@ -24,6 +24,7 @@ from trustwell.incidents.model import (
     Status,
     check_transition,
     fingerprint,
+    statuses_named,
 )
 from trustwell.incidents.records import (
     SYSTEM_ACTOR,
@@ -267,17 +268,9 @@ def incident_page(
 
     Filtering and paging happen in SQL: only the page is read with its timeline.
     """
-    if status is not None and status not in Status.__members__ and status != "open":
-        raise IncidentError(
-            f"unknown status {status!r}: use open or one of {', '.join(s.value for s in Status)}"
-        )
-    from trustwell.incidents.model import OPEN_STATES
-
     query = sa.select(incidents.c.number)
-    if status == "open":
-        query = query.where(incidents.c.status.in_([s.value for s in OPEN_STATES]))
-    elif status is not None:
-        query = query.where(incidents.c.status == status)
+    if status is not None:
+        query = query.where(incidents.c.status.in_(sorted(s.value for s in statuses_named(status))))
     if severity is not None:
         query = query.where(incidents.c.severity == severity)
     count = sa.select(sa.func.count()).select_from(query.subquery())

@@ -40,6 +40,7 @@ _CODES = {
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     from trustwell.auth.tokens import AuthError
+    from trustwell.errors import TrustwellError
     from trustwell.incidents.model import IllegalTransition
     from trustwell.incidents.records import IncidentNotFound
     from trustwell.incidents.service import IncidentError
@@ -53,6 +54,10 @@ def install(app: FastAPI) -> None:
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return respond(exc.status, exc.code, exc.message, headers)
+
+    @app.exception_handler(TrustwellError)
+    async def _domain(_: Request, exc: TrustwellError) -> JSONResponse:
+        return respond(exc.http_status, exc.code, str(exc))
 
     @app.exception_handler(IncidentNotFound)
     async def _missing(_: Request, exc: IncidentNotFound) -> JSONResponse:

@@ -9,11 +9,12 @@ transition is 409 ``illegal_transition``, a refused value 422 ``invalid``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.types import DecoratedCallable
 
+from trustwell.incidents.model import STATUS_WORDS
 from trustwell.web.api.lookups import IncidentDep, PageDep
 from trustwell.web.api.models import (
     CONFLICT,
@@ -23,7 +24,6 @@ from trustwell.web.api.models import (
     DeclareIn,
     DismissIn,
     IncidentOut,
-    IncidentStatus,
     ResolveIn,
     Severity,
     SeverityIn,
@@ -55,8 +55,13 @@ def list_incidents(
     page: PageDep,
     response: Response,
     status: Annotated[
-        IncidentStatus | Literal["open"] | None,
-        Query(description="a status, or open for every status before resolved"),
+        str | None,
+        Query(
+            description="open (every status before resolved), active (open but not yet "
+            "monitoring) or one lifecycle status, as `trustwell incident list --status`",
+            examples=list(STATUS_WORDS),
+            max_length=40,
+        ),
     ] = None,
     severity: Annotated[Severity | None, Query()] = None,
 ) -> list[dict[str, Any]]:
