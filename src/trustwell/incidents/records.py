@@ -16,11 +16,13 @@ import sqlalchemy as sa
 
 from trustwell.clock import isoformat
 from trustwell.incidents.model import (
+    OPEN_STATES,
     AffectedAsset,
     IncidentSnapshot,
     Status,
     TimelineEntry,
     is_open,
+    severity_rank,
 )
 from trustwell.store.incident_tables import (
     incident_assets,
@@ -270,6 +272,23 @@ def snapshot(conn: sa.Connection, number: int) -> IncidentSnapshot:
             TimelineEntry(e.at, e.actor, e.kind, e.text, e.public_text, e.data) for e in entries
         ),
     )
+
+
+def open_incident_on(conn: sa.Connection, assets: list[str]) -> int | None:
+    """The open (non-drill) incident on any of ``assets``: most severe, then oldest."""
+    rows = conn.execute(
+        sa.select(incidents.c.number, incidents.c.severity)
+        .join(incident_assets, incident_assets.c.incident == incidents.c.number)
+        .where(
+            incident_assets.c.asset.in_(assets),
+            incidents.c.status.in_([s.value for s in OPEN_STATES]),
+            incidents.c.drill.is_(False),
+        )
+    ).all()
+    if not rows:
+        return None
+    best = min(rows, key=lambda r: (severity_rank(r.severity), r.number))
+    return int(best.number)
 
 
 def open_numbers(conn: sa.Connection) -> list[int]:
