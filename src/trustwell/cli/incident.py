@@ -78,10 +78,10 @@ def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
 
 
 def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
 
     if fmt == "json":
-        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
+        sys.stdout.write(json.dumps(incident_json(incident), indent=2) + "\n")
         return
     from trustwell.cli.incident_view import render_incident
 
@@ -115,14 +115,14 @@ def list_command(
     project: Path = ProjectOption,
 ) -> None:
     """List incidents, newest first."""
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
     from trustwell.incidents.service import list_incidents
 
     check_format(fmt)
     with opened(project) as (_, store):
         found = list_incidents(store, status)
     if fmt == "json":
-        sys.stdout.write(json.dumps([to_json(i) for i in found], indent=2) + "\n")
+        sys.stdout.write(json.dumps([incident_json(i) for i in found], indent=2) + "\n")
         return
     from trustwell.cli.incident_view import render_list
 

@@ -39,15 +39,31 @@ def schema(
             "--kind", help="Only the schema of trustwell.yml (project) or assets/*.yml (assets)."
         ),
     ] = None,
+    incident: Annotated[
+        bool,
+        typer.Option(
+            "--incident",
+            help="The schema of the incident document (incident show --format json, the API, "
+            "webhooks) instead.",
+        ),
+    ] = False,
     project: Path = ProjectOption,
 ) -> None:
-    """Print the JSON Schema of the project files (both kinds, keyed by file name, by default).
+    """Print the JSON Schema of the project files (both kinds, keyed by file name, by default),
+    or with --incident of the versioned incident document.
 
-    The schema is the same for every project: --project is accepted like every
+    The schemas are the same for every project: --project is accepted like every
     command's, so that scripts can pass it everywhere.
     """
     from trustwell.config.schema import KINDS, json_schema
 
+    if incident:
+        if kind is not None:
+            raise fail_invalid("error: give --incident or --kind, not both")
+        from trustwell.incidents.document import incident_json_schema
+
+        typer.echo(json.dumps(incident_json_schema(), indent=2))
+        return
     schemas = json_schema()
     document = schemas if kind is None else schemas[KINDS[kind.value]]
     typer.echo(json.dumps(document, indent=2))

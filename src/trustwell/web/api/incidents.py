@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.types import DecoratedCallable
 
+from trustwell.incidents.document import IncidentDocument
 from trustwell.incidents.model import STATUS_WORDS
 from trustwell.web.api.lookups import IncidentDep, PageDep
 from trustwell.web.api.models import (
@@ -23,7 +24,6 @@ from trustwell.web.api.models import (
     AssignIn,
     DeclareIn,
     DismissIn,
-    IncidentOut,
     ResolveIn,
     Severity,
     SeverityIn,
@@ -38,17 +38,19 @@ router = APIRouter(tags=["incidents"], responses=ERRORS)
 def action(path: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
     """``POST /incidents/{id}/<path>``: answers with the incident as it is now."""
     return router.post(
-        f"/incidents/{{id}}/{path}", response_model=IncidentOut, responses={**NOT_FOUND, **CONFLICT}
+        f"/incidents/{{id}}/{path}",
+        response_model=IncidentDocument,
+        responses={**NOT_FOUND, **CONFLICT},
     )
 
 
 def _json(snapshot: Any) -> dict[str, Any]:
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
 
-    return to_json(snapshot)
+    return incident_json(snapshot)
 
 
-@router.get("/incidents", response_model=list[IncidentOut])
+@router.get("/incidents", response_model=list[IncidentDocument])
 def list_incidents(
     _: Viewer,
     store: StoreDep,
@@ -75,7 +77,7 @@ def list_incidents(
     return [_json(item) for item in page_items]
 
 
-@router.get("/incidents/{id}", response_model=IncidentOut, responses=NOT_FOUND)
+@router.get("/incidents/{id}", response_model=IncidentDocument, responses=NOT_FOUND)
 def get_incident(_: Viewer, incident: IncidentDep, store: StoreDep) -> dict[str, Any]:
     """One incident, as ``trustwell incident show ID --format json``."""
     from trustwell.incidents.service import get_incident
@@ -83,7 +85,7 @@ def get_incident(_: Viewer, incident: IncidentDep, store: StoreDep) -> dict[str,
     return _json(get_incident(store, incident))
 
 
-@router.post("/incidents", status_code=201, response_model=IncidentOut)
+@router.post("/incidents", status_code=201, response_model=IncidentDocument)
 def declare_incident(
     principal: Responder, body: DeclareIn, store: StoreDep, project: ProjectDep
 ) -> dict[str, Any]:
