@@ -71,3 +71,10 @@ class Unavailable(TrustwellError):
 
     code = "unavailable"
     http_status = 503
+
+
+class Misconfigured(TrustwellError):
+    """The project's own files do not allow this (HTTP 500: the server's side is wrong)."""
+
+    code = "misconfigured"
+    http_status = 500

@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from trustwell.cli import runbook as runbook_cli
+from trustwell.cli.common import TrustwellGroup
 from trustwell.config.loader import load_project
 from trustwell.config.models import Project
 from trustwell.config.starter import write_starter
@@ -237,7 +238,8 @@ def test_results_are_recorded_on_the_timeline(tmp_path: Path) -> None:
 
 
 def cli() -> typer.Typer:
-    app = typer.Typer()
+    # The root group maps domain errors (an unknown incident) to exit code 2, once.
+    app = typer.Typer(cls=TrustwellGroup)
     runbook_cli.register(app)
     return app
 

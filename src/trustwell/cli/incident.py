@@ -61,18 +61,17 @@ def check_format(fmt: str) -> None:
 
 @contextmanager
 def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
-    """The project and its store; domain errors become exit code 2 with the message."""
-    from trustwell.incidents.model import IllegalTransition
-    from trustwell.incidents.records import IncidentNotFound
-    from trustwell.incidents.service import IncidentError
+    """The project and its store, closed at the end.
+
+    Domain errors (an unknown incident, an illegal transition, …) pass through:
+    the root group prints them and exits with their exit code.
+    """
     from trustwell.store import open_store
 
     project = load_project_or_exit(project_dir)
     store = open_store(project.settings.store, project.root)
     try:
         yield project, store
-    except (IncidentNotFound, IllegalTransition, IncidentError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
 

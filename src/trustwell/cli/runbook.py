@@ -119,7 +119,6 @@ def run_command(
         run_diagnostics,
     )
     from trustwell.incidents.records import (
-        IncidentNotFound,
         incident_id,
         open_incident_on,
         parse_incident_id,
@@ -137,12 +136,10 @@ def run_command(
         number: int | None = None
         root = asset
         if incident is not None:
-            try:
-                number = parse_incident_id(incident)
-                found = number
-                root = store.read(lambda conn: snapshot(conn, found)).root_asset
-            except IncidentNotFound as exc:
-                raise fail_invalid(f"error: {exc}") from None
+            # IncidentNotFound is a domain error: the root group prints it (exit 2).
+            number = parse_incident_id(incident)
+            found = number
+            root = store.read(lambda conn: snapshot(conn, found)).root_asset
         name = asset or root
         assert name is not None  # one of --incident, --asset was given
         declared = loaded.asset(name)
@@ -153,7 +150,7 @@ def run_command(
             number = store.read(lambda conn: open_incident_on(conn, [name]))
         try:
             results = run_diagnostics(loaded, runbook, declared, column)
-        except UnsafeDiagnostic as exc:
+        except UnsafeDiagnostic as exc:  # said with the runbook's name
             raise fail_invalid(f"error: runbook '{runbook.id}' refused: {exc}") from None
         except EngineError as exc:
             print_error(f"error: cannot reach the warehouse of {name}: {exc}")

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from trustwell.errors import Invalid
+from trustwell.errors import Conflict, Invalid
 
 
 class Status(StrEnum):
@@ -82,8 +82,10 @@ CAUSE_CATEGORIES = (
 )
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Conflict, ValueError):
     """A status change the lifecycle does not allow (exit code 2, HTTP 409)."""
+
+    code = "illegal_transition"
 
     def __init__(self, incident: str, current: Status, target: Status) -> None:
         allowed = sorted(TRANSITIONS[current])

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from trustwell.errors import NotFound
 from trustwell.incidents.model import (
     OPEN_STATES,
     AffectedAsset,
@@ -35,7 +36,7 @@ SYSTEM_ACTOR = "trustwell"
 _ID = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
 
 
-class IncidentNotFound(LookupError):
+class IncidentNotFound(NotFound):
     """No incident has this id (exit code 2, HTTP 404)."""
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.errors import NotFound
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import IncidentSnapshot, TimelineEntry
 from trustwell.incidents.records import (
@@ -49,7 +50,7 @@ DESCRIPTION_LIMIT = 10_000
 _STATUS_KINDS = frozenset({"declared", "status"})
 
 
-class ReportNotFound(LookupError):
+class ReportNotFound(NotFound):
     """No report has this reference (HTTP 404)."""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.errors import Invalid
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import (
     CAUSE_CATEGORIES,
@@ -50,8 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["IncidentError", "IncidentNotFound", "declare", "get_incident", "list_incidents"]
 
 
-class IncidentError(ValueError):
-    """A request that cannot be carried out as asked (exit code 2, HTTP 409/422)."""
+class IncidentError(Invalid):
+    """A request that cannot be carried out as asked (exit code 2, HTTP 422)."""
 
 
 def notify(

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from trustwell.durations import humanize, parse_duration
+from trustwell.errors import Misconfigured
 from trustwell.notify.retry import (
     ALERT_AFTER_MIN,
     DEFAULT_ALERT_AFTER,
@@ -215,8 +216,10 @@ class ChannelProblem:
         return f"channels.{self.channel}: {self.message}{self.hint}"
 
 
-class ChannelConfigError(ValueError):
-    """One or more channels are invalid; every problem is listed (exit code 2)."""
+class ChannelConfigError(Misconfigured, ValueError):
+    """One or more channels are invalid; every problem is listed (exit code 2, HTTP 500)."""
+
+    code = "invalid_channels"
 
     def __init__(self, problems: list[ChannelProblem]) -> None:
         self.problems = problems

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from trustwell.errors import Invalid
 
-class UnknownAsset(ValueError, LookupError):
-    """No asset (or consumer) has this name; the message names the nearest one (HTTP 404)."""
+
+class UnknownAsset(Invalid, LookupError):
+    """No asset (or consumer) has this name; the message names the nearest one.
+
+    HTTP 422 where a request body names it; a page or a path that names it is a 404.
+    """
 
 
 def unknown_asset(name: str, candidates: Iterable[str]) -> UnknownAsset:

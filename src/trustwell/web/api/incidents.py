@@ -9,9 +9,9 @@ transition is 409 ``illegal_transition``, a refused value 422 ``invalid``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.types import DecoratedCallable
 
 from trustwell.incidents.document import IncidentDocument
@@ -21,6 +21,7 @@ from trustwell.web.api.models import (
     CONFLICT,
     ERRORS,
     NOT_FOUND,
+    ActionOut,
     AssignIn,
     DeclareIn,
     DismissIn,
@@ -230,3 +231,27 @@ def dismiss(
     from trustwell.incidents.service import dismiss
 
     return _json(dismiss(store, project, incident, reason=body.reason, actor=principal.name))
+
+
+@router.post(
+    "/incidents/{id}/actions/{item}/done",
+    tags=["actions"],
+    response_model=ActionOut,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+def close_incident_action(
+    principal: Responder,
+    incident: IncidentDep,
+    item: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    store: StoreDep,
+    status: Annotated[Literal["done", "cancelled"], Query()] = "done",
+) -> dict[str, Any]:
+    """Close one of the incident's action items, as the incident page does; another
+    incident's item is a 404, a closed one a 409."""
+    from trustwell.incidents.actions import close_action
+    from trustwell.incidents.records import parse_incident_id
+
+    closed = close_action(
+        store, item, principal.name, status=status, incident=parse_incident_id(incident)
+    )
+    return closed.to_json()
