@@ -40,6 +40,10 @@ class IncidentNotFound(NotFound):
     """No incident has this id (exit code 2, HTTP 404)."""
 
 
+class ReportNotFound(NotFound):
+    """No report has this reference (HTTP 404)."""
+
+
 def incident_id(number: int) -> str:
     return f"INC-{number}"
 

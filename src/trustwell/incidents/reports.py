@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from trustwell import clock
-from trustwell.errors import NotFound
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import IncidentSnapshot, TimelineEntry
 from trustwell.incidents.records import (
@@ -35,6 +34,11 @@ from trustwell.incidents.records import (
     open_incident_on,
     snapshot,
 )
+
+# ReportNotFound is defined in records (beside IncidentNotFound) so that reporters need
+# not import this module, which imports the service, which imports reporters: no import
+# cycle. Callers keep importing it from here.
+from trustwell.incidents.records import ReportNotFound as ReportNotFound
 from trustwell.status.addresses import AddressStanding, record_address
 from trustwell.store.incident_tables import participants, reports
 
@@ -48,10 +52,6 @@ REFERENCE_PREFIX = "RPT-"
 DESCRIPTION_LIMIT = 10_000
 #: Timeline entries a reporter may follow: how the status moved, and public updates.
 _STATUS_KINDS = frozenset({"declared", "status"})
-
-
-class ReportNotFound(NotFound):
-    """No report has this reference (HTTP 404)."""
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def _contact_standing(
     label: str,
     reference: str,
 ) -> AddressStanding:
-    from trustwell.status.subscriptions import normalize_email
+    from trustwell.status.addresses import normalize_email
 
     try:
         address = normalize_email(contact)

@@ -1,7 +1,9 @@
 """Asset states for the status page: trusted, warning, incident, stale, unknown.
 
-:func:`classify` is pure; :func:`asset_states` and :func:`asset_detail` read the
-store with a few set-based queries (fast with thousands of assets and incidents).
+:func:`classify` is pure; :func:`asset_states` reads the store with a few set-based
+queries (fast with thousands of assets and incidents). The asset page's content is
+:func:`trustwell.status.detail.asset_detail`, which builds on this module (so this
+module does not import it back: no import cycle).
 """
 
 from __future__ import annotations
@@ -384,22 +386,6 @@ def _open_incidents(conn: sa.Connection, graph: LineageGraph) -> dict[str, OpenI
         for below in graph.descendants(row.asset):
             mark(below, rank, OpenIncidentRef(ident, via=row.asset))
     return {asset: ref for asset, (_, ref) in best.items()}
-
-
-# --- the asset page -------------------------------------------------------------------
-
-
-def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
-    """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
-
-    Checks (latest result, last 30 values), neighbours, incidents, subscribers.
-
-    >>> asset_detail(store, project, "marts.weekly_cac").upstream
-    ['raw.ad_spend', 'raw.new_customers']
-    """
-    from trustwell.status.detail import read_asset_detail
-
-    return read_asset_detail(store, project, name)
 
 
 def current_states(

@@ -118,7 +118,7 @@ def list_assets(
 @router.get("/assets/{name}", responses=NOT_FOUND)
 def get_asset(_: Viewer, asset: AssetDep, store: StoreDep, project: ProjectDep) -> dict[str, Any]:
     """The asset page as JSON: state, checks with history, lineage, incidents, subscribers."""
-    from trustwell.status.state import asset_detail
+    from trustwell.status.detail import asset_detail
 
     return detail_json(asset_detail(store, project, asset.name))
 

@@ -86,7 +86,7 @@ def incident_metrics(
     ] = None,
 ) -> dict[str, Any]:
     """The JSON of ``trustwell metrics``: TTD/TTA/TTR, recurrence, detection sources."""
-    from trustwell.cli.metrics import parse_since
+    from trustwell.clock import parse_since
     from trustwell.metrics.service import incident_metrics
 
     start = None
