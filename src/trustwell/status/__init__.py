@@ -1,7 +1,7 @@
 """What the status page shows: each asset's state, its details, and who follows it.
 
-- :mod:`trustwell.status.state`: ``asset_states`` (reads the store; the
-  classification itself, :func:`~trustwell.status.state.classify`, is pure);
+- :mod:`trustwell.status.model`: the states and :func:`~trustwell.status.model.classify`, pure;
+- :mod:`trustwell.status.state`: ``asset_states``, which reads the store;
 - :mod:`trustwell.status.detail`: ``asset_detail``, the asset page's content;
 - :mod:`trustwell.status.subscriptions`: subscribe and unsubscribe by email.
 
