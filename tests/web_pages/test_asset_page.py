@@ -43,7 +43,7 @@ def test_the_public_copy_of_an_asset_carries_no_check_message_in_its_history(
 ) -> None:
     from trustwell.checks.service import run_project
     from trustwell.status.detail import public_view
-    from trustwell.status.state import asset_detail
+    from trustwell.status.detail import asset_detail
 
     Warehouse(project_dir).load(feed_loaded_at="2026-11-22 08:00:00", kpi_rows=1)
     run_project(project)

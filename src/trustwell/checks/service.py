@@ -16,6 +16,7 @@ from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import did_you_mean
 from trustwell.engines import EngineError, connect, warehouse_files
+from trustwell.errors import Invalid
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
 
 
-class SelectionError(ValueError):
-    """``--asset`` or ``--tag`` names nothing in the project (exit code 2)."""
+class SelectionError(Invalid):
+    """``--asset`` or ``--tag`` names nothing in the project (exit code 2, HTTP 422)."""
 
 
 def select_assets(

@@ -63,23 +63,23 @@ def fail_invalid(message: str) -> typer.Exit:
 
 
 class TrustwellGroup(TyperGroup):
-    """The root command group: a store that cannot be opened is exit 2 with one line.
+    """The root command group: every domain error is one scrubbed line and its exit code.
 
-    Every command that uses the store opens it through
-    :func:`trustwell.store.open_store`, which raises ``StoreError`` naming the
-    file or the URL (password masked); mapping it here, once, keeps a
-    traceback from any command, including ones added later.
+    Services raise :class:`trustwell.errors.TrustwellError` subclasses (an unknown
+    incident, an illegal transition, a store that cannot be opened or used, …),
+    each with its ``exit_code``; mapping them here, once, keeps a traceback from
+    any command, including ones added later.
     """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            # Imported only on failure: the store package imports SQLAlchemy.
-            from trustwell.store.database import StoreError
+            from trustwell.errors import TrustwellError
 
-            if isinstance(exc, StoreError):
-                raise fail_invalid(f"error: {exc}") from None
+            if isinstance(exc, TrustwellError):
+                print_error(f"error: {exc}")
+                raise typer.Exit(exc.exit_code) from None
             raise
 
 

@@ -61,27 +61,26 @@ def check_format(fmt: str) -> None:
 
 @contextmanager
 def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
-    """The project and its store; domain errors become exit code 2 with the message."""
-    from trustwell.incidents.model import IllegalTransition
-    from trustwell.incidents.records import IncidentNotFound
-    from trustwell.incidents.service import IncidentError
+    """The project and its store, closed at the end.
+
+    Domain errors (an unknown incident, an illegal transition, …) pass through:
+    the root group prints them and exits with their exit code.
+    """
     from trustwell.store import open_store
 
     project = load_project_or_exit(project_dir)
     store = open_store(project.settings.store, project.root)
     try:
         yield project, store
-    except (IncidentNotFound, IllegalTransition, IncidentError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
 
 
 def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
 
     if fmt == "json":
-        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
+        sys.stdout.write(json.dumps(incident_json(incident), indent=2) + "\n")
         return
     from trustwell.cli.incident_view import render_incident
 
@@ -106,20 +105,23 @@ def _deliver(project: Project, store: Store) -> None:
 @incident_app.command("list")
 def list_command(
     status: str | None = typer.Option(
-        None, "--status", "-s", help="open, or one lifecycle status."
+        None,
+        "--status",
+        "-s",
+        help="open, active (open but not yet monitoring) or one lifecycle status.",
     ),
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
     """List incidents, newest first."""
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
     from trustwell.incidents.service import list_incidents
 
     check_format(fmt)
     with opened(project) as (_, store):
         found = list_incidents(store, status)
     if fmt == "json":
-        sys.stdout.write(json.dumps([to_json(i) for i in found], indent=2) + "\n")
+        sys.stdout.write(json.dumps([incident_json(i) for i in found], indent=2) + "\n")
         return
     from trustwell.cli.incident_view import render_list
 

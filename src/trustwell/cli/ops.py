@@ -43,8 +43,8 @@ def drill_command(
 ) -> None:
     """Run a simulated incident through the whole workflow (marked DRILL, not in metrics)."""
     from trustwell.cli.incident import _deliver
+    from trustwell.incidents.document import incident_json
     from trustwell.incidents.drill import run_drill
-    from trustwell.incidents.records import to_json
 
     def show(label: str, incident: object) -> None:
         if fmt != "json":
@@ -56,7 +56,7 @@ def drill_command(
         )
         _deliver(loaded, store)
     if fmt == "json":
-        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
+        sys.stdout.write(json.dumps(incident_json(incident), indent=2) + "\n")
     else:
         from trustwell.cli.incident_view import render_incident
 

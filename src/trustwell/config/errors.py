@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from trustwell.errors import Misconfigured
+
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest valid name to a misspelt one, or None if nothing is close."""
@@ -34,8 +36,10 @@ class Problem:
         return f"{self.message} in {where}{self.hint}"
 
 
-class ProjectError(Exception):
-    """The project is invalid; every problem found is listed (exit code 2)."""
+class ProjectError(Misconfigured):
+    """The project is invalid; every problem found is listed (exit code 2, HTTP 500)."""
+
+    code = "invalid_project"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trustwell.durations import humanize
+from trustwell.errors import Invalid
 from trustwell.incidents.actions import ActionItem, list_actions
 from trustwell.incidents.model import IncidentSnapshot
 from trustwell.incidents.records import add_timeline, incident_id, parse_incident_id, snapshot
@@ -47,7 +48,7 @@ _SOURCES = {
 }
 
 
-class PostmortemError(ValueError):
+class PostmortemError(Invalid):
     """The post-mortem cannot do what was asked (missing, placeholders left)."""
 
 

@@ -1,7 +1,7 @@
 """The asset page's content: checks with history, lineage, incidents, subscribers.
 
-Reached through :func:`trustwell.status.state.asset_detail`; :func:`public_view`
-is what an anonymous visitor of a public status page gets of it.
+:func:`asset_detail` reads it (over :mod:`trustwell.status.state`'s queries);
+:func:`public_view` is what an anonymous visitor of a public status page gets of it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from trustwell.store import Store
 
 
-def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
+def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
+
+    Checks (latest result, last 30 values), neighbours, incidents, subscribers.
 
     >>> asset_detail(store, project, "marts.weekly_cac").upstream
     ['raw.ad_spend', 'raw.new_customers']

@@ -120,8 +120,7 @@ def _asset_page(
     request: Request, name: str, *, error: str | None = None, status: int = 200, email: str = ""
 ) -> Response:
     from trustwell.status import UnknownAsset
-    from trustwell.status.detail import public_view
-    from trustwell.status.state import asset_detail
+    from trustwell.status.detail import asset_detail, public_view
 
     visitor = visitor_of(request)
     project = get_project(request)
