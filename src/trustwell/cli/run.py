@@ -82,9 +82,23 @@ def run_command(
         if store is not None:
             store.close()
     if dry_run:
-        raise typer.Exit(0)
+        raise typer.Exit(_dry_run_problems(report))
     _emit(report, format, output, printer)
     raise typer.Exit(report.exit_code)
+
+
+def _dry_run_problems(report: RunReport) -> int:
+    """What a dry run could not plan (a warehouse that does not open, a broken
+    ``query:``) on stderr, once per asset and message; 1 if there was any.
+
+    A dry run plans without running, so its only results are these errors.
+    """
+    from trustwell.cli.common import print_error
+
+    problems = dict.fromkeys((r.asset, r.message) for r in report.results if r.status == "error")
+    for asset, message in problems:
+        print_error(f"error: {asset}: {message}")
+    return 1 if problems else 0
 
 
 def _emit(report: RunReport, format: Format, output: Path | None, printer: ResultPrinter) -> None:
