@@ -156,6 +156,27 @@ def test_unknown_asset_names_the_nearest(project: Path) -> None:
     assert "unknown asset 'shop.order': did you mean 'shop.orders'?" in stderr
 
 
+def test_an_unknown_asset_far_from_every_name_lists_the_valid_ones(project: Path) -> None:
+    code, stdout, stderr = run(project, "--asset", "raw.events")
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        "error: unknown asset 'raw.events': valid names are shop.customers, shop.orders\n"
+    )
+    assert not (project / ".trustwell").exists()
+
+
+def test_an_asset_name_close_to_several_lists_them_all(project: Path) -> None:
+    (project / "assets" / "more.yml").write_text(
+        "assets:\n  - {name: shop.orders_eu, checks: []}\n  - {name: shop.orders_us, checks: []}\n"
+    )
+    code, _, stderr = run(project, "--asset", "shop.orders_")
+    assert code == 2
+    assert stderr == (
+        "error: unknown asset 'shop.orders_': "
+        "did you mean 'shop.orders', 'shop.orders_eu' or 'shop.orders_us'?\n"
+    )
+
+
 def test_tag_selects_assets_and_checks(project: Path) -> None:
     _, stdout, _ = run(project, "--tag", "pii", "--format", "json")
     assert [r["check"] for r in json.loads(stdout)["results"]] == ["not_null:email"]
