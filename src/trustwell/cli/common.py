@@ -91,8 +91,9 @@ def load_project_or_exit(root: Path) -> Project:
     so ``run`` would check nothing and exit 0 (a CI job gone green) and the
     store would be created there. Refused first, before anything is written.
     """
+    from trustwell.config.documents import SETTINGS_FILE
     from trustwell.config.errors import ProjectError
-    from trustwell.config.loader import SETTINGS_FILE, load_project
+    from trustwell.config.loader import load_project
 
     folder = root.resolve()
     if folder.is_dir() and not (folder / SETTINGS_FILE).is_file():
