@@ -287,3 +287,42 @@ def test_junit_carries_what_ci_tools_read(project: Path) -> None:
         "  NULL  ***    250.5   2026-11-22T08:00:00"
     )
     assert cases[0].find("failure") is None and cases[0].find("error") is None
+
+
+def test_the_progress_bar_stays_on_a_terminals_stderr(project: Path) -> None:
+    import pty
+    import threading
+
+    controller, terminal = pty.openpty()
+    received: list[bytes] = []
+
+    def drain() -> None:  # read the terminal while the run writes to it
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            received.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    env = {**os.environ, "TRUSTWELL_NOW": NOW, "TERM": "xterm-256color"}
+    process = subprocess.run(
+        [sys.executable, "-m", "trustwell", "run", "--project", str(project), "-a", "shop.orders"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        env=env,
+        check=False,
+    )
+    os.close(terminal)
+    reader.join(timeout=10)
+    os.close(controller)
+    assert process.returncode == 1
+    # the bar was drawn on the terminal (Rich hides the cursor while it runs) ...
+    assert b"\x1b[?25l" in b"".join(received)
+    # ... and stdout holds the report alone
+    assert process.stdout.splitlines()[0].split()[:3] == ["pass", "shop.orders", "row_count"]
+    assert "\x1b" not in process.stdout

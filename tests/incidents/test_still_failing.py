@@ -67,6 +67,25 @@ def test_each_check_that_keeps_failing_has_its_own_entry(
     ]
 
 
+def test_a_pass_in_between_starts_the_count_again(
+    project_dir: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.load(feed_loaded_at=STALE)
+    run_at(project_dir, monkeypatch, "2026-11-22T09:00:00Z")
+    run_at(project_dir, monkeypatch, "2026-11-22T10:00:00Z")
+    warehouse.load(feed_loaded_at="2026-11-22 10:30:00")
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T11:00:00Z")
+    assert cli(project_dir, "run")[0] == 0  # passes: the incident moves to monitoring
+    warehouse.load(feed_loaded_at=STALE)
+    run_at(project_dir, monkeypatch, "2026-11-22T12:00:00Z")
+    run_at(project_dir, monkeypatch, "2026-11-22T13:00:00Z")
+    texts = [e["text"] for e in timeline(project_dir) if e["kind"] == "still_failing"]
+    assert texts == [
+        "freshness:loaded_at on raw.feed still failing: 2 runs since 12:00 "
+        "(latest: last row loaded 2d 7h ago (allowed 26h))"
+    ]
+
+
 def test_the_postmortem_shows_a_check_that_kept_failing_once(
     project_dir: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,7 @@ from typing import Literal
 from trustwell.checks import spec as s
 from trustwell.durations import humanize
 
-Unit = Literal["rows", "duration", "columns", "fraction", "distinct values", "number"]
+Unit = Literal["rows", "duration", "mismatched columns", "fraction", "distinct values", "number"]
 
 _STAT_UNITS: dict[str, Unit] = {"distinct_count": "distinct values", "null_fraction": "fraction"}
 
@@ -20,7 +20,8 @@ def unit_of(check: s.CheckBase) -> Unit:
     """What a check's ``value`` counts or measures.
 
     Row-level checks count failing rows, ``row_count`` rows, ``freshness``
-    seconds (shown as a duration), ``schema`` columns; a ``stat`` is in the
+    seconds (shown as a duration), ``schema`` the columns that are missing,
+    mistyped or unexpected; a ``stat`` is in the
     column's own unit, except a distinct count and a NULL fraction.
 
     >>> unit_of(s.Freshness(type="freshness", column="loaded_at", max_age="26h"))
@@ -29,7 +30,7 @@ def unit_of(check: s.CheckBase) -> Unit:
     if isinstance(check, s.Freshness):
         return "duration"
     if isinstance(check, s.Schema):
-        return "columns"
+        return "mismatched columns"
     if isinstance(check, s.Stat):
         return _STAT_UNITS.get(check.stat, "number")
     if isinstance(check, s.Sql):
@@ -54,7 +55,11 @@ def format_value(value: float | None, unit: Unit) -> str:
     number = _number(value)
     if unit == "number":
         return number
-    noun = {"rows": "row", "columns": "column", "distinct values": "distinct value"}[unit]
+    noun = {
+        "rows": "row",
+        "mismatched columns": "mismatched column",
+        "distinct values": "distinct value",
+    }[unit]
     return f"{number} {noun}{'' if value == 1 else 's'}"
 
 

@@ -28,8 +28,8 @@ def still_failing_text(
 ) -> str:
     """``c on a still failing: 14 runs since 09:00 (latest: <message>)``; pure."""
     return (
-        f"{check} on {asset} still failing: {runs} runs since {clock_time(since, now, timezone)}"
-        + (f" (latest: {latest})" if latest else "")
+        f"{check} on {asset} still failing: {runs} run{'' if runs == 1 else 's'} since "
+        f"{clock_time(since, now, timezone)}" + (f" (latest: {latest})" if latest else "")
     )
 
 
@@ -86,12 +86,16 @@ def keep_current(
         )
     ).all()
     existing = next((r for r in rows if entry_key(r.data) == (asset, check)), None)
-    if existing is not None:
+    first_failed, last_passed = _fingerprint_times(conn, number, asset, check)
+    if existing is None:
+        runs = 2  # the run that opened or joined the incident, and this one
+        since = first_failed or now
+    else:
         runs = int(existing.data.get("runs", 1)) + 1
         since = parse_timestamp(str(existing.data["since"]))
-    else:
-        runs = 2  # the run that opened or joined the incident, and this one
-        since = _first_failed_at(conn, number, asset, check) or now
+    if last_passed is not None and last_passed > since:
+        # It passed in between (the incident went to monitoring): a new streak.
+        runs, since = 1, now
     data = {
         "asset": asset,
         "check": check,
@@ -115,12 +119,17 @@ def keep_current(
         )
 
 
-def _first_failed_at(conn: sa.Connection, number: int, asset: str, check: str) -> datetime | None:
-    found: datetime | None = conn.execute(
-        sa.select(incident_fingerprints.c.first_failed_at).where(
+def _fingerprint_times(
+    conn: sa.Connection, number: int, asset: str, check: str
+) -> tuple[datetime | None, datetime | None]:
+    """When the check first failed for this incident, and last passed."""
+    row = conn.execute(
+        sa.select(
+            incident_fingerprints.c.first_failed_at, incident_fingerprints.c.last_passed_at
+        ).where(
             incident_fingerprints.c.incident == number,
             incident_fingerprints.c.asset == asset,
             incident_fingerprints.c.check_name == check,
         )
-    ).scalar()
-    return found
+    ).first()
+    return (row.first_failed_at, row.last_passed_at) if row is not None else (None, None)
