@@ -10,6 +10,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -326,3 +327,33 @@ def test_the_progress_bar_stays_on_a_terminals_stderr(project: Path) -> None:
     # ... and stdout holds the report alone
     assert process.stdout.splitlines()[0].split()[:3] == ["pass", "shop.orders", "row_count"]
     assert "\x1b" not in process.stdout
+
+
+def test_show_sql_on_postgres_runs_as_printed_distinct_counts_included(
+    tmp_path: Path, fresh_pg_url: str, pg_conn: Any
+) -> None:
+    pg_conn.execute("CREATE SCHEMA shop")
+    pg_conn.execute("CREATE TABLE shop.orders (id INT, email TEXT)")
+    pg_conn.execute("INSERT INTO shop.orders VALUES (1, 'a@x.io'), (2, NULL), (2, 'c@x.io')")
+    (tmp_path / "trustwell.yml").write_text(
+        f"name: t\nwarehouses:\n  pg: {{type: postgres, url: '{fresh_pg_url}'}}\n"
+    )
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.yml").write_text(
+        "assets:\n  - name: shop.orders\n    checks:\n"
+        "      - {type: unique, column: id}\n"
+        "      - {type: not_null, column: email}\n"
+    )
+    code, stdout, _ = run(tmp_path, "--show-sql")
+    assert code == 1
+    statement = stdout.split(";\n", 1)[0] + ";"
+    lines = statement.splitlines()
+    assert lines[0] == "-- shop.orders: unique:id, not_null:email"
+    commented = [line.rsplit("/* ", 1)[1] for line in lines if "/* " in line]
+    assert commented == [
+        "unique:id (scope), not_null:email (scope) */",
+        "unique:id (keyed) */",
+        "unique:id (distinct) */",
+        "not_null:email (failing) */",
+    ]
+    assert pg_conn.execute(statement).fetchone() == (3, 3, 2, 1)
