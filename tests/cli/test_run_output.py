@@ -175,6 +175,24 @@ def test_a_rerun_says_which_incident_the_failures_joined(project: Path) -> None:
     )
 
 
+def test_a_run_that_fixes_every_check_says_the_incident_moved_to_monitoring(
+    project: Path,
+) -> None:
+    run(project, "--asset", "shop.orders")
+    connection = duckdb.connect(str(project / "warehouse.duckdb"))
+    connection.execute("UPDATE shop.orders SET id = 2 WHERE id IS NULL")
+    connection.execute("UPDATE shop.orders SET amount = 100 WHERE amount > 1000")
+    connection.close()
+    code, stdout, _ = run(project, "--asset", "shop.orders")
+    assert code == 0
+    assert stdout.endswith(
+        "5 checks: 5 pass\n"
+        "\n"
+        "INC-1 moved to monitoring, SEV-1, commander alice: "
+        "not_null:id, range:amount on shop.orders pass again\n"
+    )
+
+
 def test_nothing_wraps_or_is_cut_when_stdout_is_a_pipe(project: Path) -> None:
     process = run_in_a_pipe(project)
     assert process.returncode == 1
