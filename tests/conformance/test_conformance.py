@@ -249,7 +249,7 @@ def test_all_aggregate_checks_of_an_asset_share_one_query(engine: Engine) -> Non
             engine=engine,
             asset=subject,
             now=parse_timestamp(NOW),
-            on_sql=lambda _a, sql: statements.append(sql),
+            on_sql=lambda statement: statements.append(statement.sql),
         )
     )
     assert len(statements) == 1

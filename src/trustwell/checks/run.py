@@ -8,7 +8,9 @@ extra queries: failed-row samples (only for failing row-level checks),
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -36,12 +38,13 @@ from trustwell.checks.queries import (
     sql_check_query,
 )
 from trustwell.checks.result import CheckResult
+from trustwell.checks.statements import Statement, StatementListener
 from trustwell.engines.base import Engine, EngineError
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
 
-SqlListener = Callable[[str, str], None]  # (asset name, sql)
+SqlListener = StatementListener  # told every statement, after it ran (or was planned)
 
 
 @dataclass
@@ -57,13 +60,45 @@ class AssetRun:
     on_sql: SqlListener | None = None
     dry_run: bool = False
 
-    def execute(self, query: exp.Expr) -> list[dict[str, Any]]:
+    def execute(
+        self,
+        query: exp.Expr,
+        checks: Sequence[str],
+        slots: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run ``query`` for ``checks`` (nothing on a dry run), telling ``on_sql``."""
         sql = self.engine.render(query)
-        if self.on_sql:
-            self.on_sql(self.asset.name, sql)
-        if self.dry_run:
-            return []
-        return self.engine.execute(sql).records()
+        with self.told(sql, checks, query, slots):
+            if self.dry_run:
+                return []
+            return self.engine.execute(sql).records()
+
+    @contextmanager
+    def told(
+        self,
+        sql: str,
+        checks: Sequence[str],
+        query: exp.Expr | None = None,
+        slots: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Iterator[None]:
+        """Time the block and tell ``on_sql`` about the statement, also when it fails."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.on_sql:
+                seconds = None if self.dry_run else time.perf_counter() - started
+                self.on_sql(
+                    Statement(
+                        self.asset.name,
+                        sql,
+                        tuple(checks),
+                        query,
+                        self.engine.dialect,
+                        slots or {},
+                        seconds,
+                    )
+                )
 
 
 def check_asset(run: AssetRun) -> list[CheckResult]:
@@ -87,7 +122,8 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     plan = plan_asset([(c, wheres[c.display_name]) for c in aggregates], relation, engine)
     if plan.query is not None:
         try:
-            rows = run.execute(plan.query)
+            names = [c.display_name for c in aggregates]
+            rows = run.execute(plan.query, names, plan.slots)
             row = rows[0] if rows else {}
         except EngineError as exc:
             for check in aggregates:
@@ -148,7 +184,8 @@ def _finish(
             query = samples_query(check, where, relation, check.samples)
         if query is not None:
             try:
-                result.samples = masked_rows(run.execute(query), run.asset.pii)
+                rows = run.execute(query, [check.display_name])
+                result.samples = masked_rows(rows, run.asset.pii)
                 result.queries += 1
             except EngineError as exc:
                 result.message += f" (samples unavailable: {exc})"
@@ -156,14 +193,12 @@ def _finish(
 
 
 def _run_schema(run: AssetRun, check: s.Schema, relation: exp.Expr) -> CheckResult:
-    if run.on_sql:
-        run.on_sql(
-            run.asset.name, f"-- describe {run.engine.render(exp.select('*').from_(relation))}"
-        )
-    if run.dry_run:
-        return error_result(run.asset, check, "dry run", 1)
+    shown = f"-- describe {run.engine.render(exp.select('*').from_(relation))}"
     try:
-        columns = run.engine.describe(relation)
+        with run.told(shown, [check.display_name]):
+            if run.dry_run:
+                return error_result(run.asset, check, "dry run", 1)
+            columns = run.engine.describe(relation)
     except EngineError as exc:
         return error_result(run.asset, check, str(exc), 1)
     count, problems = compare_schema(check, columns)
@@ -192,7 +227,7 @@ def _run_references(
         )
     try:
         target = relation_for(target_asset, run.engine, run.root)
-        rows = run.execute(references_query(check, where, relation, target))
+        rows = run.execute(references_query(check, where, relation, target), [check.display_name])
     except (EngineError, ValueError, SqlglotError) as exc:
         return error_result(run.asset, check, str(exc), 1)
     row = rows[0] if rows else {}
@@ -212,7 +247,7 @@ def _run_references(
 
 def _run_sql(run: AssetRun, check: s.Sql) -> CheckResult:
     try:
-        rows = run.execute(sql_check_query(check, run.engine.dialect))
+        rows = run.execute(sql_check_query(check, run.engine.dialect), [check.display_name])
     except (EngineError, ValueError, SqlglotError) as exc:
         return error_result(run.asset, check, str(exc), 1)
     if check.query is not None:

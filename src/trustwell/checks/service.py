@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from trustwell import clock
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
-from trustwell.config.errors import did_you_mean
+from trustwell.config.errors import nearest_names_hint
 from trustwell.engines import EngineError, connect, warehouse_files
 from trustwell.errors import Invalid
 
@@ -41,7 +41,7 @@ def select_assets(
     known = [a.name for a in project.assets]
     for name in names:
         if name not in known:
-            raise SelectionError(f"unknown asset '{name}'{did_you_mean(name, known)}")
+            raise SelectionError(f"unknown asset '{name}'{nearest_names_hint(name, known)}")
     chosen = [a for a in project.assets if not names or a.name in names]
     if not tags:
         return chosen

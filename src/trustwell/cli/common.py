@@ -84,10 +84,22 @@ class TrustwellGroup(TyperGroup):
 
 
 def load_project_or_exit(root: Path) -> Project:
-    """Load and validate the project, or print every problem and exit 2."""
+    """Load and validate the project, or print every problem and exit 2.
+
+    A folder without ``trustwell.yml`` is not a project, even with ``assets/``:
+    the loader alone would read it as an empty project with default settings,
+    so ``run`` would check nothing and exit 0 (a CI job gone green) and the
+    store would be created there. Refused first, before anything is written.
+    """
+    from trustwell.config.documents import SETTINGS_FILE
     from trustwell.config.errors import ProjectError
     from trustwell.config.loader import load_project
 
+    folder = root.resolve()
+    if folder.is_dir() and not (folder / SETTINGS_FILE).is_file():
+        raise fail_invalid(
+            f"error: no {SETTINGS_FILE} in {folder} (create one with 'trustwell init')"
+        )
     try:
         return load_project(root)
     except ProjectError as exc:

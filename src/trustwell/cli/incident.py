@@ -213,16 +213,13 @@ def update_command(
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
-    """Post a status update (internal, and optionally public with an ETA)."""
-    from trustwell.incidents.service import post_update
+    """Post a status update (internal, and optionally public with an ETA);
+    says what was posted, who was told and the ETA."""
+    from trustwell.cli.incident_update import post_and_tell
 
-    when = time_option("--eta", eta)
-    _act(
-        project,
-        fmt,
-        lambda p, s: post_update(
-            s, p, ident, message=message, public=public, eta=when, actor=actor_name(actor)
-        ),
+    check_format(fmt)
+    post_and_tell(
+        project, ident, message, public, time_option("--eta", eta), actor_name(actor), fmt
     )
 
 

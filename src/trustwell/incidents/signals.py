@@ -3,7 +3,8 @@
 One problem, one incident:
 
 - a failing check whose fingerprint (asset + check) has an open incident adds
-  to that incident's timeline;
+  to that incident's timeline, once: its ``still_failing`` entry is kept
+  current after that (``incidents.still_failing``);
 - a failing asset already affected by an open incident joins it;
 - a failing asset with an upstream asset (any depth) failing in the same run or
   in an open incident joins that incident as downstream impact (upstream assets
@@ -42,6 +43,7 @@ from trustwell.incidents.records import (
     snapshot,
 )
 from trustwell.incidents.service import notify, open_incident, transition
+from trustwell.incidents.still_failing import keep_current
 from trustwell.store.incident_tables import incident_assets, incident_fingerprints, incidents
 from trustwell.store.tables import results as results_table
 
@@ -196,16 +198,17 @@ def _join(
             text=f"{check.check} failed on {asset} ({impact} impact): {check.message}",
             data={"asset": asset, "check": check.check, "impact": impact, "value": check.value},
         )
-    if again:
-        names = ", ".join(c.check for c in again)
-        add_timeline(
+    for check in again:  # one entry per incident and check, kept current
+        keep_current(
             conn,
             number,
-            at=now,
+            asset=asset,
+            check=check.check,
+            value=check.value,
+            message=check.message,
+            now=now,
+            timezone=ctx.timezone,
             actor=SYSTEM_ACTOR,
-            kind="still_failing",
-            text=f"Still failing on {asset}: {names}",
-            data={"asset": asset, "checks": [c.check for c in again]},
         )
     row = get_row(conn, number)
     if row.status == Status.monitoring:
