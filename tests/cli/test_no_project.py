@@ -43,7 +43,7 @@ SAMPLE_VALUES = {
     "item": "1",
 }
 # Options a command checks before its project (a usage error comes first).
-EXTRA_ARGS = {("unsubscribe",): ["--all"]}
+EXTRA_ARGS = {("unsubscribe",): ["--all"], ("runbook", "run"): ["--asset", "raw.x"]}
 
 
 def _commands() -> list[tuple[tuple[str, ...], list[str]]]:

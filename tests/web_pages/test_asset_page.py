@@ -42,8 +42,7 @@ def test_the_public_copy_of_an_asset_carries_no_check_message_in_its_history(
     client: TestClient, project_dir: Path, project: Project
 ) -> None:
     from trustwell.checks.service import run_project
-    from trustwell.status.detail import public_view
-    from trustwell.status.detail import asset_detail
+    from trustwell.status.detail import asset_detail, public_view
 
     Warehouse(project_dir).load(feed_loaded_at="2026-11-22 08:00:00", kpi_rows=1)
     run_project(project)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell.cli.incident import _deliver, _print, opened
+from trustwell.cli.incident_common import deliver_now, opened, print_incident
 
 if TYPE_CHECKING:
     from trustwell.incidents.model import IncidentSnapshot
@@ -40,9 +40,9 @@ def post_and_tell(
         )
         number = parse_incident_id(incident.id)
         queued = store.read(lambda conn: queued_after(conn, before, number, "incident.updated"))
-        _deliver(loaded, store)
+        deliver_now(loaded, store)
     if fmt == "json":
-        _print(incident, fmt)
+        print_incident(incident, fmt)
         return
     from rich.console import Console
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from trustwell.cli.common import ProjectOption, actor_name, load_project_or_exit
-from trustwell.cli.incident import ActorOption
+from trustwell.cli.incident_common import ActorOption
 
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 
