@@ -16,6 +16,7 @@ lint: bootstrap
 	$(VENV)/ruff check src tests
 	$(VENV)/ruff format --check src tests
 	$(VENV)/mypy
+	$(VENV)/lint-imports
 
 format: bootstrap
 	$(VENV)/ruff check --fix src tests

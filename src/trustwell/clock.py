@@ -8,7 +8,7 @@ tested at any moment.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -28,3 +28,18 @@ def now() -> datetime:
 def isoformat(moment: datetime) -> str:
     """UTC, second precision, with a ``Z``: the form every output uses."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_since(text: str, timezone: str) -> datetime:
+    """A date is the start of that day in the project's timezone; a timestamp is itself.
+
+    >>> parse_since("2026-11-01", "Europe/Berlin").isoformat()
+    '2026-11-01T00:00:00+01:00'
+    """
+    from zoneinfo import ZoneInfo
+
+    stripped = text.strip()
+    if len(stripped) == 10:
+        day = date.fromisoformat(stripped)
+        return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
+    return parse_timestamp(stripped)

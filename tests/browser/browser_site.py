@@ -11,11 +11,15 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import httpx
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +32,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NOW = "2026-11-22T09:00:00Z"
+#: ``later_site``: its incident is acknowledged 5h 25m after NOW; its server's
+#: clock is in January 2027, a month without incidents.
+ACKED_AT = "2026-11-22T14:25:00Z"
+LATER = "2027-01-10T09:00:00Z"
 #: Every browser wait; generous for a 2-CPU machine under load.
 TIMEOUT_MS = 15_000
 
@@ -143,17 +151,19 @@ def die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def server_env() -> dict[str, str]:
-    env = dict(os.environ, TRUSTWELL_NOW=NOW, NO_COLOR="1", COLUMNS="200")
+def server_env(now: str = NOW) -> dict[str, str]:
+    env = dict(os.environ, TRUSTWELL_NOW=now, NO_COLOR="1", COLUMNS="200")
     env.pop("TRUSTWELL_USER", None)
     return env
 
 
-def trustwell(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """``python -m trustwell ARGS --project ROOT`` at the fixed clock."""
+def trustwell(
+    root: Path, *args: str, check: bool = True, now: str = NOW
+) -> subprocess.CompletedProcess[str]:
+    """``python -m trustwell ARGS --project ROOT`` at the fixed clock (or at ``now``)."""
     done = subprocess.run(
         [sys.executable, "-m", "trustwell", *args, "--project", str(root)],
-        env=server_env(),
+        env=server_env(now),
         capture_output=True,
         text=True,
         timeout=120,
@@ -164,6 +174,67 @@ def trustwell(root: Path, *args: str, check: bool = True) -> subprocess.Complete
             f"trustwell {' '.join(args)} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
         )
     return done
+
+
+@contextmanager
+def serve(root: Path, now: str = NOW) -> Iterator[str]:
+    """A real ``trustwell serve --no-scheduler`` subprocess on a free port; yields its URL."""
+    port = free_port()
+    log = (root / "serve.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trustwell",
+            "serve",
+            "--project",
+            str(root),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
+        env=server_env(now),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=die_with_parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"trustwell serve exited {process.returncode}:\n"
+                    + (root / "serve.log").read_text()
+                )
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("trustwell serve did not answer /healthz within 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        log.close()
+
+
+def warehouse_sql(root: Path, sql: str) -> None:
+    """Change the project's DuckDB warehouse between runs (no server holds it open)."""
+    connection = duckdb.connect(str(root / "warehouse.duckdb"))
+    try:
+        connection.execute(sql)
+    finally:
+        connection.close()
 
 
 def incident_json(root: Path, ident: str) -> dict[str, Any]:
@@ -184,6 +255,16 @@ class Site:
     #: "ad_spend" (stays open: status page, viewer and CSRF tests),
     #: "crm" (the responder acknowledges and resolves it)
     incidents: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LaterSite:
+    """The second server (clock in January 2027): URL, project, its incident, a viewer token."""
+
+    url: str
+    root: Path
+    incident: str
+    viewer_token: str
 
 
 def log_in(page: Any, token: str, next_path: str = "/") -> None:

@@ -5,7 +5,9 @@ One server for the whole session, on a small demo-like project: a stale raw
 feed with a mart downstream of it (INC for the feed, the mart affected along
 lineage), a second, independent stale feed whose incident the responder test
 acknowledges and resolves, a healthy asset the report test reports on (and
-so opens an incident on) and one that stays healthy throughout.
+so opens an incident on) and one that stays healthy throughout. A second
+server (``later_site``) runs with its clock two months later, on a project
+with two runs in the same second.
 ``trustwell run`` ran once at a fixed ``TRUSTWELL_NOW`` (the server keeps the
 same clock), and tokens were made with ``trustwell token create``.
 
@@ -17,24 +19,22 @@ error, not a skip: the browser tests are part of the suite.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from browser_site import (
+    ACKED_AT,
     CHROMIUM,
     CHROMIUM_ARGS,
+    LATER,
     TIMEOUT_MS,
+    LaterSite,
     Site,
-    die_with_parent,
-    free_port,
-    server_env,
+    serve,
     trustwell,
+    warehouse_sql,
     write_project,
 )
 
@@ -66,53 +66,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         out = trustwell(root, "token", "create", "--name", name, "--role", role).stdout
         tokens[role] = out.strip().splitlines()[-1]
 
-    port = free_port()
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trustwell",
-            "serve",
-            "--project",
-            str(root),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-scheduler",
-        ],
-        env=server_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=die_with_parent,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"trustwell serve exited {process.returncode}:\n"
-                    + (root / "serve.log").read_text()
-                )
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("trustwell serve did not answer /healthz within 30 s")
-            time.sleep(0.1)
+    with serve(root) as url:
         yield Site(url, root, tokens, incidents)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def later_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaterSite]:
+    """A second server, whose clock is in January 2027, on the same project whose
+    runs were all on 2026-11-22 09:00:00: raw.countries ran twice in that second
+    (passing; then, its table emptied, failing and declaring an incident), and
+    that incident was acknowledged 5h 25m later."""
+    root = write_project(tmp_path_factory.mktemp("later") / "project")
+    trustwell(root, "run", "--asset", "raw.countries")
+    warehouse_sql(root, "DELETE FROM raw.countries")
+    ran = trustwell(root, "run", "--asset", "raw.countries", check=False)
+    if ran.returncode != 1:
+        raise RuntimeError(f"trustwell run exited {ran.returncode}\n{ran.stdout}\n{ran.stderr}")
+    (listed,) = json.loads(trustwell(root, "incident", "list", "--format", "json").stdout)
+    trustwell(root, "incident", "ack", listed["id"], "--as", "alice", now=ACKED_AT)
+    out = trustwell(root, "token", "create", "--name", "vera", "--role", "viewer").stdout
+    with serve(root, now=LATER) as url:
+        yield LaterSite(url, root, listed["id"], out.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="session")
@@ -131,7 +105,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[Any]:
-    """A fresh browser context (no cookies) per test, at a phone-friendly width."""
+    """A fresh browser context (no cookies) per test, 1280 px wide."""
     context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
@@ -139,3 +113,30 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[str, int], Any]]:
+    """``open_page(base_url, width)``: a fresh context (no cookies) at that width.
+
+    390 px is a phone (with a phone's touch and scale), 1280 px a laptop."""
+    contexts: list[Any] = []
+
+    def opened(base_url: str, width: int) -> Any:
+        phone = width < 600
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": width, "height": 844 if phone else 900},
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield opened
+    finally:
+        for context in contexts:
+            context.close()

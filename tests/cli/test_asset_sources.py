@@ -39,6 +39,7 @@ def test_path_globs_and_query_assets_are_checked_from_any_cwd(tmp_path: Path) ->
             f"COPY (SELECT * FROM (VALUES {rows}) t(id, amount)) TO '{target}' (FORMAT parquet)"
         )
     (data / "signups.csv").write_text("id,email\n1,a@x.io\n2,\n")
+    (tmp_path / "trustwell.yml").write_text("name: events\n")
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "a.yml").write_text(ASSETS)
 

@@ -158,6 +158,27 @@ def test_unknown_asset_names_the_nearest(project: Path) -> None:
     assert "unknown asset 'shop.order': did you mean 'shop.orders'?" in stderr
 
 
+def test_an_unknown_asset_far_from_every_name_lists_the_valid_ones(project: Path) -> None:
+    code, stdout, stderr = run(project, "--asset", "raw.events")
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        "error: unknown asset 'raw.events': valid names are shop.customers, shop.orders\n"
+    )
+    assert not (project / ".trustwell").exists()
+
+
+def test_an_asset_name_close_to_several_lists_them_all(project: Path) -> None:
+    (project / "assets" / "more.yml").write_text(
+        "assets:\n  - {name: shop.orders_eu, checks: []}\n  - {name: shop.orders_us, checks: []}\n"
+    )
+    code, _, stderr = run(project, "--asset", "shop.orders_")
+    assert code == 2
+    assert stderr == (
+        "error: unknown asset 'shop.orders_': "
+        "did you mean 'shop.orders', 'shop.orders_eu' or 'shop.orders_us'?\n"
+    )
+
+
 def test_tag_selects_assets_and_checks(project: Path) -> None:
     _, stdout, _ = run(project, "--tag", "pii", "--format", "json")
     assert [r["check"] for r in json.loads(stdout)["results"]] == ["not_null:email"]
@@ -222,3 +243,32 @@ def test_an_unreachable_warehouse_errors_every_check_and_keeps_its_threshold(
     (result,) = json.loads(stdout)["results"]
     assert (result["status"], result["threshold"]) == ("error", {"min": 1.0})
     assert result["message"].startswith("DuckDB file not found: ")
+
+
+def test_dry_run_with_a_missing_duckdb_file_reports_it_and_exits_1(project: Path) -> None:
+    (project / "warehouse.duckdb").unlink()
+    code, stdout, stderr = run(project, "--dry-run")
+    assert code == 1
+    missing = project / "warehouse.duckdb"
+    assert stderr.splitlines() == [
+        f"error: shop.orders: DuckDB file not found: {missing}",
+        f"error: shop.customers: DuckDB file not found: {missing}",
+    ]
+    assert stdout == ""
+    assert not (project / ".trustwell").exists()
+
+
+def test_dry_run_with_a_postgres_url_that_cannot_connect_exits_1_password_masked(
+    project: Path,
+) -> None:
+    (project / "trustwell.yml").write_text(
+        SETTINGS.replace(
+            "{type: duckdb, path: warehouse.duckdb}",
+            '{type: postgres, url: "postgresql://tw:hunter2@127.0.0.1:1/none"}',
+        )
+    )
+    code, _, stderr = run(project, "--dry-run", "--asset", "shop.customers")
+    assert code == 1
+    assert stderr.startswith("error: shop.customers: cannot connect to PostgreSQL: ")
+    assert "Connection refused" in stderr
+    assert "hunter2" not in stderr

@@ -26,7 +26,7 @@ def _run(engine: Engine, checks: list[dict[str, Any]], **asset: Any) -> tuple[li
         engine=engine,
         asset=subject,
         now=parse_timestamp(NOW),
-        on_sql=lambda _asset, sql: statements.append(sql),
+        on_sql=lambda statement: statements.append(statement.sql),
     )
     return check_asset(run), statements
 
@@ -70,7 +70,7 @@ def test_passing_accepted_values_cost_no_statement_and_have_no_details(engine: E
         [{"type": "accepted_values", "column": "status", "values": ["paid"], "max_failing": 9}],
     )
     assert (results[0].status, results[0].value, results[0].details) == ("pass", 3.0, None)
-    assert [s for s in statements if not s.startswith("-- describe")] == statements[1:2]
+    assert len(statements) == 1
 
 
 def test_pii_columns_are_never_listed_in_details(engine: Engine) -> None:

@@ -14,6 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from trustwell.cli import actions as actions_cli
+from trustwell.cli.common import TrustwellGroup
 from trustwell.incidents.actions import (
     ActionItemError,
     ActionItemNotFound,
@@ -150,7 +151,8 @@ def test_overdue_items_are_reminded_once_a_day_until_done(store: Store) -> None:
 def test_actions_command_adds_lists_and_closes(store: Store, tmp_path: Path) -> None:
     (tmp_path / "trustwell.yml").write_text("name: t\nstore: sqlite:///s.db\n")
     number = new_incident(store)
-    app = typer.Typer()
+    # The root group maps domain errors (an unknown incident or item) to exit code 2, once.
+    app = typer.Typer(cls=TrustwellGroup)
     actions_cli.register(app)
     runner = CliRunner()
     project = ["--project", str(tmp_path)]

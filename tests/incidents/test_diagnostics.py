@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from trustwell.cli import runbook as runbook_cli
+from trustwell.cli.common import TrustwellGroup
 from trustwell.config.loader import load_project
 from trustwell.config.models import Project
 from trustwell.config.starter import write_starter
@@ -237,7 +238,8 @@ def test_results_are_recorded_on_the_timeline(tmp_path: Path) -> None:
 
 
 def cli() -> typer.Typer:
-    app = typer.Typer()
+    # The root group maps domain errors (an unknown incident) to exit code 2, once.
+    app = typer.Typer(cls=TrustwellGroup)
     runbook_cli.register(app)
     return app
 
@@ -319,3 +321,66 @@ def test_every_shipped_runbook_runs_on_postgres(
             assert result.rows, (runbook.id, result.title)
     duplicates = shipped("duplicate-records")
     assert run_diagnostics(project, duplicates, asset)[1].rows == [(7, 2)]
+
+
+def run_cli(root: Path, *args: str) -> Any:
+    return CliRunner().invoke(cli(), ["runbook", "run", *args, "--project", str(root)])
+
+
+@pytest.fixture
+def starter_runbooks(tmp_path: Path) -> Project:
+    project = duckdb_project(tmp_path)
+    write_starter(tmp_path / "starter")
+    (tmp_path / "starter" / "runbooks").rename(tmp_path / "runbooks")
+    return project
+
+
+def test_runbook_run_with_asset_alone_records_on_the_open_incident_of_the_asset(
+    tmp_path: Path, starter_runbooks: Project
+) -> None:
+    from trustwell.store.incident_tables import incident_assets
+
+    store = open_store(starter_runbooks.settings.store, starter_runbooks.root)
+    number = new_incident(store, root_asset="raw.elsewhere")
+    at = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    store.write(
+        lambda conn: conn.execute(
+            incident_assets.insert().values(
+                incident=number, asset="raw.events", impact="downstream", added_at=at
+            )
+        )
+    )
+    ran = run_cli(tmp_path, "stale-table", "--asset", "raw.events", "--as", "bob")
+    assert ran.exit_code == 0, ran.output
+    assert ran.output.endswith(f"recorded on the timeline of INC-{number}\n")
+    (entry,) = timeline_of(store, number)
+    assert (entry.actor, entry.kind) == ("bob", "runbook")
+    assert entry.text.startswith("ran runbook stale-table on raw.events:\n")
+    store.close()
+
+
+def test_runbook_run_with_asset_and_no_open_incident_prints_and_records_nothing(
+    tmp_path: Path, starter_runbooks: Project
+) -> None:
+    store = open_store(starter_runbooks.settings.store, starter_runbooks.root)
+    resolved = new_incident(store, status="resolved")
+    ran = run_cli(tmp_path, "stale-table", "--asset", "raw.events")
+    assert ran.exit_code == 0, ran.output
+    assert "1. Newest row and row count" in ran.output
+    assert ran.output.endswith("not recorded: no open incident on raw.events\n")
+    assert timeline_of(store, resolved) == []
+    store.close()
+
+
+def test_runbook_run_needs_an_incident_or_an_asset(
+    tmp_path: Path, starter_runbooks: Project
+) -> None:
+    ran = run_cli(tmp_path, "stale-table")
+    assert ran.exit_code == 2
+    assert ran.output == (
+        "error: say what to diagnose: --incident INC-7 (its root asset, or --asset) "
+        "or --asset NAME\n"
+    )
+    unknown = run_cli(tmp_path, "stale-table", "--asset", "raw.event")
+    assert unknown.exit_code == 2
+    assert unknown.output == "error: unknown asset 'raw.event': did you mean 'raw.events'?\n"

@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from trustwell.cli import postmortem as postmortem_cli
+from trustwell.cli.common import TrustwellGroup
 from trustwell.config.loader import load_project
 from trustwell.config.models import Project
 from trustwell.incidents.actions import ActionItem, add_action
@@ -286,7 +287,8 @@ def test_an_incident_without_a_postmortem_has_no_status(setup: tuple[Store, Proj
 
 def test_postmortem_command_drafts_then_completes(setup: tuple[Store, Project, int]) -> None:
     _, project, number = setup
-    app = typer.Typer()
+    # The root group maps domain errors (an unknown incident or item) to exit code 2, once.
+    app = typer.Typer(cls=TrustwellGroup)
     postmortem_cli.register(app)
     app.command("noop")(lambda: None)  # two commands, so the app keeps its command names
     runner = CliRunner()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,57 @@ def test_a_report_longer_than_the_limit_is_refused_and_nothing_is_stored(
     assert report(store, project, description="x" * 10_000).reference.startswith("RPT-")
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar() == 1
+
+
+def test_the_action_item_of_a_reported_incident_is_due_in_14_days_and_reminded_then(
+    store: Store, project: Project
+) -> None:
+    from trustwell.incidents.tick import tick
+
+    report(store, project, asset="raw.feed")
+    with store.engine.connect() as conn:
+        (item,) = conn.execute(sa.select(action_items.c.title, action_items.c.due_at)).all()
+    assert item.due_at == datetime(2026, 12, 6, 9, 0, tzinfo=UTC)  # declared 2026-11-22 09:00
+    assert tick(store, project, datetime(2026, 12, 6, 8, 59, tzinfo=UTC)).overdue_actions == 0
+    assert tick(store, project, datetime(2026, 12, 6, 9, 0, tzinfo=UTC)).overdue_actions == 1
+
+
+def test_actions_default_due_in_trustwell_yml_sets_the_due_date(project_dir: Path) -> None:
+    settings = project_dir / "trustwell.yml"
+    settings.write_text(settings.read_text() + "actions:\n  default_due: 3d\n")
+    project = load_project(project_dir)
+    opened = open_store(project.settings.store, project.root)
+    try:
+        report(opened, project, asset="raw.feed")
+        with opened.engine.connect() as conn:
+            due = conn.execute(sa.select(action_items.c.due_at)).scalar_one()
+    finally:
+        opened.close()
+    assert due == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "actions:\n  default_due: soon\n",
+            "actions.default_due: 'soon' is not a duration: write a number and a unit "
+            "(s, m, h, d, w), e.g. '26h' in trustwell.yml line 24",
+        ),
+        (
+            "actions:\n  default_due: 14d\n  defualt_owner: bob\n",
+            "unknown key 'actions.defualt_owner' in trustwell.yml line 25: "
+            "did you mean 'default_due'?",
+        ),
+    ],
+)
+def test_a_bad_actions_section_is_a_project_error_with_its_line(
+    project_dir: Path, text: str, message: str
+) -> None:
+    from trustwell.config.errors import ProjectError
+
+    settings = project_dir / "trustwell.yml"
+    settings.write_text(settings.read_text() + text)
+    with pytest.raises(ProjectError) as raised:
+        load_project(project_dir)
+    assert [str(p) for p in raised.value.problems] == [message]

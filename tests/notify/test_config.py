@@ -49,12 +49,20 @@ def test_every_problem_is_listed_without_showing_values() -> None:
                 }
             )
         )
-    assert caught.value.problems == [
+    assert [str(p) for p in caught.value.problems] == [
         "channels.chat: unknown channel type 'slak': did you mean 'slack'?",
         "channels.ops: missing key 'url' (type webhook)",
         "channels.mail: missing key 'from' (type email)",
-        "channels.mail: unknown key 'form' (type email)",
+        "channels.mail: unknown key 'form' (type email): did you mean 'from'?",
         "channels.odd: missing key 'type' (one of slack, webhook, email, jira)",
+    ]
+    # Which key each is about, so that the loader puts it on that key's line.
+    assert [(p.key, p.on) for p in caught.value.problems] == [
+        (("type",), "value"),
+        (("url",), "entry"),
+        (("from",), "entry"),
+        (("form",), "key"),
+        ((), "entry"),
     ]
     assert "topsecret" not in str(caught.value)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -64,9 +66,43 @@ def test_markdown_has_the_tables(review: Review) -> None:
     assert markdown.startswith("# Data incident review 2026-11: acme\n")
     assert "| Incidents | 3 |" in markdown
     assert "| Month | Incidents | TTD median | TTR median | Detected internally |" in markdown
-    assert "| 2026-10 | 1 | 1h 00m | 2h 00m | 100% |" in markdown
+    assert "| 2026-10 | 1 | 1h | 2h | 100 % |" in markdown
     assert "| SEV-1 | 1 |" in markdown
     assert "## Most incident-prone assets" in markdown
+
+
+def test_the_review_shows_what_metrics_computes_by_team_and_the_p90_of_tta(
+    review: Review, project_with_incidents: Path
+) -> None:
+    """The figures of ``trustwell metrics --since 2026-11-01`` (no incident is later)."""
+    from trustwell.metrics.service import incident_metrics
+
+    project = load_project(project_with_incidents)
+    store = open_store(project.settings.store, project.root)
+    try:
+        since = datetime(2026, 11, 1, tzinfo=ZoneInfo("America/New_York"))
+        metrics = incident_metrics(store, project, since=since)
+    finally:
+        store.close()
+    assert review.metrics["by_team"] == metrics["by_team"]
+    assert review.metrics["tta"] == metrics["tta"]
+    assert metrics["tta"] == {"median_seconds": 1800.0, "p90_seconds": 1800.0}
+
+    markdown = render_markdown(review)
+    assert "| TTA p90 | 30m |" in markdown
+    team_table = markdown.split("## By team\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert team_table == [
+        "| Team | Incidents | TTD median / p90 | TTA median / p90 | TTR median / p90 | Recurring"
+        " | Detected internally |",
+        "|---|---|---|---|---|---|---|",
+        "| finance | 1 | 4h / 4h | 30m / 30m | 3h / 3h | 0 | 0 % |",
+        "| growth | 1 | 1h / 1h | — / — | — / — | 1 | 100 % |",  # INC-3 repeats INC-1
+        "| unowned | 1 | — / — | — / — | — / — | 0 | 100 % |",
+    ]
+    html = render_html(review)
+    assert "<h2>By team</h2>" in html
+    assert "<td>finance</td><td>1</td><td>4h / 4h</td><td>30m / 30m</td>" in html
+    assert '<div class="figure">TTA p90<b>30m</b></div>' in html
 
 
 def test_review_command_writes_html_and_markdown(
@@ -82,7 +118,10 @@ def test_review_command_writes_html_and_markdown(
         str(folder / "review-2026-11.html"),
         str(folder / "review-2026-11.md"),
     ]
-    assert (folder / "review-2026-11.md").read_text().startswith("# Data incident review")
+    written = (folder / "review-2026-11.md").read_text()
+    assert written.startswith("# Data incident review")
+    assert "| TTA p90 | 30m |" in written
+    assert "| finance | 1 | 4h / 4h | 30m / 30m | 3h / 3h | 0 | 0 % |" in written
     out = tmp_path / "out"
     result = runner.invoke(
         app, ["review", "--month", "2026-11", "--out", str(out), "-p", str(project_with_incidents)]

@@ -27,7 +27,8 @@ Files = dict[str, str]
 
 
 def write(root: Path, files: Files) -> Path:
-    for name, text in files.items():
+    # A folder without trustwell.yml is no project at all: an empty one has every default.
+    for name, text in {"trustwell.yml": "", **files}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

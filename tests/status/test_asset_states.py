@@ -11,7 +11,8 @@ from trustwell.checks.service import run_project
 from trustwell.config.models import Project
 from trustwell.incidents.service import declare, set_status
 from trustwell.status import UnknownAsset
-from trustwell.status.state import asset_detail, asset_states
+from trustwell.status.detail import asset_detail
+from trustwell.status.state import asset_states
 from trustwell.status.subscriptions import subscribe
 from trustwell.store import Store
 

@@ -116,6 +116,27 @@ def test_unknown_check_exits_2_and_suggests_the_nearest(project: Path) -> None:
     )
 
 
+def test_an_unknown_asset_far_from_every_name_lists_the_valid_ones(project: Path) -> None:
+    result = invoke("zzz", "--project", str(project))
+
+    assert result.exit_code == 2
+    assert result.stderr == "error: unknown asset 'zzz': valid names are orders\n"
+
+
+def test_an_unknown_check_lists_every_close_name_or_else_the_valid_ones(project: Path) -> None:
+    close = invoke("orders", "--check", "not_nul", "--project", str(project))
+    far = invoke("orders", "--check", "freshness", "--project", str(project))
+
+    assert (close.exit_code, far.exit_code) == (2, 2)
+    assert close.stderr == (
+        "error: unknown check 'not_nul' on asset 'orders': did you mean 'not_null:email'?\n"
+    )
+    assert far.stderr == (
+        "error: unknown check 'freshness' on asset 'orders': "
+        "valid names are not_null:email, row_count\n"
+    )
+
+
 def test_a_check_with_nothing_stored_yet_says_so(tmp_path: Path) -> None:
     (tmp_path / "trustwell.yml").write_text("name: acme\n")
     (tmp_path / "assets").mkdir()

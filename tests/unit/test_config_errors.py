@@ -210,7 +210,8 @@ def test_missing_required_key_names_its_mapping(tmp_path: Path) -> None:
         },
     )
     assert problems(tmp_path) == [
-        "missing key 'url' in warehouse 'pg' in trustwell.yml line 3",
+        # on the line of the entry that lacks it, `pg:`, not of its first key
+        "missing key 'url' in warehouse 'pg' in trustwell.yml line 2",
         "missing key 'name' in asset #1 in assets/orders.yml line 2",
     ]
 

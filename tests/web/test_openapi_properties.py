@@ -64,6 +64,7 @@ OPERATIONS = [
     ("POST", "/api/v1/incidents/{id}/severity"),
     ("POST", "/api/v1/incidents/{id}/resolve"),
     ("POST", "/api/v1/incidents/{id}/dismiss"),
+    ("POST", "/api/v1/incidents/{id}/actions/{item}/done"),
     ("POST", "/api/v1/reports"),
     ("POST", "/api/v1/unsubscribe"),
     ("GET", "/api/v1/reports/{reference}"),

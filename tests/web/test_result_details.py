@@ -21,7 +21,7 @@ def test_details_are_stored_and_in_every_result_object_of_the_api(server: LiveSe
     run = _ok(responder.post(f"{API}/runs", json={"assets": ["raw.feed"]}), 201)
     by_check = {r["check"]: r for r in run["results"]}
     freshness, unique = by_check["freshness:loaded_at"], by_check["unique:id"]
-    assert (freshness["unit"], freshness["details"]) == ("seconds", LATEST)
+    assert (freshness["unit"], freshness["details"]) == ("duration", LATEST)
     assert (unique["unit"], unique["details"]) == ("rows", None)
 
     stored = _ok(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
 from trustwell.store import Store
@@ -22,9 +23,24 @@ def test_the_review_shows_the_months_figures_with_charts(
     assert "Time to detect" in page.text
 
 
-def test_the_review_defaults_to_the_previous_month(client: TestClient, store: Store) -> None:
+def test_without_incidents_the_review_opens_on_the_current_month(
+    client: TestClient, store: Store
+) -> None:
     login(client, store, "viewer")
-    assert "Monthly review: 2026-10" in client.get("/review").text
+    assert "<h1>Monthly review: 2026-11</h1>" in client.get("/review").text
+
+
+def test_the_review_opens_on_the_latest_month_that_has_incidents(
+    client: TestClient, store: Store, incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # INC-1 was declared on 22 November; in January, December is empty.
+    monkeypatch.setenv("TRUSTWELL_NOW", "2027-01-10T09:00:00Z")
+    login(client, store, "viewer")
+    page = client.get("/review").text
+    assert "<h1>Monthly review: 2026-11</h1>" in page
+    assert "<dt>Incidents</dt><dd>1</dd>" in page
+    # a month asked for is shown even when empty
+    assert "<h1>Monthly review: 2026-12</h1>" in client.get("/review?month=2026-12").text
 
 
 def test_the_review_needs_a_session_and_a_real_month(client: TestClient, store: Store) -> None:
@@ -58,3 +74,32 @@ def test_sparkline_marks_failures_with_a_shape_and_names_the_latest_value() -> N
     assert 'class="spark-fail"' in svg and 'class="spark-pass"' in svg
     assert "row_count &lt;on&gt; kpi: 2 runs, from 1 to 3; latest 1 (fail)" in svg
     assert "no values yet" in str(sparkline([], label="x"))
+
+
+def test_the_review_page_shows_the_figures_by_team_and_the_p90_of_tta(
+    client: TestClient, store: Store, incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INC-1 (raw.feed, data-platform) went bad at 08:00 on the 21st (loaded 06:00 on the
+    20th, max_age 26h), was declared at 09:00 on the 22nd and acknowledged 90 minutes later."""
+    from trustwell.incidents.service import acknowledge
+
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:30:00Z")
+    acknowledge(store, client.app.state.project, incident, actor="alice")  # type: ignore[attr-defined]
+    login(client, store, "viewer")
+    page = client.get("/review", params={"month": "2026-11"}).text
+    figures = page.split('id="h-figures"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<tr><th scope="row">Time to acknowledge</th>\n'
+        '      <td data-label="Median">1h 30m</td>\n'
+        '      <td data-label="90th percentile">1h 30m</td></tr>'
+    ) in figures
+    assert "<dt>Detected internally</dt><dd>100 %</dd>" in figures
+    by_team = page.split('id="h-by-team"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<tr><th scope="row">data-platform</th><td data-label="Incidents">1</td>'
+        '<td data-label="TTD median / p90">1d 1h / 1d 1h</td>'
+        '<td data-label="TTA median / p90">1h 30m / 1h 30m</td>'
+        '<td data-label="TTR median / p90">— / —</td>'
+        '<td data-label="Recurring">0</td>'
+        '<td data-label="Detected internally">100 %</td></tr>'
+    ) in by_team

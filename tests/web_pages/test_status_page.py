@@ -38,7 +38,7 @@ def test_public_incident_page_lists_only_public_updates(client: TestClient, inci
 
 def asset_table(client: TestClient, **params: str) -> str:
     page = client.get("/", params=params).text
-    return page.split('<table class="assets">', 1)[1].split("</table>", 1)[0]
+    return page.split('<table class="cards assets">', 1)[1].split("</table>", 1)[0]
 
 
 def test_filters_and_search_narrow_the_asset_list(client: TestClient, incident: str) -> None:

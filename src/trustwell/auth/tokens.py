@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from trustwell import clock
 from trustwell.auth.roles import ROLES, Principal
+from trustwell.errors import Invalid
 from trustwell.store.web_tables import api_tokens, audit_log, sessions
 
 if TYPE_CHECKING:
@@ -25,8 +26,8 @@ TOKEN_PREFIX = "tw_"
 SESSION_TTL = timedelta(hours=12)
 
 
-class AuthError(ValueError):
-    """Bad token request (exit code 2)."""
+class AuthError(Invalid):
+    """Bad token request (exit code 2, HTTP 422)."""
 
 
 def _hash(value: str) -> str:

@@ -115,6 +115,14 @@ class Statement:
         """Output column -> the checks behind it (for ``--show-sql`` comments)."""
         return {c: list(dict.fromkeys(check for check, _ in s)) for c, s in self.columns.items()}
 
+    def slots(self) -> dict[str, dict[str, str]]:
+        """Check -> metric -> output column: what ``--show-sql`` comments each column with."""
+        found: dict[str, dict[str, str]] = {}
+        for output, served in self.columns.items():
+            for check, metric in served:
+                found.setdefault(check, {})[metric] = output
+        return found
+
 
 @dataclass
 class AssetPlan:

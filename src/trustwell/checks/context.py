@@ -2,8 +2,8 @@
 
 Evaluation stays pure: a type reads the past through the :class:`EvaluationContext`
 it is handed, never from a database itself. ``trustwell run`` gives it the
-store's history (:class:`StoreHistory`); the Python API, a dry run and a run
-that is not recorded give it none. The run being evaluated is never part of
+store's history (:class:`trustwell.checks.service.StoreHistory`); the Python
+API, a dry run and a run that is not recorded give it none. The run being evaluated is never part of
 its own history (``before`` the run's start).
 
 Baselines (for ``drift``: stored reference distributions) are an interface
@@ -16,10 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from trustwell.store.database import Store
+from typing import Any, Protocol
 
 
 class PastResult(Protocol):
@@ -63,24 +60,6 @@ class NoHistory:
 
     def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
         return None
-
-
-class StoreHistory(NoHistory):
-    """Past results read from the store with :func:`trustwell.store.check_history`.
-
-    Read only when a type asks: the built-in types of today never do, so a run
-    costs no store query for them.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def past_results(
-        self, asset: str, check: str, *, before: datetime, limit: int
-    ) -> Sequence[PastResult]:
-        from trustwell.store import check_history
-
-        return check_history(self.store, asset, check, limit, before=before)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from trustwell.checks.params import CheckBase
-from trustwell.checks.types.base import CheckType
+from trustwell.checks.types.base import CheckType, Unit
 from trustwell.checks.types.references import ReferencesType
 from trustwell.checks.types.rows import NotNullType, UniqueType
 from trustwell.checks.types.schema import SchemaType
@@ -63,9 +63,10 @@ def type_of(check: CheckBase) -> CheckType[Any]:
     return REGISTRY[check.type]
 
 
-def unit_of(check: CheckBase) -> str:
-    """The unit of a check's ``value`` for output: ``rows``, ``seconds``, ``fraction``, ….
+def unit_of(check: CheckBase) -> Unit:
+    """What a check's ``value`` counts or measures, from its type's entry.
 
-    "" for a plain number (a ``stat`` mean, a ``sql`` query's result).
+    ``rows``, ``duration`` (seconds), ``mismatched columns``, ``fraction``,
+    ``distinct values`` or ``number`` (a ``stat`` mean, a ``sql`` query's result).
     """
     return type_of(check).unit(check)

@@ -32,8 +32,8 @@ class CheckResult:
     message: str
     samples: list[dict[str, Any]] = field(default_factory=list)
     queries: int = 0
-    #: the unit of ``value`` for output (``rows``, ``seconds``, ``fraction``…; "" for a number)
-    unit: str = ""
+    #: what ``value`` counts or measures (its type's registry entry): ``rows``, ``duration``…
+    unit: str = "number"
     #: type-specific facts (offending values, schema differences…), stored as JSON
     details: dict[str, Any] | None = None
 

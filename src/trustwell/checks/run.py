@@ -13,7 +13,9 @@ others keep their exact values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,8 @@ from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase
 from trustwell.checks.registry import type_of
 from trustwell.checks.result import CheckResult
+from trustwell.checks.statements import Statement as Told
+from trustwell.checks.statements import StatementListener
 from trustwell.checks.types.base import Scope
 from trustwell.config.errors import did_you_mean
 from trustwell.engines.base import Column, Engine, EngineError
@@ -38,9 +42,7 @@ from trustwell.engines.base import Column, Engine, EngineError
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
 
-SqlListener = Callable[[str, str], None]  # (asset name, sql)
-#: (asset name, sql, output column -> the checks behind it), for every statement run
-StatementListener = Callable[[str, str, Mapping[str, Sequence[str]]], None]
+SqlListener = StatementListener  # told every statement, after it ran (or was planned)
 #: what makes a check's planning or evaluation fail (its own error, not the asset's)
 _CHECK_ERRORS = (EngineError, LookupError, ValueError, TypeError, SqlglotError)
 
@@ -58,22 +60,52 @@ class AssetRun:
     on_sql: SqlListener | None = None
     dry_run: bool = False
     history: HistorySource = field(default_factory=NoHistory)
-    on_statement: StatementListener | None = None
 
-    def execute(self, query: exp.Expr, columns: Mapping[str, Sequence[str]] | None = None) -> Any:
-        """Run one statement (print it first); no rows on a dry run."""
+    def execute(
+        self,
+        query: exp.Expr,
+        checks: Sequence[str],
+        slots: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run ``query`` for ``checks`` (nothing on a dry run), telling ``on_sql``."""
         sql = self.engine.render(query)
-        if self.on_sql:
-            self.on_sql(self.asset.name, sql)
-        if self.on_statement:
-            self.on_statement(self.asset.name, sql, columns or {})
-        if self.dry_run:
-            return []
-        return self.engine.execute(sql).records()
+        with self.told(sql, checks, query, slots):
+            if self.dry_run:
+                return []
+            rows: list[dict[str, Any]] = self.engine.execute(sql).records()
+            return rows
+
+    @contextmanager
+    def told(
+        self,
+        sql: str,
+        checks: Sequence[str],
+        query: exp.Expr | None = None,
+        slots: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Iterator[None]:
+        """Time the block and tell ``on_sql`` about the statement, also when it fails."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.on_sql:
+                seconds = None if self.dry_run else time.perf_counter() - started
+                self.on_sql(
+                    Told(
+                        self.asset.name,
+                        sql,
+                        tuple(checks),
+                        query,
+                        self.engine.dialect,
+                        slots or {},
+                        seconds,
+                    )
+                )
 
     def run_statement(self, statement: Statement) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = self.execute(statement.query, statement.checks_by_column())
-        return rows
+        """Run one planned statement; its slots name the check behind each output column."""
+        slots = statement.slots() if statement.kind != "own" else {}
+        return self.execute(statement.query, statement.checks, slots)
 
     def resolve(self, name: str) -> exp.Expr:
         """Another asset's relation (the target of a ``references`` check)."""
@@ -168,14 +200,15 @@ def _describe(
     if not named:
         return None, {}
     describe = f"-- describe {run.engine.render(relation)}"  # metadata, not a query
-    if run.on_sql:
-        run.on_sql(run.asset.name, describe)
-    if run.on_statement:
-        run.on_statement(run.asset.name, describe, {})
-    if run.dry_run:
-        return None, {}
+    # Told as the statement of the schema checks, whose value it is; for the
+    # others it only validates names, and --show-sql lists no statement for it.
+    described = [c.display_name for c in named if c.type == "schema"]
+    told = run.told(describe, described) if described else nullcontext()
     try:
-        columns = run.engine.describe(relation)
+        with told:
+            if run.dry_run:
+                return None, {}
+            columns = run.engine.describe(relation)
     except EngineError as exc:
         return None, {c.display_name: error_result(run.asset, c, str(exc), 1) for c in readers}
     names = [c.name for c in columns]
@@ -250,7 +283,7 @@ def _result(run: AssetRun, item: _Pending) -> CheckResult:
             query = type_of(check).samples(check, item.scope, check.samples)
             if query is not None:
                 result.queries += 1
-                rows = run.execute(query, {"*": [check.display_name]})
+                rows = run.execute(query, [check.display_name])
                 result.samples = masked_rows(rows, run.asset.pii)
         except _CHECK_ERRORS as exc:
             result.message += f" (samples unavailable: {exc})"

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
-from trustwell.checks.context import HistorySource, NoHistory, StoreHistory
+from trustwell.checks.context import HistorySource, NoHistory, PastResult
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
-from trustwell.config.errors import did_you_mean
+from trustwell.config.errors import nearest_names_hint
 from trustwell.engines import EngineError, connect, warehouse_files
+from trustwell.errors import Invalid
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -27,8 +28,27 @@ if TYPE_CHECKING:
 ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
 
 
-class SelectionError(ValueError):
-    """``--asset`` or ``--tag`` names nothing in the project (exit code 2)."""
+class StoreHistory(NoHistory):
+    """Past results read from the store with :func:`trustwell.store.check_history`.
+
+    Read only when a type asks: the built-in types of today never do, so a run
+    costs no store query for them. Kept here, with the run's other I/O, so that
+    :mod:`trustwell.checks.context` stays pure.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def past_results(
+        self, asset: str, check: str, *, before: datetime, limit: int
+    ) -> Sequence[PastResult]:
+        from trustwell.store import check_history
+
+        return check_history(self.store, asset, check, limit, before=before)
+
+
+class SelectionError(Invalid):
+    """``--asset`` or ``--tag`` names nothing in the project (exit code 2, HTTP 422)."""
 
 
 def select_assets(
@@ -41,7 +61,7 @@ def select_assets(
     known = [a.name for a in project.assets]
     for name in names:
         if name not in known:
-            raise SelectionError(f"unknown asset '{name}'{did_you_mean(name, known)}")
+            raise SelectionError(f"unknown asset '{name}'{nearest_names_hint(name, known)}")
     chosen = [a for a in project.assets if not names or a.name in names]
     if not tags:
         return chosen

@@ -117,8 +117,8 @@ def add_command(
     project: Path = ProjectOption,
 ) -> None:
     """Add an action item (printed: its id)."""
-    from trustwell.incidents.actions import ActionItemError, add_action
-    from trustwell.incidents.records import IncidentNotFound, parse_incident_id
+    from trustwell.incidents.actions import add_action
+    from trustwell.incidents.records import parse_incident_id
 
     loaded, store = open_project_store(project)
     try:
@@ -126,11 +126,9 @@ def add_command(
             due_at = parse_due(due, loaded.settings.timezone) if due else None
         except ValueError:
             raise fail_invalid(f"error: --due {due!r} is not a date (YYYY-MM-DD)") from None
-        try:
-            number = parse_incident_id(incident) if incident else None
-            item_id = add_action(store, number, title, owner, due_at, actor_name(as_))
-        except (IncidentNotFound, ActionItemError) as exc:
-            raise fail_invalid(f"error: {exc}") from None
+        # An unknown incident is a domain error: the root group prints it (exit 2).
+        number = parse_incident_id(incident) if incident else None
+        item_id = add_action(store, number, title, owner, due_at, actor_name(as_))
     finally:
         store.close()
     typer.echo(f"added action item #{item_id}")
@@ -146,13 +144,11 @@ def done_command(
     project: Path = ProjectOption,
 ) -> None:
     """Mark an action item done (or cancelled)."""
-    from trustwell.incidents.actions import ActionItemError, ActionItemNotFound, close_action
+    from trustwell.incidents.actions import close_action
 
     _, store = open_project_store(project)
-    try:
+    try:  # an unknown or closed item is a domain error: the root group prints it (exit 2)
         closed = close_action(store, item, actor_name(as_), "cancelled" if cancel else "done")
-    except (ActionItemNotFound, ActionItemError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
     typer.echo(f"action item #{closed.id} is {closed.status}: {closed.title}")
@@ -168,12 +164,7 @@ def push_command(
     project: Path = ProjectOption,
 ) -> None:
     """Push an action item to Jira as a Task (its key is recorded on the item)."""
-    from trustwell.incidents.actions import (
-        ActionItemError,
-        ActionItemNotFound,
-        get_action_or_raise,
-        push_action,
-    )
+    from trustwell.incidents.actions import get_action_or_raise, push_action
     from trustwell.notify.outbox import deliver_due
 
     loaded, store = open_project_store(project)
@@ -181,8 +172,6 @@ def push_command(
         push_action(store, loaded.settings, item, actor_name(as_), channel)
         deliver_due(store, loaded.settings)
         pushed = store.read(lambda conn: get_action_or_raise(conn, item))
-    except (ActionItemNotFound, ActionItemError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
     where = pushed.jira_key or "queued (the outbox retries until Jira answers)"

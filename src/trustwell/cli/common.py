@@ -63,31 +63,43 @@ def fail_invalid(message: str) -> typer.Exit:
 
 
 class TrustwellGroup(TyperGroup):
-    """The root command group: a store that cannot be opened is exit 2 with one line.
+    """The root command group: every domain error is one scrubbed line and its exit code.
 
-    Every command that uses the store opens it through
-    :func:`trustwell.store.open_store`, which raises ``StoreError`` naming the
-    file or the URL (password masked); mapping it here, once, keeps a
-    traceback from any command, including ones added later.
+    Services raise :class:`trustwell.errors.TrustwellError` subclasses (an unknown
+    incident, an illegal transition, a store that cannot be opened or used, …),
+    each with its ``exit_code``; mapping them here, once, keeps a traceback from
+    any command, including ones added later.
     """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            # Imported only on failure: the store package imports SQLAlchemy.
-            from trustwell.store.database import StoreError
+            from trustwell.errors import TrustwellError
 
-            if isinstance(exc, StoreError):
-                raise fail_invalid(f"error: {exc}") from None
+            if isinstance(exc, TrustwellError):
+                print_error(f"error: {exc}")
+                raise typer.Exit(exc.exit_code) from None
             raise
 
 
 def load_project_or_exit(root: Path) -> Project:
-    """Load and validate the project, or print every problem and exit 2."""
+    """Load and validate the project, or print every problem and exit 2.
+
+    A folder without ``trustwell.yml`` is not a project, even with ``assets/``:
+    the loader alone would read it as an empty project with default settings,
+    so ``run`` would check nothing and exit 0 (a CI job gone green) and the
+    store would be created there. Refused first, before anything is written.
+    """
+    from trustwell.config.documents import SETTINGS_FILE
     from trustwell.config.errors import ProjectError
     from trustwell.config.loader import load_project
 
+    folder = root.resolve()
+    if folder.is_dir() and not (folder / SETTINGS_FILE).is_file():
+        raise fail_invalid(
+            f"error: no {SETTINGS_FILE} in {folder} (create one with 'trustwell init')"
+        )
     try:
         return load_project(root)
     except ProjectError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from trustwell.cli.common import EXIT_FAILED, EXIT_OK, fail_invalid, print_error
+from trustwell.cli.project_cmds import FolderProjectOption, one_folder
 
 DEFAULT_DIR = Path("trustwell-demo")
 
@@ -17,8 +18,8 @@ def register(app: typer.Typer) -> None:
 
 
 def demo_command(
-    directory: Path = typer.Argument(
-        DEFAULT_DIR, metavar="[DIR]", help="Where to build the demo project."
+    directory: Path | None = typer.Argument(
+        None, metavar="[DIR]", help=f"Where to build the demo project (default: {DEFAULT_DIR})."
     ),
     force: bool = typer.Option(False, "--force", help="Rebuild a demo that already exists."),
     no_serve: bool = typer.Option(
@@ -26,6 +27,7 @@ def demo_command(
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Where to serve the demo."),
     port: int = typer.Option(8000, "--port", help="Port to serve the demo on."),
+    project: Path | None = FolderProjectOption,
 ) -> None:
     """Build a demo project (DuckDB warehouse, checks) and watch trustwell catch a failure
     and run the incident it opens to resolution."""
@@ -33,6 +35,7 @@ def demo_command(
 
     from trustwell.demo import folder, story
 
+    directory = one_folder(directory, project, DEFAULT_DIR)
     try:
         folder.prepare(directory, force=force)
     except folder.FolderInUse as exc:

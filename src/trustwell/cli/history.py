@@ -41,14 +41,14 @@ def history_command(
     project: Path = ProjectOption,
 ) -> None:
     """Show the stored results of an asset's checks, newest first."""
-    from trustwell.config.errors import did_you_mean
+    from trustwell.config.errors import nearest_names_hint
     from trustwell.store import history, open_store
 
     loaded = load_project_or_exit(project)
     declared = loaded.asset(asset)
     if declared is None:
         names = [a.name for a in loaded.assets]
-        raise fail_invalid(f"error: unknown asset '{asset}'{did_you_mean(asset, names)}")
+        raise fail_invalid(f"error: unknown asset '{asset}'{nearest_names_hint(asset, names)}")
     store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
         entries = history(store, asset, check=check, limit=limit)
@@ -58,7 +58,7 @@ def history_command(
         # A check renamed or removed keeps its history; only a name never seen is an error.
         known = [c.display_name for c in declared.checks]
         if check not in known:
-            hint = did_you_mean(check, known)
+            hint = nearest_names_hint(check, known)
             raise fail_invalid(f"error: unknown check '{check}' on asset '{asset}'{hint}")
     if format is OutputFormat.json:
         typer.echo(history_json(entries))

@@ -4,122 +4,63 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from trustwell.cli.common import (
-    ProjectOption,
-    actor_name,
-    fail_invalid,
-    load_project_or_exit,
+from trustwell.cli.common import ProjectOption, actor_name
+from trustwell.cli.incident_common import (
+    ActorOption,
+    FormatOption,
+    check_format,
+    deliver_now,
+    opened,
+    print_incident,
+    time_option,
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from trustwell.config.models import Project
     from trustwell.incidents.model import IncidentSnapshot
     from trustwell.store import Store
 
 incident_app = typer.Typer(help="Declare, follow and run incidents.", no_args_is_help=True)
 
-ActorOption = typer.Option(
-    None,
-    "--as",
-    envvar="TRUSTWELL_USER",
-    help="Who acts (default: $TRUSTWELL_USER, else your login).",
-)
-FormatOption = typer.Option("text", "--format", "-f", help="text or json.")
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(incident_app, name="incident")
-
-
-def time_option(option: str, value: str | None) -> datetime | None:
-    """An ISO-8601 option value; exit 2 naming the option when it is not one."""
-    from trustwell.clock import parse_timestamp
-
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        raise fail_invalid(
-            f"error: {option}: {value!r} is not an ISO-8601 time (like 2026-11-22T11:00:00Z)"
-        ) from None
-
-
-def check_format(fmt: str) -> None:
-    if fmt not in ("text", "json"):
-        raise fail_invalid(f"error: --format must be text or json, got {fmt!r}")
-
-
-@contextmanager
-def opened(project_dir: Path) -> Iterator[tuple[Project, Store]]:
-    """The project and its store; domain errors become exit code 2 with the message."""
-    from trustwell.incidents.model import IllegalTransition
-    from trustwell.incidents.records import IncidentNotFound
-    from trustwell.incidents.service import IncidentError
-    from trustwell.store import open_store
-
-    project = load_project_or_exit(project_dir)
-    store = open_store(project.settings.store, project.root)
-    try:
-        yield project, store
-    except (IncidentNotFound, IllegalTransition, IncidentError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
-    finally:
-        store.close()
-
-
-def _print(incident: IncidentSnapshot, fmt: str, *, brief: bool = True) -> None:
-    from trustwell.incidents.records import to_json
-
-    if fmt == "json":
-        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
-        return
-    from trustwell.cli.incident_view import render_incident
-
-    render_incident(incident, brief=brief)
 
 
 def _act(project_dir: Path, fmt: str, action: Callable[[Project, Store], IncidentSnapshot]) -> None:
     check_format(fmt)
     with opened(project_dir) as (project, store):
         incident = action(project, store)
-        _deliver(project, store)
-    _print(incident, fmt)
-
-
-def _deliver(project: Project, store: Store) -> None:
-    """Send what the action queued right away; failures stay queued for `tick`."""
-    from trustwell.notify.outbox import deliver_due
-
-    deliver_due(store, project.settings)
+        deliver_now(project, store)
+    print_incident(incident, fmt)
 
 
 @incident_app.command("list")
 def list_command(
     status: str | None = typer.Option(
-        None, "--status", "-s", help="open, or one lifecycle status."
+        None,
+        "--status",
+        "-s",
+        help="open, active (open but not yet monitoring) or one lifecycle status.",
     ),
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
     """List incidents, newest first."""
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
     from trustwell.incidents.service import list_incidents
 
     check_format(fmt)
     with opened(project) as (_, store):
         found = list_incidents(store, status)
     if fmt == "json":
-        sys.stdout.write(json.dumps([to_json(i) for i in found], indent=2) + "\n")
+        sys.stdout.write(json.dumps([incident_json(i) for i in found], indent=2) + "\n")
         return
     from trustwell.cli.incident_view import render_list
 
@@ -138,7 +79,7 @@ def show_command(
     check_format(fmt)
     with opened(project) as (_, store):
         incident = get_incident(store, ident)
-    _print(incident, fmt, brief=False)
+    print_incident(incident, fmt, brief=False)
 
 
 @incident_app.command("declare")
@@ -211,16 +152,13 @@ def update_command(
     fmt: str = FormatOption,
     project: Path = ProjectOption,
 ) -> None:
-    """Post a status update (internal, and optionally public with an ETA)."""
-    from trustwell.incidents.service import post_update
+    """Post a status update (internal, and optionally public with an ETA);
+    says what was posted, who was told and the ETA."""
+    from trustwell.cli.incident_update import post_and_tell
 
-    when = time_option("--eta", eta)
-    _act(
-        project,
-        fmt,
-        lambda p, s: post_update(
-            s, p, ident, message=message, public=public, eta=when, actor=actor_name(actor)
-        ),
+    check_format(fmt)
+    post_and_tell(
+        project, ident, message, public, time_option("--eta", eta), actor_name(actor), fmt
     )
 
 

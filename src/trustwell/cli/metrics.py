@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +15,9 @@ from trustwell.cli.common import (
     fail_invalid,
     load_project_or_exit,
 )
+
+# parse_since is in clock: the API's GET /metrics uses it too, and the web imports no CLI.
+from trustwell.clock import parse_since
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,23 +66,6 @@ def metrics_command(
         from rich.console import Console
 
         print_metrics(document, Console(highlight=False), since=since)
-
-
-def parse_since(text: str, timezone: str) -> datetime:
-    """A date is the start of that day in the project's timezone; a timestamp is itself.
-
-    >>> parse_since("2026-11-01", "Europe/Berlin").isoformat()
-    '2026-11-01T00:00:00+01:00'
-    """
-    from zoneinfo import ZoneInfo
-
-    from trustwell.clock import parse_timestamp
-
-    stripped = text.strip()
-    if len(stripped) == 10:
-        day = date.fromisoformat(stripped)
-        return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
-    return parse_timestamp(stripped)
 
 
 def _duration(value: float | None) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from trustwell.cli.common import ProjectOption, actor_name
-from trustwell.cli.incident import ActorOption, FormatOption, opened
+from trustwell.cli.incident_common import ActorOption, FormatOption, opened
 
 
 def register(app: typer.Typer) -> None:
@@ -42,9 +42,9 @@ def drill_command(
     project: Path = ProjectOption,
 ) -> None:
     """Run a simulated incident through the whole workflow (marked DRILL, not in metrics)."""
-    from trustwell.cli.incident import _deliver
+    from trustwell.cli.incident_common import deliver_now
+    from trustwell.incidents.document import incident_json
     from trustwell.incidents.drill import run_drill
-    from trustwell.incidents.records import to_json
 
     def show(label: str, incident: object) -> None:
         if fmt != "json":
@@ -54,9 +54,9 @@ def drill_command(
         incident = run_drill(
             store, loaded, asset=asset, severity=severity, actor=actor_name(actor), on_step=show
         )
-        _deliver(loaded, store)
+        deliver_now(loaded, store)
     if fmt == "json":
-        sys.stdout.write(json.dumps(to_json(incident), indent=2) + "\n")
+        sys.stdout.write(json.dumps(incident_json(incident), indent=2) + "\n")
     else:
         from trustwell.cli.incident_view import render_incident
 

@@ -194,7 +194,7 @@ def _secrets(project: Project) -> list[str]:
     return [secret for config in channels.values() for secret in config.secrets()]
 
 
-def _config_problems(problems: Sequence[str]) -> str:
+def _config_problems(problems: Sequence[object]) -> str:
     count = len(problems)
     lines = [f"error: the channels are invalid ({count} problem{'s' * (count != 1)}):"]
     return "\n".join([*lines, *(f"  {p}" for p in problems)])

@@ -1,30 +1,58 @@
-"""Rich rendering of runs: progress on stderr, the result table at the end."""
+"""Printing runs: a progress bar on a terminal's stderr, then the text report.
+
+Lines are built by :mod:`trustwell.cli.run_text` and printed whole: both
+consoles soft-wrap (Rich neither wraps nor crops a line; a terminal folds
+long lines itself, a pipe or a CI log gets each line as it is), so an asset
+name, a message or a query is never cut to the console's width.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
+
+from trustwell.cli.run_text import (
+    STYLES,
+    ResultKey,
+    check_lines,
+    failure_lines,
+    incident_lines,
+    result_key,
+    statement_lines,
+)
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from trustwell.checks.result import CheckResult, RunReport
     from trustwell.checks.service import ProgressListener
+    from trustwell.checks.statements import Statement
+    from trustwell.config.models import Project
 
-STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "magenta"}
+__all__ = ["STYLES", "ResultPrinter", "value_texts"]
+
+
+def _console(*, stderr: bool) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class ResultPrinter:
+    """Where a run's output goes: ``out`` for the report, ``err`` for everything else."""
+
     def __init__(self, *, stderr_only: bool = False) -> None:
-        self.err = Console(stderr=True)
-        self.out = self.err if stderr_only else Console(highlight=False)
-        self.plain_out = Console(highlight=False, soft_wrap=True)
+        self.err = _console(stderr=True)
+        self.out = self.err if stderr_only else _console(stderr=False)
 
     @contextmanager
     def progress(self, assets: int, *, quiet: bool = False) -> Iterator[ProgressListener]:
-        """A progress bar over assets on stderr; yields the listener for run_project."""
+        """A progress bar over assets on stderr; yields the listener for run_project.
+
+        Only on a terminal: in a pipe or a CI log a bar is noise (and Rich
+        would print its last frame).
+        """
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -33,7 +61,7 @@ class ResultPrinter:
             TimeElapsedColumn,
         )
 
-        if quiet:
+        if quiet or not self.err.is_terminal:
             yield lambda _asset, _results: None
             return
         bar = Progress(
@@ -44,6 +72,9 @@ class ResultPrinter:
             TimeElapsedColumn(),
             console=self.err,
             transient=True,
+            # stdout is the report's: never routed through the bar's console.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         with bar:
             task = bar.add_task("", total=assets)
@@ -54,22 +85,48 @@ class ResultPrinter:
 
             yield advance
 
-    def sql(self, asset: str, sql: str, *, to_stdout: bool) -> None:
-        console = self.plain_out if to_stdout else self.err
-        console.print(f"-- {asset}", style="dim", markup=False)
-        console.print(f"{sql};", markup=False)
+    def statements(self, statements: Iterable[Statement], *, to_stdout: bool) -> None:
+        """Print statements as ``--show-sql`` shows them."""
+        self._print(statement_lines(statements), self.out if to_stdout else self.err)
 
     def note(self, text: str) -> None:
         self.err.print(text, markup=False)
 
-    def table(self, report: RunReport) -> None:
-        table = Table(title=f"trustwell run {report.run_id[:8]}", title_justify="left")
-        for column in ("asset", "check", "status", "value", "message"):
-            table.add_column(column, overflow="fold")
-        for r in report.results:
-            value = "" if r.value is None else f"{r.value:,.6g}"
-            table.add_row(r.asset, r.check, f"[{STYLES[r.status]}]{r.status}[/]", value, r.message)
-        self.out.print(table)
-        counts = {s: sum(1 for r in report.results if r.status == s) for s in STYLES}
-        summary = ", ".join(f"[{STYLES[s]}]{n} {s}[/]" for s, n in counts.items() if n)
-        self.out.print(f"{len(report.results)} checks: {summary or 'none'}")
+    def report(
+        self,
+        report: RunReport,
+        values: dict[ResultKey, str],
+        statements: Sequence[Statement] | None = None,
+        incidents: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Checks, failing checks (with their SQL when ``statements`` are given), then
+        the incidents (``report.incidents`` unless read back with commander and checks)."""
+        lines = check_lines(report, values)
+        lines += failure_lines(report, values, statements)
+        lines += incident_lines(report.incidents if incidents is None else incidents)
+        self._print(lines, self.out)
+
+    def table(self, report: RunReport, project: Project | None = None) -> None:
+        """The report without SQL (values with units when the ``project`` is known)."""
+        self.report(report, value_texts(report, project))
+
+    @staticmethod
+    def _print(lines: Iterable[Text], console: Console) -> None:
+        for line in lines:
+            console.print(line, soft_wrap=True, no_wrap=True, overflow="ignore", crop=False)
+
+
+def value_texts(report: RunReport, project: Project | None) -> dict[ResultKey, str]:
+    """Each result's value with its unit (a plain number when its check is not declared)."""
+    from trustwell.checks.units import format_value, unit_of
+
+    declared = {}
+    if project is not None:
+        declared = {(a.name, c.display_name): c for a in project.assets for c in a.checks}
+    texts = {}
+    for result in report.results:
+        check = declared.get(result_key(result))
+        texts[result_key(result)] = format_value(
+            result.value, "number" if check is None else unit_of(check)
+        )
+    return texts

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trustwell.cli.actions import AsOption, open_project_store
-from trustwell.cli.common import ProjectOption, actor_name, fail_invalid
+from trustwell.cli.common import ProjectOption, actor_name
 
 
 def register(app: typer.Typer) -> None:
@@ -30,21 +30,14 @@ def postmortem_command(
     The draft is refreshed from the timeline until someone edits the file;
     after that the edits are kept. --complete refuses while a TODO: line is left.
     """
-    from trustwell.incidents.postmortem import (
-        PostmortemError,
-        complete_postmortem,
-        create_or_update_draft,
-    )
-    from trustwell.incidents.records import IncidentNotFound
+    from trustwell.incidents.postmortem import complete_postmortem, create_or_update_draft
 
     loaded, store = open_project_store(project)
-    try:
+    try:  # IncidentNotFound, PostmortemError: domain errors, printed by the root group
         if complete:
             path = complete_postmortem(store, loaded, incident, actor_name(as_))
         else:
             path = create_or_update_draft(store, loaded, incident, actor_name(as_))
-    except (IncidentNotFound, PostmortemError) as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
     state = "complete" if complete else "draft (edit it, then run again with --complete)"

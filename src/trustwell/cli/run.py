@@ -6,7 +6,7 @@ import enum
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -14,7 +14,9 @@ from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_ex
 
 if TYPE_CHECKING:
     from trustwell.checks.result import RunReport
+    from trustwell.checks.statements import Statement
     from trustwell.cli.output import ResultPrinter
+    from trustwell.config.models import Project
 
 
 class Format(enum.StrEnum):
@@ -44,7 +46,6 @@ def run_command(
     """Run the project's checks (all, or by --asset / --tag)."""
     from trustwell.checks.service import SelectionError, run_project, select_assets
     from trustwell.cli.output import ResultPrinter
-    from trustwell.redact import scrub
 
     loaded = load_project_or_exit(project)
     try:
@@ -55,12 +56,14 @@ def run_command(
     # stdout carries only the document for json/junit; everything else goes to stderr.
     machine = format is not Format.text
     printer = ResultPrinter(stderr_only=machine)
-    sql_to_stdout = dry_run and not machine
+    statements: list[Statement] = []
+    incidents: list[dict[str, Any]] = []
 
-    def on_sql(asset_name: str, sql: str) -> None:
-        if show_sql or dry_run:
-            # A `where` or query may hold a ${SECRET}: shown masked like everywhere else.
-            printer.sql(asset_name, scrub(sql), to_stdout=sql_to_stdout)
+    def on_sql(statement: Statement) -> None:
+        if dry_run:  # no progress bar and no report: each query as it is planned
+            printer.statements([statement], to_stdout=not machine)
+        else:  # kept for --show-sql after the progress bar, and for JUnit's times
+            statements.append(statement)
 
     from trustwell.store import open_store
 
@@ -78,24 +81,66 @@ def run_command(
                 actor=actor,
                 store=store,
             )
+        if store is not None and report.incidents and format is Format.text:
+            from trustwell.incidents.run_summary import incident_summaries
+
+            # Read back before the store closes: who leads each incident, which checks.
+            incidents = store.read(lambda conn: incident_summaries(conn, report))
     finally:
         if store is not None:
             store.close()
     if dry_run:
-        raise typer.Exit(0)
-    _emit(report, format, output, printer)
+        raise typer.Exit(_dry_run_problems(report))
+    if show_sql:
+        printer.statements(statements, to_stdout=not machine)
+    _emit(
+        report,
+        format,
+        output,
+        printer,
+        loaded,
+        statements if show_sql else None,
+        statements,
+        incidents,
+    )
     raise typer.Exit(report.exit_code)
 
 
-def _emit(report: RunReport, format: Format, output: Path | None, printer: ResultPrinter) -> None:
-    from trustwell.checks.junit import to_junit
+def _dry_run_problems(report: RunReport) -> int:
+    """What a dry run could not plan (a warehouse that does not open, a broken
+    ``query:``) on stderr, once per asset and message; 1 if there was any.
 
+    A dry run plans without running, so its only results are these errors.
+    """
+    from trustwell.cli.common import print_error
+
+    problems = dict.fromkeys((r.asset, r.message) for r in report.results if r.status == "error")
+    for asset, message in problems:
+        print_error(f"error: {asset}: {message}")
+    return 1 if problems else 0
+
+
+def _emit(
+    report: RunReport,
+    format: Format,
+    output: Path | None,
+    printer: ResultPrinter,
+    project: Project,
+    shown: list[Statement] | None,
+    statements: list[Statement],
+    incidents: list[dict[str, Any]],
+) -> None:
+    from trustwell.checks.junit import check_seconds, to_junit
+    from trustwell.cli.output import value_texts
+
+    values = value_texts(report, project)
     if format is Format.text:
-        printer.table(report)
+        printer.report(report, values, shown, incidents or report.incidents)
         return
-    document = (
-        json.dumps(report.to_json(), indent=2) + "\n" if format is Format.json else to_junit(report)
-    )
+    if format is Format.json:
+        document = json.dumps(report.to_json(), indent=2) + "\n"
+    else:
+        document = to_junit(report, values=values, seconds=check_seconds(statements))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")

@@ -93,9 +93,12 @@ def show_command(
 @runbook_app.command("run")
 def run_command(
     runbook_id: Annotated[str, typer.Argument(metavar="ID", help="The runbook's id.")],
-    incident: Annotated[str, typer.Option("--incident", help="The incident, e.g. INC-7.")],
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="The incident, e.g. INC-7.")
+    ] = None,
     asset: Annotated[
-        str | None, typer.Option("--asset", help="Asset to diagnose (default: the root asset).")
+        str | None,
+        typer.Option("--asset", help="Asset to diagnose (default: the incident's root asset)."),
     ] = None,
     column: Annotated[
         str | None, typer.Option("--column", help="Column for {{ column }} (default: the check's).")
@@ -103,7 +106,11 @@ def run_command(
     as_: Annotated[str | None, AsOption] = None,
     project: Path = ProjectOption,
 ) -> None:
-    """Run a runbook's SQL diagnostics read-only and record them on the incident's timeline."""
+    """Run a runbook's SQL diagnostics read-only and record them on the incident's timeline.
+
+    With --asset alone, the results go on the timeline of the open incident on that
+    asset, if there is one; without an open incident they are only printed.
+    """
     from trustwell.config.errors import did_you_mean
     from trustwell.engines import EngineError
     from trustwell.incidents.diagnostics import (
@@ -112,37 +119,51 @@ def run_command(
         run_diagnostics,
     )
     from trustwell.incidents.records import (
-        IncidentNotFound,
         incident_id,
+        open_incident_on,
         parse_incident_id,
         snapshot,
     )
 
+    if incident is None and asset is None:
+        raise fail_invalid(
+            "error: say what to diagnose: --incident INC-7 (its root asset, or --asset) "
+            "or --asset NAME"
+        )
     loaded, store = open_project_store(project)
     try:
         runbook = _one(_runbooks(loaded), runbook_id)
-        try:
+        number: int | None = None
+        root = asset
+        if incident is not None:
+            # IncidentNotFound is a domain error: the root group prints it (exit 2).
             number = parse_incident_id(incident)
-            root = store.read(lambda conn: snapshot(conn, number)).root_asset
-        except IncidentNotFound as exc:
-            raise fail_invalid(f"error: {exc}") from None
+            found = number
+            root = store.read(lambda conn: snapshot(conn, found)).root_asset
         name = asset or root
+        assert name is not None  # one of --incident, --asset was given
         declared = loaded.asset(name)
         if declared is None:
             hint = did_you_mean(name, [a.name for a in loaded.assets])
             raise fail_invalid(f"error: unknown asset '{name}'{hint}")
+        if incident is None:
+            number = store.read(lambda conn: open_incident_on(conn, [name]))
         try:
             results = run_diagnostics(loaded, runbook, declared, column)
-        except UnsafeDiagnostic as exc:
+        except UnsafeDiagnostic as exc:  # said with the runbook's name
             raise fail_invalid(f"error: runbook '{runbook.id}' refused: {exc}") from None
         except EngineError as exc:
             print_error(f"error: cannot reach the warehouse of {name}: {exc}")
             raise typer.Exit(EXIT_FAILED) from None
-        record_diagnostics(store, number, actor_name(as_), results)
+        if number is not None:
+            record_diagnostics(store, number, actor_name(as_), results)
     finally:
         store.close()
     print_results(results)
-    typer.echo(f"\nrecorded on the timeline of {incident_id(number)}")
+    if number is None:
+        typer.echo(f"\nnot recorded: no open incident on {name}")
+    else:
+        typer.echo(f"\nrecorded on the timeline of {incident_id(number)}")
 
 
 def print_results(results: list[DiagnosticResult]) -> None:

@@ -22,7 +22,7 @@ from trustwell.cli.common import (
     actor_name,
     load_project_or_exit,
 )
-from trustwell.cli.incident import ActorOption
+from trustwell.cli.incident_common import ActorOption
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from trustwell.cli.common import ProjectOption, actor_name, fail_invalid, load_project_or_exit
-from trustwell.cli.incident import ActorOption
+from trustwell.cli.common import ProjectOption, actor_name, load_project_or_exit
+from trustwell.cli.incident_common import ActorOption
 
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 
@@ -25,15 +25,13 @@ def create_command(
     project: Path = ProjectOption,
 ) -> None:
     """Create a token; it is printed once, alone on the last line."""
-    from trustwell.auth.tokens import AuthError, create_token
+    from trustwell.auth.tokens import create_token
     from trustwell.store import open_store
 
     loaded = load_project_or_exit(project)
     store = open_store(loaded.settings.store, loaded.root)
-    try:
+    try:  # AuthError is a domain error: the root group prints it (exit 2)
         token = create_token(store, name=name, role=role, actor=actor_name(actor))
-    except AuthError as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()
     print(f"created {role} token {name!r}; it is shown only now:", file=sys.stderr)
@@ -47,14 +45,12 @@ def revoke_command(
     project: Path = ProjectOption,
 ) -> None:
     """Revoke a token (its sessions end too)."""
-    from trustwell.auth.tokens import AuthError, revoke_token
+    from trustwell.auth.tokens import revoke_token
     from trustwell.store import open_store
 
     loaded = load_project_or_exit(project)
     store = open_store(loaded.settings.store, loaded.root)
     try:
         revoke_token(store, name=name, actor=actor_name(actor))
-    except AuthError as exc:
-        raise fail_invalid(f"error: {exc}") from None
     finally:
         store.close()

@@ -261,8 +261,8 @@ def _problem(doc: Doc, root: type[BaseModel], path: Loc, kind: str, items: list[
             fields.update(_fields_of(_model_at(root, member_loc[:-1])))
         hint = did_you_mean(str(path[-1]), sorted(fields))
         return Problem(doc.file, doc.key_line(path), f"unknown key '{label}'{where}", hint)
-    if kind == "missing":
-        return Problem(doc.file, doc.line(path[:-1]), f"missing key '{label}'{where}")
+    if kind == "missing":  # on the line of the entry that lacks it (its key, e.g. warn:)
+        return Problem(doc.file, doc.key_line(path[:-1]), f"missing key '{label}'{where}")
     if kind == "tag":
         return _tag_problem(doc, path, err, where)
     if kind == "rule":  # a rule across keys, on the line of the key it names
@@ -306,7 +306,7 @@ def _tag_problem(doc: Doc, path: Loc, err: Any, where: str) -> Problem:
     if err["type"] == "union_tag_not_found":
         valid = CHECK_TYPES if is_check else WAREHOUSE_TYPES
         hint = f": one of {', '.join(valid)}"
-        return Problem(doc.file, doc.line(path), f"missing key 'type'{where}", hint)
+        return Problem(doc.file, doc.key_line(path), f"missing key 'type'{where}", hint)
     tag = str(err["ctx"]["tag"])
     line = doc.line((*path, "type"))
     if is_check and tag in LATER_TYPES:

@@ -9,6 +9,7 @@ kept so that a project written today keeps working.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -100,6 +101,27 @@ class UseCase(_Strict):
     description: str | None = None
 
 
+class ActionPolicy(_Strict):
+    """``actions:``: how action items are made by trustwell itself."""
+
+    # When the automatic "add a check that would have caught this" item is due.
+    default_due: str = "14d"
+
+    @field_validator("default_due")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        from trustwell.durations import parse_duration
+
+        parse_duration(value)  # its ValueError names the value and the format
+        return value
+
+    @property
+    def default_due_delta(self) -> timedelta:
+        from trustwell.durations import parse_duration
+
+        return parse_duration(self.default_due)
+
+
 def _default_warehouses() -> dict[str, DuckDBWarehouse | PostgresWarehouse | SparkWarehouse]:
     """An in-memory DuckDB called ``main`` (typed as the union so mypy accepts it)."""
     return {"main": DuckDBWarehouse(type="duckdb")}
@@ -122,6 +144,7 @@ class ProjectSettings(_Strict):
     channels: dict[str, dict[str, Any]] = Field(default_factory=dict, repr=False)  # secrets
     response: dict[str, ResponsePolicy] = Field(default_factory=dict)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)
+    actions: ActionPolicy = Field(default_factory=ActionPolicy)
     openlineage: dict[str, Any] | None = Field(default=None, repr=False)  # its api_key
     # Rate limits of the public forms, the request body cap, trusted proxies.
     limits: Limits = Field(default_factory=Limits)

@@ -164,9 +164,23 @@ def _channel_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
     except ChannelConfigError as exc:
         found = []
         for problem in exc.problems:
-            # "channels.NAME: ..." goes on the line of that channel
-            name = problem.removeprefix("channels.").split(":", 1)[0]
-            line = doc.line(("channels", name)) or doc.line(("channels",))
-            found.append(Problem(SETTINGS_FILE, line, problem))
+            # Like a check's keys: an unknown key on its own line, a bad value on the
+            # value's, and a missing key or a rule on the line of the channel itself.
+            entry = ("channels", problem.channel)
+            path = (*entry, *problem.key)
+            if problem.on == "key":
+                line = doc.key_line(path)
+            elif problem.on == "value":
+                line = doc.line(path)
+            else:
+                line = doc.key_line(entry)
+            found.append(
+                Problem(
+                    SETTINGS_FILE,
+                    line or doc.key_line(entry) or doc.line(("channels",)),
+                    f"channels.{problem.channel}: {problem.message}",
+                    problem.hint,
+                )
+            )
         return found
     return []

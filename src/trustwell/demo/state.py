@@ -120,7 +120,7 @@ def run_checks(demo: Demo, *, table: bool = True) -> RunReport:
     with printer.progress(len(project.assets)) as progress:
         report = run_project(project, on_progress=progress, actor=ACTOR, trigger="demo")
     if table:
-        printer.table(report)
+        printer.table(report, project)
     else:
         counts = {s: sum(1 for r in report.results if r.status == s) for s in STYLES}
         summary = ", ".join(f"[{STYLES[s]}]{n} {s}[/]" for s, n in counts.items() if n)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from trustwell.errors import Conflict, NotFound
 from trustwell.incidents.records import add_timeline, get_row, incident_id
 from trustwell.store.incident_tables import action_items
 
@@ -27,12 +28,12 @@ ACTION_STATUSES = ("open", "done", "cancelled")
 REMIND_EVERY = timedelta(days=1)  # an overdue item is reminded again after this long
 
 
-class ActionItemNotFound(LookupError):
-    """No action item has this id (exit code 2)."""
+class ActionItemNotFound(NotFound):
+    """No action item has this id (exit code 2, HTTP 404)."""
 
 
-class ActionItemError(ValueError):
-    """A change the action item does not allow (e.g. closing it twice)."""
+class ActionItemError(Conflict, ValueError):
+    """A change the action item does not allow (e.g. closing it twice; HTTP 409)."""
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,15 @@ def add_action(
     return store.write(work)
 
 
-def close_action(store: Store, item_id: int, actor: str, status: str = "done") -> ActionItem:
-    """Mark an open action item ``done`` (or ``cancelled``); return it as it is now."""
+def close_action(
+    store: Store, item_id: int, actor: str, status: str = "done", *, incident: int | None = None
+) -> ActionItem:
+    """Mark an open action item ``done`` (or ``cancelled``); return it as it is now.
+
+    With ``incident``, the item must be one of that incident's (the incident page and
+    ``POST /api/v1/incidents/{id}/actions/{item}/done`` close items through their
+    incident): another incident's item is :class:`ActionItemNotFound` there.
+    """
     from trustwell.clock import now
 
     if status not in ("done", "cancelled"):
@@ -144,6 +152,11 @@ def close_action(store: Store, item_id: int, actor: str, status: str = "done") -
 
     def work(conn: sa.Connection) -> ActionItem:
         item = get_action_or_raise(conn, item_id)
+        if incident is not None and item.incident != incident:
+            get_row(conn, incident)  # IncidentNotFound first: the incident is named first
+            raise ActionItemNotFound(
+                f"action item #{item_id} is not one of {incident_id(incident)}'s"
+            )
         if item.status != "open":
             raise ActionItemError(f"action item #{item_id} is already {item.status}")
         conn.execute(

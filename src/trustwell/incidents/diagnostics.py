@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trustwell.errors import Invalid
 from trustwell.incidents.runbooks import Runbook
 from trustwell.readonly_sql import UnsafeSql
 
@@ -32,7 +33,7 @@ MAX_ROWS = 50  # rows kept per diagnostic step
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
-class UnsafeDiagnostic(UnsafeSql):
+class UnsafeDiagnostic(UnsafeSql, Invalid):
     """A runbook SQL block is not one read-only query (nothing was run)."""
 
 

@@ -6,12 +6,15 @@ transaction.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from trustwell.errors import Conflict, Invalid
 
 
 class Status(StrEnum):
@@ -79,8 +82,10 @@ CAUSE_CATEGORIES = (
 )
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Conflict, ValueError):
     """A status change the lifecycle does not allow (exit code 2, HTTP 409)."""
+
+    code = "illegal_transition"
 
     def __init__(self, incident: str, current: Status, target: Status) -> None:
         allowed = sorted(TRANSITIONS[current])
@@ -97,6 +102,39 @@ def check_transition(incident: str, current: Status, target: Status) -> None:
 
 def is_open(status: Status | str) -> bool:
     return Status(status) in OPEN_STATES
+
+
+# --- filtering by status --------------------------------------------------------
+
+#: Open and still waiting for someone to act: everything open but ``monitoring``
+#: (where the fix is in and trustwell watches whether it holds).
+ACTIVE_STATES = OPEN_STATES - {Status.monitoring}
+#: The words ``incident list --status``, ``GET /api/v1/incidents?status=`` accept.
+STATUS_WORDS: tuple[str, ...] = ("open", "active", *(s.value for s in Status))
+
+
+class UnknownStatusWord(Invalid):
+    """A status filter that is neither ``open``, ``active`` nor a lifecycle state."""
+
+    def __init__(self, word: str) -> None:
+        matches = difflib.get_close_matches(word.lower(), STATUS_WORDS, n=1, cutoff=0.6)
+        hint = f": did you mean '{matches[0]}'?" if matches else ""
+        super().__init__(f"unknown status {word!r}: use one of {', '.join(STATUS_WORDS)}{hint}")
+
+
+def statuses_named(word: str) -> frozenset[Status]:
+    """The statuses a filter word stands for (one parser for the CLI and the API).
+
+    >>> sorted(statuses_named("active"))
+    ['acknowledged', 'declared', 'identified', 'investigating']
+    """
+    if word == "open":
+        return OPEN_STATES
+    if word == "active":
+        return ACTIVE_STATES
+    if word in Status.__members__:
+        return frozenset({Status(word)})
+    raise UnknownStatusWord(word)
 
 
 # --- severity -------------------------------------------------------------------

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trustwell.durations import humanize
+from trustwell.errors import Invalid
 from trustwell.incidents.actions import ActionItem, list_actions
 from trustwell.incidents.model import IncidentSnapshot
 from trustwell.incidents.records import add_timeline, incident_id, parse_incident_id, snapshot
+from trustwell.incidents.still_failing import latest_per_check
 from trustwell.store.incident_tables import postmortems
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ _SOURCES = {
 }
 
 
-class PostmortemError(ValueError):
+class PostmortemError(Invalid):
     """The post-mortem cannot do what was asked (missing, placeholders left)."""
 
 
@@ -138,7 +140,11 @@ def draft_postmortem(
         f"| time ({timezone}) | who | what |",
         "|---|---|---|",
     ]
-    lines += [f"| {when(e.at)} | {_cell(e.actor)} | {_cell(e.text)} |" for e in incident.timeline]
+    # A check that kept failing is one line (its latest state), however many runs.
+    lines += [
+        f"| {when(e.at)} | {_cell(e.actor)} | {_cell(e.text)} |"
+        for e in latest_per_check(incident.timeline)
+    ]
     lines += ["", "## Root cause", ""]
     if incident.cause:
         lines.append(f"Category: **{incident.cause}**.")

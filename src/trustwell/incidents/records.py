@@ -14,13 +14,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from trustwell.clock import isoformat
+from trustwell.errors import NotFound
 from trustwell.incidents.model import (
+    OPEN_STATES,
     AffectedAsset,
     IncidentSnapshot,
     Status,
     TimelineEntry,
     is_open,
+    severity_rank,
 )
 from trustwell.store.incident_tables import (
     incident_assets,
@@ -34,8 +36,12 @@ SYSTEM_ACTOR = "trustwell"
 _ID = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
 
 
-class IncidentNotFound(LookupError):
+class IncidentNotFound(NotFound):
     """No incident has this id (exit code 2, HTTP 404)."""
+
+
+class ReportNotFound(NotFound):
+    """No report has this reference (HTTP 404)."""
 
 
 def incident_id(number: int) -> str:
@@ -272,64 +278,28 @@ def snapshot(conn: sa.Connection, number: int) -> IncidentSnapshot:
     )
 
 
+def open_incident_on(conn: sa.Connection, assets: list[str]) -> int | None:
+    """The open (non-drill) incident on any of ``assets``: most severe, then oldest."""
+    rows = conn.execute(
+        sa.select(incidents.c.number, incidents.c.severity)
+        .join(incident_assets, incident_assets.c.incident == incidents.c.number)
+        .where(
+            incident_assets.c.asset.in_(assets),
+            incidents.c.status.in_([s.value for s in OPEN_STATES]),
+            incidents.c.drill.is_(False),
+        )
+    ).all()
+    if not rows:
+        return None
+    best = min(rows, key=lambda r: (severity_rank(r.severity), r.number))
+    return int(best.number)
+
+
 def open_numbers(conn: sa.Connection) -> list[int]:
     rows = conn.execute(
         sa.select(incidents.c.number, incidents.c.status).order_by(incidents.c.number)
     ).all()
     return [r.number for r in rows if is_open(r.status)]
-
-
-def to_json(incident: IncidentSnapshot) -> dict[str, Any]:
-    """The incident object of ``incident show --format json`` and the API."""
-
-    def when(value: datetime | None) -> str | None:
-        return isoformat(value) if value else None
-
-    latest = incident.latest_public_update
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "severity": incident.severity,
-        "status": incident.status,
-        "detection_source": incident.detection_source,
-        "root_asset": incident.root_asset,
-        "assets": [{"asset": a.asset, "impact": a.impact} for a in incident.assets],
-        "fingerprints": list(incident.fingerprints),
-        "commander": incident.commander,
-        "smes": list(incident.smes),
-        "runbook": incident.runbook,
-        "occurred_at": when(incident.occurred_at),
-        "declared_at": when(incident.declared_at),
-        "acknowledged_at": when(incident.acknowledged_at),
-        "resolved_at": when(incident.resolved_at),
-        "closed_at": when(incident.closed_at),
-        "dismissed_at": when(incident.dismissed_at),
-        "drill": incident.drill,
-        "cause": incident.cause,
-        "summary": incident.summary,
-        "next_update_at": when(incident.next_update_at),
-        "latest_public_update": latest.public_text if latest else None,
-        "eta": _latest_eta(incident),
-        "timeline": [
-            {
-                "at": when(e.at),
-                "actor": e.actor,
-                "kind": e.kind,
-                "text": e.text,
-                "public_text": e.public_text,
-                "data": dict(e.data) if e.data else None,
-            }
-            for e in incident.timeline
-        ],
-    }
-
-
-def _latest_eta(incident: IncidentSnapshot) -> str | None:
-    """The ETA of the latest status update that gave one."""
-    for entry in reversed(incident.timeline):
-        if entry.kind == "update" and entry.data and entry.data.get("eta"):
-            return str(entry.data["eta"])
-    return None
 
 
 def status_of(row: sa.Row[Any]) -> Status:

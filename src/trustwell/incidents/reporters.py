@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from trustwell.incidents.reports import ReportNotFound
+from trustwell.incidents.records import ReportNotFound
 from trustwell.store.incident_tables import reports
 from trustwell.store.web_tables import audit_log
 
@@ -35,7 +35,7 @@ def reports_by_reporter(conn: sa.Connection, incident_number: int) -> dict[str, 
     unsubscribe link names the reports it is about. Reports whose reporter
     unsubscribed are left out. Never commits.
     """
-    from trustwell.status.subscriptions import normalize_email
+    from trustwell.status.addresses import normalize_email
 
     rows = conn.execute(
         sa.select(reports.c.contact, reports.c.reference)
@@ -66,7 +66,7 @@ def stop_report_notices(
     report of ``email`` (the same answer, so it tells nobody whose report it
     is), unless ``missing_ok``. Never commits.
     """
-    from trustwell.status.subscriptions import normalize_email
+    from trustwell.status.addresses import normalize_email
 
     changed: list[str] = []
     for given in dict.fromkeys(r.strip().upper() for r in references):

@@ -25,16 +25,22 @@ import sqlalchemy as sa
 
 from trustwell import clock
 from trustwell.incidents.context import IncidentContext
-from trustwell.incidents.model import OPEN_STATES, IncidentSnapshot, TimelineEntry, severity_rank
+from trustwell.incidents.model import IncidentSnapshot, TimelineEntry
 from trustwell.incidents.records import (
     SYSTEM_ACTOR,
     add_asset,
     add_timeline,
     lock_incident_grouping,
+    open_incident_on,
     snapshot,
 )
+
+# ReportNotFound is defined in records (beside IncidentNotFound) so that reporters need
+# not import this module, which imports the service, which imports reporters: no import
+# cycle. Callers keep importing it from here.
+from trustwell.incidents.records import ReportNotFound as ReportNotFound
 from trustwell.status.addresses import AddressStanding, record_address
-from trustwell.store.incident_tables import incident_assets, incidents, participants, reports
+from trustwell.store.incident_tables import participants, reports
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
@@ -46,10 +52,6 @@ REFERENCE_PREFIX = "RPT-"
 DESCRIPTION_LIMIT = 10_000
 #: Timeline entries a reporter may follow: how the status moved, and public updates.
 _STATUS_KINDS = frozenset({"declared", "status"})
-
-
-class ReportNotFound(LookupError):
-    """No report has this reference (HTTP 404)."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def submit_report(
             label=label,
             reference=reference,
         )
-        number = _open_incident_on(conn, suspects)
+        number = open_incident_on(conn, suspects)
         linked = number is not None
         entry = f"Report {reference} ({urgency}) on {asset}: {text}"
         if number is None:
@@ -264,7 +266,7 @@ def _contact_standing(
     label: str,
     reference: str,
 ) -> AddressStanding:
-    from trustwell.status.subscriptions import normalize_email
+    from trustwell.status.addresses import normalize_email
 
     try:
         address = normalize_email(contact)
@@ -291,23 +293,6 @@ def _new_reference(conn: sa.Connection) -> str:
         ).first()
         if taken is None:
             return reference
-
-
-def _open_incident_on(conn: sa.Connection, assets: list[str]) -> int | None:
-    """The open (non-drill) incident on any of ``assets``: most severe, then oldest."""
-    rows = conn.execute(
-        sa.select(incidents.c.number, incidents.c.severity)
-        .join(incident_assets, incident_assets.c.incident == incidents.c.number)
-        .where(
-            incident_assets.c.asset.in_(assets),
-            incidents.c.status.in_([s.value for s in OPEN_STATES]),
-            incidents.c.drill.is_(False),
-        )
-    ).all()
-    if not rows:
-        return None
-    best = min(rows, key=lambda r: (severity_rank(r.severity), r.number))
-    return int(best.number)
 
 
 def _add_reporter(conn: sa.Connection, number: int, person: str, now: datetime) -> None:

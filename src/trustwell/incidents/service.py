@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.errors import Invalid
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import (
     CAUSE_CATEGORIES,
@@ -24,6 +25,7 @@ from trustwell.incidents.model import (
     Status,
     check_transition,
     fingerprint,
+    statuses_named,
 )
 from trustwell.incidents.records import (
     SYSTEM_ACTOR,
@@ -49,8 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["IncidentError", "IncidentNotFound", "declare", "get_incident", "list_incidents"]
 
 
-class IncidentError(ValueError):
-    """A request that cannot be carried out as asked (exit code 2, HTTP 409/422)."""
+class IncidentError(Invalid):
+    """A request that cannot be carried out as asked (exit code 2, HTTP 422)."""
 
 
 def notify(
@@ -174,6 +176,8 @@ def open_incident(
                 title=f"Add a check that would have caught this on {root}",
                 owner=owner,
                 status="open",
+                # Due like any other item, so that tick reminds its owner (SPEC 3).
+                due_at=now + ctx.project.settings.actions.default_due_delta,
                 created_at=now,
                 created_by=SYSTEM_ACTOR,
             )
@@ -265,17 +269,9 @@ def incident_page(
 
     Filtering and paging happen in SQL: only the page is read with its timeline.
     """
-    if status is not None and status not in Status.__members__ and status != "open":
-        raise IncidentError(
-            f"unknown status {status!r}: use open or one of {', '.join(s.value for s in Status)}"
-        )
-    from trustwell.incidents.model import OPEN_STATES
-
     query = sa.select(incidents.c.number)
-    if status == "open":
-        query = query.where(incidents.c.status.in_([s.value for s in OPEN_STATES]))
-    elif status is not None:
-        query = query.where(incidents.c.status == status)
+    if status is not None:
+        query = query.where(incidents.c.status.in_(sorted(s.value for s in statuses_named(status))))
     if severity is not None:
         query = query.where(incidents.c.severity == severity)
     count = sa.select(sa.func.count()).select_from(query.subquery())

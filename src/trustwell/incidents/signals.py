@@ -3,7 +3,8 @@
 One problem, one incident:
 
 - a failing check whose fingerprint (asset + check) has an open incident adds
-  to that incident's timeline;
+  to that incident's timeline, once: its ``still_failing`` entry is kept
+  current after that (``incidents.still_failing``);
 - a failing asset already affected by an open incident joins it;
 - a failing asset with an upstream asset (any depth) failing in the same run or
   in an open incident joins that incident as downstream impact (upstream assets
@@ -12,7 +13,8 @@ One problem, one incident:
   probable upstream cause;
 - otherwise a new incident opens. Warnings and errors never open incidents.
 
-A passing re-run of every fingerprint of an open incident moves it to
+When the latest result of every check that opened or joined an open incident
+is ``pass`` or ``warn`` (whichever runs they came from), it moves to
 ``monitoring``, never to resolved: a person confirms the data is fixed. The
 database guarantees one open incident per fingerprint (a unique ``open_key``);
 a run that loses a race retries and joins the winner's incident.
@@ -41,6 +43,7 @@ from trustwell.incidents.records import (
     snapshot,
 )
 from trustwell.incidents.service import notify, open_incident, transition
+from trustwell.incidents.still_failing import keep_current
 from trustwell.store.incident_tables import incident_assets, incident_fingerprints, incidents
 from trustwell.store.tables import results as results_table
 
@@ -195,16 +198,17 @@ def _join(
             text=f"{check.check} failed on {asset} ({impact} impact): {check.message}",
             data={"asset": asset, "check": check.check, "impact": impact, "value": check.value},
         )
-    if again:
-        names = ", ".join(c.check for c in again)
-        add_timeline(
+    for check in again:  # one entry per incident and check, kept current
+        keep_current(
             conn,
             number,
-            at=now,
+            asset=asset,
+            check=check.check,
+            value=check.value,
+            message=check.message,
+            now=now,
+            timezone=ctx.timezone,
             actor=SYSTEM_ACTOR,
-            kind="still_failing",
-            text=f"Still failing on {asset}: {names}",
-            data={"asset": asset, "checks": [c.check for c in again]},
         )
     row = get_row(conn, number)
     if row.status == Status.monitoring:
@@ -250,23 +254,49 @@ def _calm(
     failing: dict[str, list[CheckResult]],
     now: datetime,
 ) -> dict[int, str]:
-    """Incidents whose every checked fingerprint passed this run move to monitoring."""
+    """Incidents whose every check now passes (or warns) move to monitoring.
+
+    "Now" is the latest stored result of each check that opened or joined the
+    incident, whichever run it came from: ``run --asset raw.x`` that fixes the
+    last failing check is enough. Only incidents this run checked are looked at;
+    an incident declared by hand or from a report has no checks until one joins.
+    """
     ran = {fingerprint(r.asset, r.check): r for r in report.results}
     still_failing = {fingerprint(a, c.check) for a, cs in failing.items() for c in cs}
-    by_incident: dict[int, list[str]] = defaultdict(list)
-    for fp, number in open_fps.items():
-        by_incident[number].append(fp)
+    touched = {number for fp, number in open_fps.items() if fp in ran}
+    if not touched:
+        return {}
+    # Fingerprints without a check (none are written today) have nothing to re-run.
+    signals: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for fp_row in conn.execute(
+        sa.select(
+            incident_fingerprints.c.incident,
+            incident_fingerprints.c.fingerprint,
+            incident_fingerprints.c.asset,
+            incident_fingerprints.c.check_name,
+        )
+        .where(
+            incident_fingerprints.c.incident.in_(touched),
+            incident_fingerprints.c.open_key.is_not(None),
+        )
+        .order_by(incident_fingerprints.c.id)
+    ):
+        if fp_row.check_name is not None:
+            signals[fp_row.incident].append((fp_row.fingerprint, fp_row.asset, fp_row.check_name))
     moved: dict[int, str] = {}
-    for number, fps in by_incident.items():
-        checked = [fp for fp in fps if fp in ran]
-        passed = [fp for fp in checked if ran[fp].status in ("pass", "warn")]
-        if not checked or len(passed) != len(checked) or set(fps) & still_failing:
+    for number, checks in sorted(signals.items()):
+        if {fp for fp, _, _ in checks} & still_failing:
             continue
+        if not all(
+            _latest_status(conn, asset, check) in ("pass", "warn") for _, asset, check in checks
+        ):
+            continue
+        passed_now = [fp for fp, _, _ in checks if fp in ran]
         conn.execute(
             incident_fingerprints.update()
             .where(
                 incident_fingerprints.c.incident == number,
-                incident_fingerprints.c.fingerprint.in_(passed),
+                incident_fingerprints.c.fingerprint.in_(passed_now),
             )
             .values(last_passed_at=now)
         )
@@ -276,8 +306,8 @@ def _calm(
             Status.acknowledged,
             Status.investigating,
             Status.identified,
-        ) and len(checked) == len(fps):
-            names = ", ".join(sorted(ran[fp].check for fp in passed))
+        ):
+            names = ", ".join(sorted({check for _, _, check in checks}))
             transition(
                 conn,
                 ctx,
@@ -291,6 +321,16 @@ def _calm(
             )
             moved[number] = "monitoring"
     return moved
+
+
+def _latest_status(conn: sa.Connection, asset: str, check: str) -> str | None:
+    """The status of the check's latest stored result (this run's, when it ran)."""
+    return conn.execute(
+        sa.select(results_table.c.status)
+        .where(results_table.c.asset == asset, results_table.c.check_name == check)
+        .order_by(results_table.c.executed_at.desc(), results_table.c.id.desc())
+        .limit(1)
+    ).scalar()
 
 
 def _occurred_at(

@@ -14,6 +14,7 @@ fields are left out of ``repr()`` too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ from pydantic import (
 )
 
 from trustwell.durations import humanize, parse_duration
+from trustwell.errors import Misconfigured
 from trustwell.notify.retry import (
     ALERT_AFTER_MIN,
     DEFAULT_ALERT_AFTER,
@@ -47,6 +49,7 @@ __all__ = [
     "CHANNEL_TYPES",
     "ChannelConfig",
     "ChannelConfigError",
+    "ChannelProblem",
     "EmailChannel",
     "JiraChannel",
     "SlackChannel",
@@ -194,12 +197,33 @@ _ADAPTER: TypeAdapter[ChannelConfig] = TypeAdapter(
 )
 
 
-class ChannelConfigError(ValueError):
-    """One or more channels are invalid; every problem is listed (exit code 2)."""
+@dataclass(frozen=True)
+class ChannelProblem:
+    """One thing wrong with one channel, and which key it is about.
 
-    def __init__(self, problems: list[str]) -> None:
+    ``on`` says where the loader puts it: ``key`` (an unknown key: its own line),
+    ``value`` (a bad value: the line of that value) or ``entry`` (a missing key or
+    a rule across keys: the line of the channel itself).
+    """
+
+    channel: str
+    message: str
+    key: tuple[str, ...] = ()
+    hint: str = ""  # ": did you mean 'url'?", printed after the location
+    on: Literal["key", "value", "entry"] = "entry"
+
+    def __str__(self) -> str:
+        return f"channels.{self.channel}: {self.message}{self.hint}"
+
+
+class ChannelConfigError(Misconfigured, ValueError):
+    """One or more channels are invalid; every problem is listed (exit code 2, HTTP 500)."""
+
+    code = "invalid_channels"
+
+    def __init__(self, problems: list[ChannelProblem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 def parse_channels(settings: ProjectSettings) -> dict[str, ChannelConfig]:
@@ -210,44 +234,72 @@ def parse_channels(settings: ProjectSettings) -> dict[str, ChannelConfig]:
     return parse_channel_dicts(settings.channels)
 
 
+_MODELS: dict[str, type[_Channel]] = {
+    "slack": SlackChannel,
+    "webhook": WebhookChannel,
+    "email": EmailChannel,
+    "jira": JiraChannel,
+}
+
+
 def parse_channel_dicts(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, ChannelConfig]:
     """Like :func:`parse_channels`, from the raw ``{name: {type: …}}`` mapping."""
     from trustwell.config.errors import did_you_mean
 
     parsed: dict[str, ChannelConfig] = {}
-    problems: list[str] = []
+    problems: list[ChannelProblem] = []
     for name, config in raw.items():
-        where = f"channels.{name}"
         if not isinstance(config, Mapping):
-            problems.append(f"{where}: expected a mapping like {{type: slack, webhook_url: …}}")
+            problems.append(
+                ChannelProblem(name, "expected a mapping like {type: slack, webhook_url: …}")
+            )
             continue
         kind = config.get("type")
         if kind not in CHANNEL_TYPES:
             if kind is None:
-                problems.append(f"{where}: missing key 'type' (one of {', '.join(CHANNEL_TYPES)})")
+                message = f"missing key 'type' (one of {', '.join(CHANNEL_TYPES)})"
+                problems.append(ChannelProblem(name, message))
             else:
-                hint = did_you_mean(str(kind), CHANNEL_TYPES)
-                problems.append(f"{where}: unknown channel type '{kind}'{hint}")
+                problems.append(
+                    ChannelProblem(
+                        name,
+                        f"unknown channel type '{kind}'",
+                        ("type",),
+                        did_you_mean(str(kind), CHANNEL_TYPES),
+                        "value",
+                    )
+                )
             continue
         try:
             parsed[name] = _ADAPTER.validate_python(dict(config))
         except ValidationError as exc:
-            problems.extend(f"{where}: {_describe(error, kind)}" for error in exc.errors())
+            problems.extend(_describe(name, error, kind) for error in exc.errors())
     if problems:
         raise ChannelConfigError(problems)
     return parsed
 
 
-def _describe(error: Any, kind: str) -> str:
+def channel_keys(kind: str) -> list[str]:
+    """The keys a channel of type ``kind`` takes, as written in trustwell.yml."""
+    model = _MODELS[kind]
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _describe(channel: str, error: Any, kind: str) -> ChannelProblem:
+    from trustwell.config.errors import did_you_mean
+
     # error["loc"] is (type, key, ...) for a discriminated union; the input is never shown
     # because it may be a secret.
-    loc = [str(p) for p in error["loc"][1:]]
-    key = ".".join(loc).replace("from_", "from")
+    path = tuple(str(p).replace("from_", "from") for p in error["loc"][1:])
+    key = ".".join(path)
     if error["type"] == "missing":
-        return f"missing key '{key}' (type {kind})"
+        return ChannelProblem(channel, f"missing key '{key}' (type {kind})", path)
     if error["type"] == "extra_forbidden":
-        return f"unknown key '{key}' (type {kind})"
+        hint = did_you_mean(path[-1], channel_keys(kind)) if len(path) == 1 else ""
+        return ChannelProblem(channel, f"unknown key '{key}' (type {kind})", path, hint, "key")
     if error["type"] == "value_error":  # our own validators: the message is complete
         text = str(error["ctx"]["error"])
-        return f"{key} {text}" if key else text
-    return f"'{key or '?'}': {error['msg']}"
+        if not key:  # a rule across keys of the channel
+            return ChannelProblem(channel, text)
+        return ChannelProblem(channel, f"{key} {text}", path, on="value")
+    return ChannelProblem(channel, f"'{key or '?'}': {error['msg']}", path, on="value")

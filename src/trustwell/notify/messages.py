@@ -21,12 +21,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from trustwell.incidents.document import incident_json
 from trustwell.notify.outgoing import DRILL, OutgoingMessage
-from trustwell.notify.payloads import (
-    incident_json,
-    jira_payload,
-    slack_payload,
-)
+from trustwell.notify.payloads import jira_payload, slack_payload
 from trustwell.notify.stakeholders import subscriber_notices
 
 if TYPE_CHECKING:

@@ -39,7 +39,7 @@ import sqlalchemy as sa
 
 from trustwell import clock
 from trustwell.notify import health
-from trustwell.notify.channels.base import Delivery, DeliveryFailed, SendContext, sender_for
+from trustwell.notify.channels import Delivery, DeliveryFailed, SendContext, sender_for
 from trustwell.notify.config import ChannelConfig, parse_channels, redact
 from trustwell.notify.outbox_rows import OutboxRow, outbox_rows, retry_dead
 from trustwell.notify.retry import RetryPolicy, next_attempt

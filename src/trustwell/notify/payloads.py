@@ -1,12 +1,14 @@
-"""The body of a message per channel type: Slack Block Kit, webhook JSON, Jira fields. Pure."""
+"""The body of a message per channel type: Slack Block Kit, Jira fields. Pure.
+
+A webhook's body carries the incident document of
+:mod:`trustwell.incidents.document`, the same as the CLI and the API.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from trustwell.incidents.model import IncidentSnapshot
 
 PRIORITIES = {"SEV-1": "Highest", "SEV-2": "High", "SEV-3": "Medium"}
@@ -20,49 +22,6 @@ JIRA_TRANSITION_EVENTS = frozenset(
     }
 )
 _HEADER_MAX = 150  # Slack's limit for a header block
-
-
-def _time(moment: datetime | None) -> str | None:
-    from trustwell.clock import isoformat
-
-    return isoformat(moment) if moment else None
-
-
-def incident_json(incident: IncidentSnapshot) -> dict[str, Any]:
-    """The incident object of SPEC section 3, as webhook bodies carry it."""
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "severity": incident.severity,
-        "status": incident.status,
-        "detection_source": incident.detection_source,
-        "root_asset": incident.root_asset,
-        "assets": [{"asset": a.asset, "impact": a.impact} for a in incident.assets],
-        "fingerprints": list(incident.fingerprints),
-        "commander": incident.commander,
-        "smes": list(incident.smes),
-        "runbook": incident.runbook,
-        "occurred_at": _time(incident.occurred_at),
-        "declared_at": _time(incident.declared_at),
-        "acknowledged_at": _time(incident.acknowledged_at),
-        "resolved_at": _time(incident.resolved_at),
-        "closed_at": _time(incident.closed_at),
-        "dismissed_at": _time(incident.dismissed_at),
-        "next_update_at": _time(incident.next_update_at),
-        "cause": incident.cause,
-        "summary": incident.summary,
-        "drill": incident.drill,
-        "timeline": [
-            {
-                "at": _time(e.at),
-                "actor": e.actor,
-                "kind": e.kind,
-                "text": e.text,
-                "public_text": e.public_text,
-            }
-            for e in incident.timeline
-        ],
-    }
 
 
 def slack_payload(

@@ -128,6 +128,21 @@ def build_review(store: Store, project: Project, month: str) -> Review:
     return store.read(work)
 
 
+def latest_incident_month(store: Store, project: Project) -> str | None:
+    """The latest month ("YYYY-MM", project timezone) with an incident the review counts.
+
+    Drills and dismissed incidents do not count, as in the review itself;
+    None when there is no such incident.
+    """
+    from trustwell.metrics.service import read_metric_incidents
+
+    def work(conn: sa.Connection) -> str | None:
+        months = [r.month for r in read_metric_incidents(conn, project) if r.counts]
+        return max(months, default=None)
+
+    return store.read(work)
+
+
 def parse_month(month: str) -> tuple[int, int]:
     """``"2026-11"`` → ``(2026, 11)``; ValueError otherwise."""
     match = _MONTH.match(month.strip())

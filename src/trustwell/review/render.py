@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from trustwell import display
 from trustwell.clock import isoformat
 from trustwell.review import charts
 
@@ -31,37 +32,59 @@ def hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 1)
 
 
-def duration(seconds: float | None) -> str:
-    """``1h 30m``, ``2d 4h``, or ``–`` when unknown."""
-    if seconds is None:
-        return "–"
-    minutes = round(seconds / 60)
-    days, rest = divmod(minutes, 1440)
-    hrs, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hrs}h"
-    return f"{hrs}h {mins:02d}m" if hrs else f"{mins}m"
+#: The columns of a grouping of the metrics document (by severity, by team), as
+#: ``trustwell metrics`` prints them.
+GROUP_COLUMNS = [
+    "Incidents",
+    "TTD median / p90",
+    "TTA median / p90",
+    "TTR median / p90",
+    "Recurring",
+    "Detected internally",
+]
 
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+duration = display.duration
+_share = display.percent
+_count = display.count
 
 
 def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "–"
+    return value.strftime("%Y-%m-%d") if value else display.MISSING
+
+
+def times(figures: dict[str, Any]) -> str:
+    """``5h 25m / 1d 2h``: the median and the p90 of one duration metric."""
+    return f"{duration(figures['median_seconds'])} / {duration(figures['p90_seconds'])}"
+
+
+def group_rows(grouping: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """One row per group of a ``by_*`` mapping of the metrics document."""
+    return [
+        [
+            name,
+            _count(bucket["incidents"]),
+            times(bucket["ttd"]),
+            times(bucket["tta"]),
+            times(bucket["ttr"]),
+            _count(bucket["recurring"]),
+            _share(bucket["internal_detection_share"]),
+        ]
+        for name, bucket in grouping.items()
+    ]
 
 
 def headline(review: Review) -> list[tuple[str, str]]:
     """The headline figures: (label, value) pairs."""
     m = review.metrics
     return [
-        ("Incidents", str(m["incidents"])),
+        ("Incidents", _count(m["incidents"])),
         ("TTD median", duration(m["ttd"]["median_seconds"])),
         ("TTD p90", duration(m["ttd"]["p90_seconds"])),
         ("TTA median", duration(m["tta"]["median_seconds"])),
+        ("TTA p90", duration(m["tta"]["p90_seconds"])),
         ("TTR median", duration(m["ttr"]["median_seconds"])),
         ("TTR p90", duration(m["ttr"]["p90_seconds"])),
-        ("Recurring", str(m["recurring"])),
+        ("Recurring", _count(m["recurring"])),
         ("Detected internally", _share(m["internal_detection_share"])),
     ]
 
@@ -94,30 +117,21 @@ def _sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
     trend = [
         [
             t.month,
-            str(t.incidents),
+            _count(t.incidents),
             duration(t.ttd_median_seconds),
             duration(t.ttr_median_seconds),
             _share(t.internal_detection_share),
         ]
         for t in review.trend
     ]
-    severity = [
-        [
-            s,
-            str(b["incidents"]),
-            duration(b["ttd"]["median_seconds"]),
-            duration(b["ttr"]["median_seconds"]),
-        ]
-        for s, b in review.metrics["by_severity"].items()
-    ]
-    sources = [[k, str(v)] for k, v in review.detection_sources.items()]
-    prone = [[a.asset, str(a.incidents), str(a.last_six_months)] for a in review.prone_assets]
+    sources = [[k, _count(v)] for k, v in review.detection_sources.items()]
+    prone = [[a.asset, _count(a.incidents), _count(a.last_six_months)] for a in review.prone_assets]
     items = [
         [
             str(i.id),
-            i.incident or "–",
+            i.incident or display.MISSING,
             i.title,
-            i.owner or "–",
+            i.owner or display.MISSING,
             _date(i.due_at) + (" (overdue)" if i.overdue else ""),
         ]
         for i in review.action_items
@@ -128,7 +142,8 @@ def _sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
     return [
         ("Trend", ["Month", "Incidents", "TTD median", "TTR median", "Detected internally"], trend),
-        ("By severity", ["Severity", "Incidents", "TTD median", "TTR median"], severity),
+        ("By severity", ["Severity", *GROUP_COLUMNS], group_rows(review.metrics["by_severity"])),
+        ("By team", ["Team", *GROUP_COLUMNS], group_rows(review.metrics["by_team"])),
         ("Detection sources", ["Source", "Incidents"], sources),
         ("Most incident-prone assets", ["Asset", "Incidents", "Last 7 months"], prone),
         ("Open action items", ["#", "Incident", "Title", "Owner", "Due"], items),

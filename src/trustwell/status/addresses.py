@@ -18,6 +18,7 @@ connection and never commit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,22 @@ from trustwell.store.web_tables import audit_log, email_addresses
 if TYPE_CHECKING:
     from trustwell.config.models import Project, ProjectSettings
     from trustwell.notify.outgoing import OutgoingMessage
+
+# Deliberately simple: one @, no spaces, a dot in the domain. Delivery is the real test.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalize_email(email: str) -> str:
+    """Trim and lower-case an address; ValueError unless it looks like one.
+
+    >>> normalize_email(" Finance@Acme.test ")
+    'finance@acme.test'
+    """
+    cleaned = email.strip().lower()
+    if len(cleaned) > 300 or not _EMAIL.match(cleaned):
+        raise ValueError(f"{email.strip()!r} is not an email address")
+    return cleaned
+
 
 #: At most one confirmation message per address in this time.
 CONFIRMATION_INTERVAL = timedelta(days=1)

@@ -1,7 +1,7 @@
 """The asset page's content: checks with history, lineage, incidents, subscribers.
 
-Reached through :func:`trustwell.status.state.asset_detail`; :func:`public_view`
-is what an anonymous visitor of a public status page gets of it.
+:func:`asset_detail` reads it (over :mod:`trustwell.status.state`'s queries);
+:func:`public_view` is what an anonymous visitor of a public status page gets of it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from trustwell.store import Store
 
 
-def read_asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
+def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     """The asset page's content; raises :class:`~trustwell.status.UnknownAsset`.
+
+    Checks (latest result, last 30 values), neighbours, incidents, subscribers.
 
     >>> asset_detail(store, project, "marts.weekly_cac").upstream
     ['raw.ad_spend', 'raw.new_customers']
@@ -79,7 +81,11 @@ def public_view(detail: AssetDetail) -> AssetDetail:
     ''
     """
     checks = [
-        replace(c, latest=replace(c.latest, message="", details=None)) if c.latest else c
+        replace(
+            c,
+            latest=replace(c.latest, message="", details=None) if c.latest else None,
+            runs=[replace(run, message="", details=None) for run in c.runs],
+        )
         for c in detail.checks
     ]
     return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
@@ -143,6 +149,7 @@ def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
                 latest=entries[-1] if entries else None,
                 values=[(e.executed_at, e.value) for e in entries],
                 statuses=[(e.executed_at, e.status) for e in entries],
+                runs=entries,
             )
         )
     return details

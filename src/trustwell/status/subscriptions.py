@@ -10,7 +10,6 @@ address may be written to at all (confirmed, not opted out) is decided by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,27 +18,12 @@ import sqlalchemy as sa
 
 from trustwell import clock
 from trustwell.status import unknown_asset
-from trustwell.status.addresses import AddressStanding
+from trustwell.status.addresses import AddressStanding, normalize_email
 from trustwell.store.web_tables import asset_opt_outs, audit_log, subscriptions
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset, Project
     from trustwell.store import Store
-
-# Deliberately simple: one @, no spaces, a dot in the domain. Delivery is the real test.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def normalize_email(email: str) -> str:
-    """Trim and lower-case an address; ValueError unless it looks like one.
-
-    >>> normalize_email(" Finance@Acme.test ")
-    'finance@acme.test'
-    """
-    cleaned = email.strip().lower()
-    if len(cleaned) > 300 or not _EMAIL.match(cleaned):
-        raise ValueError(f"{email.strip()!r} is not an email address")
-    return cleaned
 
 
 def _check_asset(project: Project, asset: str) -> None:

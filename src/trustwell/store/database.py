@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from trustwell.errors import Unavailable
 from trustwell.store_url import mask_store_url, store_url_problem
 
 T = TypeVar("T")
@@ -36,13 +37,15 @@ _RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detecte
 _READ_ONLY_HINTS = ("read-only transaction", "readonly database", "read-only database")
 
 
-class StoreError(Exception):
+class StoreError(Unavailable):
     """The store cannot be opened or used; the message names it (password masked).
 
     >>> open_store("sqlite:///trustwell.db", Path("/p"))  # a file of garbage
     Traceback (most recent call last):
     StoreError: the store /p/trustwell.db is not a SQLite database (file is not a database)
     """
+
+    code = "store_unavailable"
 
 
 @dataclass
@@ -84,7 +87,13 @@ class Store:
                         tx.rollback()
                 return value
 
-        return _with_retries(once)
+        try:
+            return _with_retries(once)
+        except sa.exc.OperationalError as exc:
+            # The server went away, refused us, or stayed locked past every retry: one
+            # StoreError naming the store (HTTP 503, exit code 2), never a traceback.
+            text = " ".join(str(exc.orig).split())
+            raise StoreError(f"the store {self.url} cannot be used: {text}") from None
 
 
 def is_retryable(exc: sa.exc.DBAPIError) -> bool:

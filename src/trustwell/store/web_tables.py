@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from trustwell.store.tables import UTCDateTime, id_type, json_type, metadata
+from trustwell.store.columns import UTCDateTime, id_type, json_type, metadata
 
 api_tokens = sa.Table(
     "api_tokens",

@@ -54,7 +54,8 @@ def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
         version=__version__,
         description="Data trust: assets, checks, incidents, reports and metrics.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs is served by pages.api_docs from local files, not a CDN
+        redoc_url=None,  # ReDoc would load from a CDN, and /docs says the same
         openapi_url="/openapi.json",
     )
     app.state.project = project

@@ -1,13 +1,16 @@
-"""One place that maps domain errors to HTTP: ``{"error": {"code", "message"}}``."""
+"""One place that maps errors to HTTP: ``{"error": {"code", "message"}}``."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -38,11 +41,14 @@ _CODES = {
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
-    from trustwell.auth.tokens import AuthError
-    from trustwell.incidents.model import IllegalTransition
-    from trustwell.incidents.records import IncidentNotFound
-    from trustwell.incidents.service import IncidentError
+    """Register the handlers on ``app``.
+
+    Every domain error (:class:`trustwell.errors.TrustwellError`) is answered
+    from its own ``http_status`` and ``code``, in this one handler: a store that
+    cannot be used mid-request is a 503 ``store_unavailable``, an unknown incident
+    a 404, an illegal transition a 409, a refused value a 422.
+    """
+    from trustwell.errors import TrustwellError
 
     def respond(
         status: int, code: str, message: str, headers: dict[str, str] | None = None
@@ -54,21 +60,13 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return respond(exc.status, exc.code, exc.message, headers)
 
-    @app.exception_handler(IncidentNotFound)
-    async def _missing(_: Request, exc: IncidentNotFound) -> JSONResponse:
-        return respond(404, "not_found", str(exc))
-
-    @app.exception_handler(IllegalTransition)
-    async def _illegal(_: Request, exc: IllegalTransition) -> JSONResponse:
-        return respond(409, "illegal_transition", str(exc))
-
-    @app.exception_handler(IncidentError)
-    async def _incident(_: Request, exc: IncidentError) -> JSONResponse:
-        return respond(422, "invalid", str(exc))
-
-    @app.exception_handler(AuthError)
-    async def _auth(_: Request, exc: AuthError) -> JSONResponse:
-        return respond(422, "invalid", str(exc))
+    @app.exception_handler(TrustwellError)
+    async def _domain(_: Request, exc: TrustwellError) -> JSONResponse:
+        if exc.http_status >= 500:
+            # Logged scrubbed (the log record factory scrubs), without a traceback: the
+            # message says what is wrong, and the caller gets the same line.
+            log.error("%s %s: %s", exc.http_status, exc.code, exc)
+        return respond(exc.http_status, exc.code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -39,13 +39,14 @@ def healthz(request: Request) -> JSONResponse:
 
     from trustwell.notify.config import parse_channels
     from trustwell.notify.health import channel_states
+    from trustwell.store.database import StoreError
 
     project: Project = request.app.state.project
     store: Store = request.app.state.store
     now = clock.now()
     try:
         states = channel_states(store, parse_channels(project.settings), now)
-    except sa.exc.SQLAlchemyError as exc:
+    except (sa.exc.SQLAlchemyError, StoreError) as exc:
         log.error("healthz: the store %s cannot be read: %s", store.url, type(exc).__name__)
         body: dict[str, Any] = {"status": "error", "store": "unavailable", "channels_failing": []}
         return JSONResponse(body, status_code=503)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from sqlglot import exp
 
@@ -32,6 +32,9 @@ from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import FAILING, SCOPE, Aggregate, Metric, and_all, count_where
 from trustwell.checks.outcome import Outcome, failing_rows, number
 from trustwell.checks.params import CheckBase, RowLevel
+
+#: What a check's ``value`` counts or measures (``checks/units.py`` writes it for people).
+Unit = Literal["rows", "duration", "mismatched columns", "fraction", "distinct values", "number"]
 
 C = TypeVar("C", bound=CheckBase)
 R = TypeVar("R", bound=RowLevel)
@@ -69,8 +72,8 @@ class CheckType(Generic[C]):
         """The documentation line: the first line of the model's docstring."""
         return (self.model.__doc__ or "").strip().splitlines()[0]
 
-    def unit(self, check: C) -> str:
-        """The unit of ``value`` (``rows``, ``seconds``, ``fraction``, or "" for a plain number)."""
+    def unit(self, check: C) -> Unit:
+        """The unit of ``value``: ``rows`` unless the type says otherwise."""
         return "rows"
 
     def columns(self, check: C) -> list[str]:

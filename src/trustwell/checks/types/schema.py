@@ -11,7 +11,7 @@ from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import Described, Metric
 from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase, rule
-from trustwell.checks.types.base import CheckType, Scope
+from trustwell.checks.types.base import CheckType, Scope, Unit
 
 if TYPE_CHECKING:
     # Only the type: importing trustwell.engines at load time would import the config.
@@ -74,8 +74,8 @@ class SchemaType(CheckType[Schema]):
     nulls = "not about rows: NULLs play no part"
     empty = "evaluated as always: it describes the columns, which an empty table has too"
 
-    def unit(self, check: Schema) -> str:
-        return "columns"
+    def unit(self, check: Schema) -> Unit:
+        return "mismatched columns"
 
     def metrics(self, check: Schema, scope: Scope) -> dict[str, Metric]:
         return {"columns": Described()}

@@ -19,7 +19,7 @@ from trustwell.checks.params import (
     bounds_problem,
     warn_bounds_problem,
 )
-from trustwell.checks.types.base import RowLevelType, Scope
+from trustwell.checks.types.base import RowLevelType, Scope, Unit
 from trustwell.readonly_sql import read_only_query
 
 
@@ -100,8 +100,8 @@ class SqlType(RowLevelType[Sql]):
         " `failing_rows` returning no row passes"
     )
 
-    def unit(self, check: Sql) -> str:
-        return "rows" if check.counts_rows else ""
+    def unit(self, check: Sql) -> Unit:
+        return "rows" if check.counts_rows else "number"
 
     def reads_relation(self, check: Sql) -> bool:
         return False

@@ -20,7 +20,7 @@ from trustwell.checks.metrics import (
 )
 from trustwell.checks.outcome import Outcome, bounded, number
 from trustwell.checks.params import Bounded, Name
-from trustwell.checks.types.base import CheckType, Scope
+from trustwell.checks.types.base import CheckType, Scope, Unit
 
 StatName = Literal[
     "mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"
@@ -34,6 +34,8 @@ _AGGREGATES: dict[str, type[exp.Func]] = {
     "stddev": exp.StddevSamp,
     "median": exp.Median,
 }
+
+_UNITS: dict[str, Unit] = {"distinct_count": "distinct values", "null_fraction": "fraction"}
 
 
 class Stat(Bounded):
@@ -60,8 +62,8 @@ class StatType(CheckType[Stat]):
         " `null_fraction`: value null and `no rows to measure`)"
     )
 
-    def unit(self, check: Stat) -> str:
-        return {"distinct_count": "values", "null_fraction": "fraction"}.get(check.stat, "")
+    def unit(self, check: Stat) -> Unit:
+        return _UNITS.get(check.stat, "number")
 
     def columns(self, check: Stat) -> list[str]:
         return [check.column]

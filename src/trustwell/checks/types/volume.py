@@ -17,7 +17,7 @@ from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where, only_where
 from trustwell.checks.outcome import Outcome, as_utc, bounded, number
 from trustwell.checks.params import NEVER_WARNS, Bounded, CheckBase, MaxAge, Name, rule
-from trustwell.checks.types.base import CheckType, Scope
+from trustwell.checks.types.base import CheckType, Scope, Unit
 from trustwell.clock import isoformat
 from trustwell.durations import humanize, parse_duration
 
@@ -88,8 +88,8 @@ class FreshnessType(CheckType[Freshness]):
     nulls = "NULLs are ignored; no non-null value fails"
     empty = "fails with value null: `no rows with a <column> value`"
 
-    def unit(self, check: Freshness) -> str:
-        return "seconds"
+    def unit(self, check: Freshness) -> Unit:
+        return "duration"  # in seconds
 
     def columns(self, check: Freshness) -> list[str]:
         return [check.column]

@@ -64,27 +64,6 @@ class Sender(Protocol):
     ) -> Mapping[str, Any] | None: ...
 
 
-def sender_for(channel_type: str) -> Sender:
-    """The send function of a channel type (imported when first needed)."""
-    if channel_type == "slack":
-        from trustwell.notify.channels.slack import send_slack
-
-        return send_slack
-    if channel_type == "webhook":
-        from trustwell.notify.channels.webhook import send_webhook
-
-        return send_webhook
-    if channel_type == "email":
-        from trustwell.notify.channels.email import send_email
-
-        return send_email
-    if channel_type == "jira":
-        from trustwell.notify.channels.jira import send_jira
-
-        return send_jira
-    raise DeliveryFailed(f"unknown channel type {channel_type!r}")
-
-
 def http_request(
     context: SendContext,
     method: str,

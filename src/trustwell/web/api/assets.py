@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from trustwell.web.api.lookups import AssetDep, PageDep, domain_errors
+from trustwell.web.api.lookups import AssetDep, PageDep
 from trustwell.web.api.models import (
     ERRORS,
     LIMITED,
@@ -118,10 +118,9 @@ def list_assets(
 @router.get("/assets/{name}", responses=NOT_FOUND)
 def get_asset(_: Viewer, asset: AssetDep, store: StoreDep, project: ProjectDep) -> dict[str, Any]:
     """The asset page as JSON: state, checks with history, lineage, incidents, subscribers."""
-    from trustwell.status.state import asset_detail
+    from trustwell.status.detail import asset_detail
 
-    with domain_errors():
-        return detail_json(asset_detail(store, project, asset.name))
+    return detail_json(asset_detail(store, project, asset.name))
 
 
 @router.get("/assets/{name}/results", responses=NOT_FOUND)
@@ -153,8 +152,7 @@ def list_subscriptions(
     """Who is told when the asset becomes untrustworthy (YAML subscribers first)."""
     from trustwell.status.subscriptions import subscribers
 
-    with domain_errors():
-        return subscribers(store, project, asset.name)
+    return subscribers(store, project, asset.name)
 
 
 @router.post(
@@ -185,13 +183,12 @@ def add_subscription(
     from trustwell.web.limits import check_subscription
 
     check_subscription(request, caller=principal.name, asset=asset.name)
-    with domain_errors():
-        outcome = subscribe(store, project, asset.name, body.email, principal.name, vouched=True)
-        if not outcome.created:
-            response.status_code = 200
-        return {
-            "asset": asset.name,
-            "email": body.email,
-            "created": outcome.created,
-            "subscribers": subscribers(store, project, asset.name),
-        }
+    outcome = subscribe(store, project, asset.name, body.email, principal.name, vouched=True)
+    if not outcome.created:
+        response.status_code = 200
+    return {
+        "asset": asset.name,
+        "email": body.email,
+        "created": outcome.created,
+        "subscribers": subscribers(store, project, asset.name),
+    }

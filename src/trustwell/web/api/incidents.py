@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.types import DecoratedCallable
 
+from trustwell.incidents.document import IncidentDocument
+from trustwell.incidents.model import STATUS_WORDS
 from trustwell.web.api.lookups import IncidentDep, PageDep
 from trustwell.web.api.models import (
     CONFLICT,
     ERRORS,
     NOT_FOUND,
+    ActionOut,
     AssignIn,
     DeclareIn,
     DismissIn,
-    IncidentOut,
-    IncidentStatus,
     ResolveIn,
     Severity,
     SeverityIn,
@@ -38,25 +39,32 @@ router = APIRouter(tags=["incidents"], responses=ERRORS)
 def action(path: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
     """``POST /incidents/{id}/<path>``: answers with the incident as it is now."""
     return router.post(
-        f"/incidents/{{id}}/{path}", response_model=IncidentOut, responses={**NOT_FOUND, **CONFLICT}
+        f"/incidents/{{id}}/{path}",
+        response_model=IncidentDocument,
+        responses={**NOT_FOUND, **CONFLICT},
     )
 
 
 def _json(snapshot: Any) -> dict[str, Any]:
-    from trustwell.incidents.records import to_json
+    from trustwell.incidents.document import incident_json
 
-    return to_json(snapshot)
+    return incident_json(snapshot)
 
 
-@router.get("/incidents", response_model=list[IncidentOut])
+@router.get("/incidents", response_model=list[IncidentDocument])
 def list_incidents(
     _: Viewer,
     store: StoreDep,
     page: PageDep,
     response: Response,
     status: Annotated[
-        IncidentStatus | Literal["open"] | None,
-        Query(description="a status, or open for every status before resolved"),
+        str | None,
+        Query(
+            description="open (every status before resolved), active (open but not yet "
+            "monitoring) or one lifecycle status, as `trustwell incident list --status`",
+            examples=list(STATUS_WORDS),
+            max_length=40,
+        ),
     ] = None,
     severity: Annotated[Severity | None, Query()] = None,
 ) -> list[dict[str, Any]]:
@@ -70,7 +78,7 @@ def list_incidents(
     return [_json(item) for item in page_items]
 
 
-@router.get("/incidents/{id}", response_model=IncidentOut, responses=NOT_FOUND)
+@router.get("/incidents/{id}", response_model=IncidentDocument, responses=NOT_FOUND)
 def get_incident(_: Viewer, incident: IncidentDep, store: StoreDep) -> dict[str, Any]:
     """One incident, as ``trustwell incident show ID --format json``."""
     from trustwell.incidents.service import get_incident
@@ -78,7 +86,7 @@ def get_incident(_: Viewer, incident: IncidentDep, store: StoreDep) -> dict[str,
     return _json(get_incident(store, incident))
 
 
-@router.post("/incidents", status_code=201, response_model=IncidentOut)
+@router.post("/incidents", status_code=201, response_model=IncidentDocument)
 def declare_incident(
     principal: Responder, body: DeclareIn, store: StoreDep, project: ProjectDep
 ) -> dict[str, Any]:
@@ -223,3 +231,27 @@ def dismiss(
     from trustwell.incidents.service import dismiss
 
     return _json(dismiss(store, project, incident, reason=body.reason, actor=principal.name))
+
+
+@router.post(
+    "/incidents/{id}/actions/{item}/done",
+    tags=["actions"],
+    response_model=ActionOut,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+def close_incident_action(
+    principal: Responder,
+    incident: IncidentDep,
+    item: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    store: StoreDep,
+    status: Annotated[Literal["done", "cancelled"], Query()] = "done",
+) -> dict[str, Any]:
+    """Close one of the incident's action items, as the incident page does; another
+    incident's item is a 404, a closed one a 409."""
+    from trustwell.incidents.actions import close_action
+    from trustwell.incidents.records import parse_incident_id
+
+    closed = close_action(
+        store, item, principal.name, status=status, incident=parse_incident_id(incident)
+    )
+    return closed.to_json()

@@ -9,8 +9,6 @@ caller learns nothing about what exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
@@ -88,23 +86,6 @@ class Page:
 
 
 PageDep = Annotated[Page, Depends()]
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """Map the domain errors that :mod:`trustwell.web.errors` does not know to API errors."""
-    from trustwell.checks.service import SelectionError
-    from trustwell.incidents.actions import ActionItemError, ActionItemNotFound
-    from trustwell.status import UnknownAsset
-
-    try:
-        yield
-    except ActionItemNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    except ActionItemError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
-    except (SelectionError, UnknownAsset) as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
 
 
 def audit(store: Store, actor: str, action: str, target: str | None, data: Any = None) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from trustwell.web.api.lookups import PageDep, audit, domain_errors
+from trustwell.web.api.lookups import PageDep, audit
 from trustwell.web.api.models import CONFLICT, ERRORS, NOT_FOUND, ActionIn, ActionOut
 from trustwell.web.deps import Admin, ProjectDep, Responder, StoreDep, Viewer
 from trustwell.web.errors import ApiError
@@ -44,15 +44,14 @@ def add_action(principal: Responder, body: ActionIn, store: StoreDep) -> dict[st
     from trustwell.incidents.records import parse_incident_id
 
     number = parse_incident_id(body.incident) if body.incident else None
-    with domain_errors():
-        item_id = add_action(store, number, body.title, body.owner, body.due_at, principal.name)
-        if number is None:
-            audit(store, principal.name, "action.added", f"#{item_id}", {"title": body.title})
+    item_id = add_action(store, number, body.title, body.owner, body.due_at, principal.name)
+    if number is None:
+        audit(store, principal.name, "action.added", f"#{item_id}", {"title": body.title})
 
-        def read(conn: sa.Connection) -> dict[str, Any]:
-            return get_action_or_raise(conn, item_id).to_json()
+    def read(conn: sa.Connection) -> dict[str, Any]:
+        return get_action_or_raise(conn, item_id).to_json()
 
-        return store.read(read)
+    return store.read(read)
 
 
 @router.post(
@@ -70,8 +69,7 @@ def close_action(
     """Close an open action item as done (or ``?status=cancelled``); 409 if it is closed."""
     from trustwell.incidents.actions import close_action
 
-    with domain_errors():
-        item = close_action(store, id, principal.name, status=status)
+    item = close_action(store, id, principal.name, status=status)
     if item.incident is None:
         audit(store, principal.name, f"action.{status}", f"#{id}")
     return item.to_json()
@@ -88,7 +86,7 @@ def incident_metrics(
     ] = None,
 ) -> dict[str, Any]:
     """The JSON of ``trustwell metrics``: TTD/TTA/TTR, recurrence, detection sources."""
-    from trustwell.cli.metrics import parse_since
+    from trustwell.clock import parse_since
     from trustwell.metrics.service import incident_metrics
 
     start = None

@@ -7,8 +7,8 @@ must carry a zone and lie between 1970 and 9999 (a year-1 time with an offset
 cannot even be converted to UTC).
 
 Responses are documented with models that allow extra fields: they describe
-the JSON the services produce (``records.to_json`` and friends) without
-freezing it.
+the JSON the services produce without freezing it. An incident is the one
+versioned incident document of :mod:`trustwell.incidents.document`.
 """
 
 from __future__ import annotations
@@ -175,36 +175,8 @@ class AssetOut(Out):
     reason: str
 
 
-class AffectedAssetOut(BaseModel):
-    asset: str
-    impact: Literal["root", "upstream", "downstream"]
-
-
-class TimelineOut(Out):
-    at: str | None
-    actor: str | None
-    kind: str
-    text: str
-
-
-class IncidentOut(Out):
-    id: str
-    title: str
-    severity: str
-    status: str
-    detection_source: str
-    root_asset: str
-    assets: list[AffectedAssetOut]
-    fingerprints: list[str]
-    commander: str | None
-    smes: list[str]
-    runbook: str | None
-    occurred_at: str | None
-    declared_at: str | None
-    acknowledged_at: str | None
-    resolved_at: str | None
-    drill: bool
-    timeline: list[TimelineOut]
+# An incident is the one incident document (trustwell.incidents.document.IncidentDocument),
+# the same as the CLI's JSON and webhooks'.
 
 
 class IncidentBrief(BaseModel):

@@ -70,12 +70,9 @@ def submit_report(
 @router.get("/reports/{reference}", responses=NOT_FOUND)
 def get_report(_: Viewer, reference: Reference, store: StoreDep) -> dict[str, Any]:
     """A report and how its incident moved: public texts only, never the contact."""
-    from trustwell.incidents.reports import ReportNotFound, get_report
+    from trustwell.incidents.reports import get_report
 
-    try:
-        return report_json(get_report(store, reference))
-    except ReportNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    return report_json(get_report(store, reference))
 
 
 def report_json(view: ReportView) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from trustwell.web.api.lookups import audit, domain_errors
+from trustwell.web.api.lookups import audit
 from trustwell.web.api.models import ERRORS, RunIn, RunOut
 from trustwell.web.deps import ProjectDep, Responder, StoreDep
 
@@ -26,7 +26,6 @@ def trigger_run(
     from trustwell.checks.service import run_project, select_assets
 
     names = list(dict.fromkeys(body.assets))
-    with domain_errors():
-        assets = select_assets(project, names)
+    assets = select_assets(project, names)
     audit(store, principal.name, "run.triggered", ",".join(names)[:400], {"assets": names})
     return run_project(project, assets, actor=principal.name, trigger="api").to_json()

@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from trustwell.web.api.lookups import domain_errors
 from trustwell.web.api.models import ERRORS, NOT_FOUND, UnsubscribedOut, UnsubscribeIn
 from trustwell.web.deps import ProjectDep, Reporter, StoreDep
 from trustwell.web.errors import ApiError
@@ -26,24 +25,19 @@ def unsubscribe(
     principal: Reporter, body: UnsubscribeIn, store: StoreDep, project: ProjectDep
 ) -> dict[str, Any]:
     """Stop notices to an address about assets, about reports, or all of them."""
-    from trustwell.incidents.reports import ReportNotFound
     from trustwell.status.subscriptions import unsubscribe_address
 
     if not (body.assets or body.reports or body.all):
         raise ApiError(422, "invalid", 'say what to stop: "assets", "reports" or "all": true')
-    try:
-        with domain_errors():
-            done = unsubscribe_address(
-                store,
-                project,
-                body.email,
-                assets=body.assets,
-                reports=body.reports,
-                everything=body.all,
-                actor=principal.name,
-            )
-    except ReportNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    done = unsubscribe_address(
+        store,
+        project,
+        body.email,
+        assets=body.assets,
+        reports=body.reports,
+        everything=body.all,
+        actor=principal.name,
+    )
     return {
         "email": done.email,
         "assets": done.assets,

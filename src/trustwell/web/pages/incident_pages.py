@@ -118,7 +118,9 @@ def incident_context(
         by_impact[affected.impact].append(affected.asset)
     latest = incident.latest_public_update
     eta = None
-    for entry in reversed(incident.timeline):
+    # An expected fix is news only while the incident is open: once resolved (or
+    # dismissed) the last ETA given is history, and showing it would mislead.
+    for entry in reversed(incident.timeline if incident.is_open else []):
         if entry.kind == "update" and entry.data and entry.data.get("eta"):
             eta = entry.data["eta"]
             break

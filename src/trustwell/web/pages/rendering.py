@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from trustwell import display
 from trustwell.web.deps import get_project
 from trustwell.web.limits import RateLimited
 from trustwell.web.pages.security import (
@@ -66,6 +67,11 @@ def environment() -> Environment:
     env.filters["when"] = _when
     env.filters["iso"] = _iso
     env.filters["markdown"] = render_markdown
+    # Numbers for people on every page; the JSON API keeps the raw values.
+    env.filters["duration"] = display.duration
+    env.filters["percent"] = display.percent
+    env.filters["count"] = display.count
+    env.filters["number"] = display.number
     env.globals["STATE_LOOK"] = STATE_LOOK
     env.globals["STATUS_LOOK"] = STATUS_LOOK
     return env
@@ -248,14 +254,17 @@ def sparkline(
     label: str,
     width: int = 240,
     height: int = 48,
+    shown: Callable[[float], str] = display.number,
 ) -> Markup:
     """An inline SVG of a check's values over its runs, one dot per run.
 
-    ``points`` are ``(executed_at, value, status)`` oldest first. Failing and
-    warning runs get a distinct marker shape as well as a colour. The chart
-    has ``role="img"`` and a text alternative naming the latest value.
+    ``points`` are ``(executed_at, value, status)`` oldest first, one per
+    stored result. Failing and warning runs get a distinct marker shape as
+    well as a colour. The chart has ``role="img"`` and a text alternative
+    naming the latest value; ``shown`` writes a value with its unit there
+    and in each point's tooltip.
     """
-    valued = [(at, v, s) for at, v, s in points if v is not None]
+    valued = [(at, float(v), s) for at, v, s in points if v is not None]
     title = html.escape(label)
     if not valued:
         return Markup(  # the label is escaped
@@ -264,7 +273,7 @@ def sparkline(
             f"<title>{title}: no values yet</title>"
             f'<text x="4" y="{height // 2 + 4}" class="spark-empty">no values yet</text></svg>'
         )
-    values = [float(v) for _, v, _ in valued if v is not None]
+    values = [v for _, v, _ in valued]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     pad = 6
@@ -279,7 +288,7 @@ def sparkline(
     path = " ".join(f"{x},{y}" for x, y in coords)
     marks = []
     for (x, y), (at, value, status) in zip(coords, valued, strict=True):
-        tip = html.escape(f"{at:%Y-%m-%d %H:%M} UTC: {value:g} ({status})")
+        tip = html.escape(f"{at:%Y-%m-%d %H:%M} UTC: {shown(value)} ({status})")
         if status in ("fail", "error"):
             marks.append(
                 f'<rect class="spark-fail" x="{x - 3}" y="{y - 3}" width="6" height="6">'
@@ -297,8 +306,8 @@ def sparkline(
             )
     _, latest, latest_status = valued[-1]
     alt = html.escape(
-        f"{label}: {len(valued)} runs, from {low:g} to {high:g}; "
-        f"latest {latest:g} ({latest_status})"
+        f"{label}: {len(valued)} runs, from {shown(low)} to {shown(high)}; "
+        f"latest {shown(latest)} ({latest_status})"
     )
     return Markup(  # every text part is escaped
         f'<svg class="spark" role="img" width="{width}" height="{height}" '

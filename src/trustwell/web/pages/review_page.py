@@ -1,7 +1,9 @@
 """``/review?month=YYYY-MM``: the monthly review with charts (a session is needed).
 
 The figures and charts are those of ``trustwell review`` (:mod:`trustwell.review`);
-the page only lays them out. The default month is the previous one.
+the page only lays them out. Without ``month`` it opens on the latest month
+that has incidents (the current month when there is none): the current month
+is usually still empty, and a review is read to see what happened.
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ router = APIRouter(include_in_schema=False)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def previous_month(now: datetime, zone: str) -> str:
-    local = now.astimezone(ZoneInfo(zone))
-    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+def current_month(now: datetime, zone: str) -> str:
+    """``"YYYY-MM"`` of ``now`` in the project's timezone."""
+    return now.astimezone(ZoneInfo(zone)).strftime("%Y-%m")
 
 
 def _hours(seconds: float | None) -> float | None:
@@ -79,13 +80,18 @@ def review_charts(review: Review) -> dict[str, Markup]:
 
 @router.get("/review")
 def review_page(request: Request, month: str = "") -> Response:
-    from trustwell.review.build import build_review
+    from trustwell.review.build import build_review, latest_incident_month
+    from trustwell.review.render import GROUP_COLUMNS, group_rows
 
     visitor = visitor_of(request)
     if not visitor.logged_in:
         return login_redirect(request)
     project = get_project(request)
-    month = month.strip() or previous_month(clock.now(), project.settings.timezone)
+    month = (
+        month.strip()
+        or latest_incident_month(get_store(request), project)
+        or current_month(clock.now(), project.settings.timezone)
+    )
     if not _MONTH.match(month):
         return error_page(
             request, visitor, 400, "Unknown month", f"{month!r} is not a month like 2026-11."
@@ -104,6 +110,10 @@ def review_page(request: Request, month: str = "") -> Response:
             "month": month,
             "metrics": metrics,
             "charts": review_charts(review),
-            "hours": _hours,
+            "group_columns": GROUP_COLUMNS,
+            "groups": [
+                ("severity", "By severity", "Severity", group_rows(metrics["by_severity"])),
+                ("team", "By team", "Team", group_rows(metrics["by_team"])),
+            ],
         },
     )

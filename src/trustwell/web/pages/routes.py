@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from trustwell.web.pages import (
     address_pages,
+    api_docs,
     auth_pages,
     incident_forms,
     incident_pages,
@@ -31,6 +32,7 @@ for _module in (
     review_page,
     auth_pages,
     address_pages,
+    api_docs,
 ):
     router.include_router(_module.router)
 

@@ -35,6 +35,7 @@ from trustwell.web.pages.security import (
 )
 
 if TYPE_CHECKING:
+    from trustwell.checks.spec import CheckBase
     from trustwell.status.state import AssetState, CheckDetail
     from trustwell.status.subscriptions import Subscribed
 
@@ -119,16 +120,18 @@ def _asset_page(
     request: Request, name: str, *, error: str | None = None, status: int = 200, email: str = ""
 ) -> Response:
     from trustwell.status import UnknownAsset
-    from trustwell.status.detail import public_view
-    from trustwell.status.state import asset_detail
+    from trustwell.status.detail import asset_detail, public_view
 
     visitor = visitor_of(request)
+    project = get_project(request)
     try:
-        detail = asset_detail(get_store(request), get_project(request), name)
+        detail = asset_detail(get_store(request), project, name)
     except UnknownAsset as exc:
         return error_page(request, visitor, 404, "Asset not found", str(exc))
     if not visitor.logged_in:
         detail = public_view(detail)
+    declared = project.asset(name)
+    specs = {c.display_name: c for c in declared.checks} if declared else {}
     return render(
         request,
         "asset.html",
@@ -136,7 +139,7 @@ def _asset_page(
         {
             "detail": detail,
             "asset": detail.state,
-            "checks": [_check_row(name, c) for c in detail.checks],
+            "checks": [check_row(name, c, specs.get(c.name)) for c in detail.checks],
             "error": error,
             "email": email,
             "may_subscribe": visitor.public or visitor.logged_in,
@@ -145,12 +148,28 @@ def _asset_page(
     )
 
 
-def _check_row(asset: str, check: CheckDetail) -> dict[str, Any]:
-    statuses = dict(check.statuses)
-    points = [(at, value, statuses.get(at, "pass")) for at, value in check.values]
+def check_row(asset: str, check: CheckDetail, spec: CheckBase | None) -> dict[str, Any]:
+    """A check's row on the asset page: its latest value with its unit, and its chart."""
+    from trustwell.display import check_unit, metric_value, percent
+
+    unit = check_unit(check.type, spec)
+
+    def shown(value: float) -> str:
+        return metric_value(value, unit)
+
+    latest = check.latest
+    value = metric_value(latest.value, unit) if latest else ""
+    if latest and latest.value and latest.failing_fraction is not None:
+        value += f" ({percent(latest.failing_fraction)})"
+    # One point per stored result: matching statuses to values by time mislabelled
+    # runs stored in the same second.
+    points = [(run.executed_at, run.value, run.status) for run in check.runs]
     return {
         "check": check,
-        "chart": sparkline(points, label=f"{check.name} on {asset}, last {len(points)} runs"),
+        "value": value,
+        "chart": sparkline(
+            points, label=f"{check.name} on {asset}, last {len(points)} runs", shown=shown
+        ),
     }
 
 
