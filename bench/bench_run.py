@@ -246,7 +246,7 @@ def run_service(project: Any) -> ServiceRun:
     from trustwell.checks.service import run_project
 
     sql: list[str] = []
-    report = run_project(project, record=False, on_sql=lambda _asset, text: sql.append(text))
+    report = run_project(project, record=False, on_sql=lambda statement: sql.append(statement.sql))
     return ServiceRun({r.check: r.to_json() for r in report.results}, sql)
 
 
