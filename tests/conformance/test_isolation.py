@@ -199,3 +199,16 @@ def test_validate_on_a_relation_isolates_too() -> None:
         ("error", None),
     ]
     assert results[2].message == "column 'y' not found in data: its columns are 'x'"
+
+
+def test_a_function_the_engine_lacks_errors_alone(engine: Engine) -> None:
+    broken = {"type": "row_count", "min": 1, "where": "no_such_fn(amount) > 0", "name": "odd"}
+    results, _ = _run(engine, [*GOOD[:2], broken, *GOOD[2:]])
+    row_count, not_null, culprit, stat, unique = results
+    assert culprit.status == "error"
+    expected = {
+        "duckdb": "Scalar Function with name no_such_fn does not exist",
+        "postgres": "function no_such_fn(double precision) does not exist",
+    }[engine.dialect]
+    assert expected in culprit.message
+    _assert_good([row_count, not_null, stat, unique])
