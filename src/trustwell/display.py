@@ -2,44 +2,28 @@
 
 The pages and the monthly review show every figure through these functions
 (the pages as Jinja filters); the JSON API and ``--format json`` keep the raw
-values. A check's value is shown with its unit, which :func:`check_unit`
-derives from the check type.
+values. A check's value is shown with its unit, which its type's registry
+entry gives (``trustwell.checks.registry.unit_for``).
 
->>> duration(19_500), percent(0.017), count(12345), metric_value(2.0, "failing_rows")
+>>> duration(19_500), percent(0.017), count(12345), metric_value(2.0, "rows", failing=True)
 ('5h 25m', '1.7 %', '12,345', '2 failing rows')
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from trustwell.durations import humanize
 
-if TYPE_CHECKING:
-    from trustwell.checks.spec import CheckBase
-
-#: What a check's value measures: the rows counted (``row_count``), the failing rows of a
-#: row-level check, the age of the newest row in seconds, a share of rows, a count of
-#: values, schema mismatches, or a plain number.
-Unit = Literal["rows", "failing_rows", "age", "fraction", "count", "mismatches", "number"]
+#: What a check's value counts or measures; each check type's registry entry says which
+#: (``CheckType.unit``): rows (counted, or failing for a row-level check), a duration in
+#: seconds, the mismatched columns of a ``schema`` check, a share of rows, the distinct
+#: values of a column, or a plain number.
+Unit = Literal["rows", "duration", "mismatched columns", "fraction", "distinct values", "number"]
 
 #: Shown for a value that is not known (never run, an error, no rows to measure).
 MISSING = "—"
-
-#: Row-level check types: their value is the number of failing rows.
-_ROW_LEVEL_TYPES = frozenset(
-    {
-        "not_null",
-        "unique",
-        "accepted_values",
-        "range",
-        "regex",
-        "length",
-        "references",
-        "sql",
-    }
-)
 
 
 def duration(seconds: float | None) -> str:
@@ -82,55 +66,36 @@ def number(value: float | None) -> str:
         return str(value)
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
-    return f"{value:,.6g}"
+    if not 1e-4 <= abs(value) < 1e15:
+        return f"{value:.6g}"
+    # About six significant digits, never an exponent in between: 1,234,567 not 1.23457e+06.
+    whole_digits = len(str(int(abs(value)))) if int(abs(value)) else 0
+    decimals = max(0, 6 - whole_digits)
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _plural(value: float, one: str, many: str) -> str:
     return f"{number(value)} {one if value == 1 else many}"
 
 
-def metric_value(value: float | None, unit: Unit) -> str:
-    """A check's value with its unit: ``3 rows``, ``2d 4h``, ``1.7 %``, ``1,204``."""
+def metric_value(value: float | None, unit: Unit, *, failing: bool = False) -> str:
+    """A check's value with its unit: ``3 rows``, ``2d 4h``, ``1.7 %``, ``1,204``.
+
+    ``failing`` says the rows are the failing rows of a row-level check
+    (``2 failing rows``); the CLI's result lines leave it out, their message says so.
+    """
     if value is None:
         return MISSING
     if unit == "rows":
-        return _plural(value, "row", "rows")
-    if unit == "failing_rows":
-        return _plural(value, "failing row", "failing rows")
-    if unit == "age":
+        return _plural(
+            value, "failing row" if failing else "row", "failing rows" if failing else "rows"
+        )
+    if unit == "duration":
         return duration(value)
     if unit == "fraction":
         return percent(value)
-    if unit == "mismatches":
-        return _plural(value, "mismatch", "mismatches")
-    return number(value)  # count, number
-
-
-def check_unit(check_type: str | None, check: CheckBase | None = None) -> Unit:
-    """The unit of a check's value, from its type (and parameters, when declared).
-
-    The one place that knows it: when check types get their registry, this
-    asks the type's entry instead. ``check`` refines what the type alone
-    cannot say (which statistic a ``stat`` check measures, whether a ``sql``
-    check is a ``query`` returning one number); a check no longer declared,
-    known only from its stored results, has its type only.
-
-    >>> check_unit("freshness"), check_unit("not_null"), check_unit("stat")
-    ('age', 'failing_rows', 'number')
-    """
-    if check_type == "row_count":
-        return "rows"
-    if check_type == "freshness":
-        return "age"
-    if check_type == "schema":
-        return "mismatches"
-    if check_type == "stat":
-        measured = getattr(check, "stat", None)
-        if measured == "null_fraction":
-            return "fraction"
-        return "count" if measured == "distinct_count" else "number"
-    if check_type == "sql" and getattr(check, "query", None) is not None:
-        return "number"
-    if check_type in _ROW_LEVEL_TYPES:
-        return "failing_rows"
-    return "number"
+    if unit == "mismatched columns":
+        return _plural(value, "mismatched column", "mismatched columns")
+    if unit == "distinct values":
+        return _plural(value, "distinct value", "distinct values")
+    return number(value)

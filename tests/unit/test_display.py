@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import doctest
+from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from trustwell import display
-from trustwell.checks.spec import Sql, Stat
-from trustwell.display import check_unit, count, duration, metric_value, number, percent
+from trustwell.checks.registry import unit_for
+from trustwell.checks.spec import Check
+from trustwell.display import count, duration, metric_value, number, percent
 
 
 @pytest.mark.parametrize(
@@ -63,63 +66,85 @@ def test_numbers_keep_six_significant_digits_with_separators() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "shown"),
+    ("value", "unit", "failing", "shown"),
     [
-        (3.0, "rows", "3 rows"),
-        (1.0, "rows", "1 row"),
-        (12345.0, "rows", "12,345 rows"),
-        (2.0, "failing_rows", "2 failing rows"),
-        (1.0, "failing_rows", "1 failing row"),
-        (0.0, "failing_rows", "0 failing rows"),
-        (19_500.0, "age", "5h 25m"),
-        (0.017, "fraction", "1.7 %"),
-        (1204.0, "count", "1,204"),
-        (2.0, "mismatches", "2 mismatches"),
-        (1.0, "mismatches", "1 mismatch"),
-        (18.25, "number", "18.25"),
-        (None, "rows", "—"),
+        (3.0, "rows", False, "3 rows"),
+        (1.0, "rows", False, "1 row"),
+        (12345.0, "rows", False, "12,345 rows"),
+        (2.0, "rows", True, "2 failing rows"),
+        (1.0, "rows", True, "1 failing row"),
+        (0.0, "rows", True, "0 failing rows"),
+        (19_500.0, "duration", False, "5h 25m"),
+        (183_600.0, "duration", False, "2d 3h"),
+        (0.017, "fraction", False, "1.7 %"),
+        (1204.0, "distinct values", False, "1,204 distinct values"),
+        (1.0, "distinct values", False, "1 distinct value"),
+        (2.0, "mismatched columns", False, "2 mismatched columns"),
+        (1.0, "mismatched columns", False, "1 mismatched column"),
+        (18.25, "number", False, "18.25"),
+        (1234567.25, "number", False, "1,234,567"),
+        (0.0123456, "number", False, "0.012346"),
+        (1e-7, "number", False, "1e-07"),
+        (None, "rows", False, "—"),
     ],
 )
 def test_a_metric_value_is_shown_with_its_unit(
-    value: float | None, unit: display.Unit, shown: str
+    value: float | None, unit: display.Unit, failing: bool, shown: str
 ) -> None:
-    assert metric_value(value, unit) == shown
+    assert metric_value(value, unit, failing=failing) == shown
+
+
+CHECKS = TypeAdapter(Check)
+
+
+@pytest.mark.parametrize(
+    ("check", "unit", "failing"),
+    [
+        ({"type": "row_count", "min": 1}, "rows", False),
+        ({"type": "freshness", "column": "at", "max_age": "26h"}, "duration", False),
+        ({"type": "not_null", "column": "id"}, "rows", True),
+        ({"type": "unique", "column": "id"}, "rows", True),
+        ({"type": "accepted_values", "column": "c", "values": ["a"]}, "rows", True),
+        ({"type": "range", "column": "n", "max": 3}, "rows", True),
+        ({"type": "regex", "column": "c", "pattern": "^a"}, "rows", True),
+        ({"type": "length", "column": "c", "max": 3}, "rows", True),
+        ({"type": "references", "column": "c", "to": "raw.x.id"}, "rows", True),
+        ({"type": "schema", "columns": {"id": "integer"}}, "mismatched columns", False),
+        ({"type": "stat", "column": "n", "stat": "mean", "max": 3}, "number", False),
+        (
+            {"type": "stat", "column": "n", "stat": "distinct_count", "min": 1},
+            "distinct values",
+            False,
+        ),
+        ({"type": "stat", "column": "n", "stat": "null_fraction", "max": 0.1}, "fraction", False),
+        ({"type": "sql", "name": "q", "query": "select 1", "min": 1}, "number", False),
+        ({"type": "sql", "name": "f", "failing_rows": "select 1"}, "rows", True),
+    ],
+)
+def test_every_declared_check_has_its_unit_from_the_registry(
+    check: dict[str, Any], unit: str, failing: bool
+) -> None:
+    declared = CHECKS.validate_python(check)
+    assert unit_for(declared.type, declared) == (unit, failing)
 
 
 @pytest.mark.parametrize(
     ("check_type", "unit"),
     [
-        ("row_count", "rows"),
-        ("freshness", "age"),
-        ("not_null", "failing_rows"),
-        ("unique", "failing_rows"),
-        ("accepted_values", "failing_rows"),
-        ("range", "failing_rows"),
-        ("regex", "failing_rows"),
-        ("length", "failing_rows"),
-        ("references", "failing_rows"),
-        ("sql", "failing_rows"),  # the failing_rows form, which a type alone stands for
-        ("schema", "mismatches"),
-        ("stat", "number"),
-        (None, "number"),
-        ("anomaly", "number"),  # a type this version does not know yet
+        ("row_count", ("rows", False)),
+        ("freshness", ("duration", False)),
+        ("not_null", ("rows", True)),
+        ("references", ("rows", True)),
+        ("schema", ("mismatched columns", False)),
+        ("stat", ("number", False)),  # its unit depends on the statistic
+        (None, ("number", False)),
+        ("anomaly", ("number", False)),  # a type this version does not know yet
     ],
 )
-def test_the_unit_of_each_check_type(check_type: str | None, unit: str) -> None:
-    assert check_unit(check_type) == unit
-
-
-def test_the_declared_check_refines_the_unit_of_stat_and_sql_checks() -> None:
-    nulls = Stat(type="stat", column="email", stat="null_fraction", max=0.1)
-    distinct = Stat(type="stat", column="email", stat="distinct_count", min=1)
-    mean = Stat(type="stat", column="amount", stat="mean", min=1)
-    query = Sql(type="sql", query="SELECT 1", min=1)
-    failing = Sql(type="sql", failing_rows="SELECT 1")
-    assert check_unit("stat", nulls) == "fraction"
-    assert check_unit("stat", distinct) == "count"
-    assert check_unit("stat", mean) == "number"
-    assert check_unit("sql", query) == "number"
-    assert check_unit("sql", failing) == "failing_rows"
+def test_a_check_known_only_from_its_results_has_the_unit_of_its_type(
+    check_type: str | None, unit: tuple[str, bool]
+) -> None:
+    assert unit_for(check_type) == unit
 
 
 def test_the_module_examples_hold() -> None:

@@ -70,3 +70,34 @@ def unit_of(check: CheckBase) -> Unit:
     ``distinct values`` or ``number`` (a ``stat`` mean, a ``sql`` query's result).
     """
     return type_of(check).unit(check)
+
+
+def unit_for(check_type: str | None, check: CheckBase | None = None) -> tuple[Unit, bool]:
+    """The unit of a result's value and whether it counts failing rows, for display.
+
+    From the declared ``check`` when there is one (a ``stat`` or ``sql`` check's
+    unit depends on its parameters); a check known only from stored results has
+    its type alone: rows for a row-level type, else a plain number unless the
+    type's unit never depends on parameters.
+
+    >>> unit_for("not_null"), unit_for("freshness"), unit_for("anomaly")
+    (('rows', True), ('duration', False), ('number', False))
+    """
+    if check is not None:
+        unit = unit_of(check)
+        # Every count of rows but row_count's is a count of failing rows.
+        return unit, unit == "rows" and check.type != "row_count"
+    entry = REGISTRY.get(check_type or "")
+    if entry is None:
+        return "number", False
+    if entry.model.row_level:
+        return "rows", True
+    return _TYPE_UNITS.get(entry.name, "number"), False
+
+
+#: Units that the type alone decides (``stat`` and ``sql`` depend on their parameters).
+_TYPE_UNITS: dict[str, Unit] = {
+    "row_count": "rows",
+    "freshness": "duration",
+    "schema": "mismatched columns",
+}

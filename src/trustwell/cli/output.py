@@ -118,7 +118,8 @@ class ResultPrinter:
 
 def value_texts(report: RunReport, project: Project | None) -> dict[ResultKey, str]:
     """Each result's value with its unit (a plain number when its check is not declared)."""
-    from trustwell.checks.units import format_value, unit_of
+    from trustwell.checks.registry import unit_for
+    from trustwell.display import metric_value
 
     declared = {}
     if project is not None:
@@ -126,7 +127,7 @@ def value_texts(report: RunReport, project: Project | None) -> dict[ResultKey, s
     texts = {}
     for result in report.results:
         check = declared.get(result_key(result))
-        texts[result_key(result)] = format_value(
-            result.value, "number" if check is None else unit_of(check)
-        )
+        unit, _ = unit_for(result.type, check) if check is not None else ("number", False)
+        # A line's message says which rows fail, so the value is just "2 rows".
+        texts[result_key(result)] = "" if result.value is None else metric_value(result.value, unit)
     return texts

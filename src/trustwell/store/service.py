@@ -261,7 +261,21 @@ def _upsert_checks(
         statement = lite.on_conflict_do_update(
             index_elements=[checks.c.id], set_=_refresh(lite.excluded)
         )
-    conn.execute(statement)
+    if conn.dialect.name != "postgresql":
+        conn.execute(statement)
+        return
+    # PostgreSQL's ON CONFLICT covers only its arbiter index (the id): when two
+    # writers insert the same new check at once, the other unique index, on
+    # (asset, name), can raise first. Once the winner's row exists the retry sees
+    # it and updates, so a savepoint and a second try are enough.
+    for attempt in range(3):
+        try:
+            with conn.begin_nested():
+                conn.execute(statement)
+            return
+        except sa.exc.IntegrityError:
+            if attempt == 2:
+                raise
 
 
 def _refresh(new: sa.ColumnCollection[str, Any]) -> dict[str, Any]:

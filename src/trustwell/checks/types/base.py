@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlglot import exp
 
@@ -32,9 +32,7 @@ from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import FAILING, SCOPE, Aggregate, Metric, and_all, count_where
 from trustwell.checks.outcome import Outcome, failing_rows, number
 from trustwell.checks.params import CheckBase, RowLevel
-
-#: What a check's ``value`` counts or measures (``checks/units.py`` writes it for people).
-Unit = Literal["rows", "duration", "mismatched columns", "fraction", "distinct values", "number"]
+from trustwell.display import Unit as Unit  # what a check's ``value`` counts (re-exported)
 
 C = TypeVar("C", bound=CheckBase)
 R = TypeVar("R", bound=RowLevel)

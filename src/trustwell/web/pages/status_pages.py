@@ -150,15 +150,16 @@ def _asset_page(
 
 def check_row(asset: str, check: CheckDetail, spec: CheckBase | None) -> dict[str, Any]:
     """A check's row on the asset page: its latest value with its unit, and its chart."""
-    from trustwell.display import check_unit, metric_value, percent
+    from trustwell.checks.registry import unit_for
+    from trustwell.display import metric_value, percent
 
-    unit = check_unit(check.type, spec)
+    unit, failing = unit_for(check.type, spec)
 
     def shown(value: float) -> str:
-        return metric_value(value, unit)
+        return metric_value(value, unit, failing=failing)
 
     latest = check.latest
-    value = metric_value(latest.value, unit) if latest else ""
+    value = metric_value(latest.value, unit, failing=failing) if latest else ""
     if latest and latest.value and latest.failing_fraction is not None:
         value += f" ({percent(latest.failing_fraction)})"
     # One point per stored result: matching statuses to values by time mislabelled
