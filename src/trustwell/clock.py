@@ -43,3 +43,14 @@ def parse_since(text: str, timezone: str) -> datetime:
         day = date.fromisoformat(stripped)
         return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
     return parse_timestamp(stripped)
+
+
+def clock_time(moment: datetime, now: datetime, timezone: str) -> str:
+    """``09:00`` on the same day as ``now`` in ``timezone``, else ``Sat 21 Nov 09:00``."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")

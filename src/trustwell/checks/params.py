@@ -157,6 +157,15 @@ def bounds_problem(low: Any, high: Any, prefix: str = "") -> PydanticCustomError
     return None
 
 
+def require_bounds(low: Any, high: Any) -> None:
+    """The validator of a ``min``/``max`` pair: at least one, and ``min`` not above ``max``."""
+    if low is None and high is None:
+        raise ValueError("give min, max or both")
+    found = bounds_problem(low, high)
+    if found is not None:
+        raise found
+
+
 def _comparable(low: Any, high: Any) -> bool:
     """Both numbers, both dates or both timestamps of one kind (strings: the database decides)."""
     numbers = (int, float)
@@ -239,6 +248,11 @@ class CheckBase(_Strict):
         return ""
 
     @property
+    def column_list(self) -> list[str]:
+        """The relation's columns the check names (each must exist before anything runs)."""
+        return []
+
+    @property
     def display_name(self) -> str:
         """``name`` if given, else ``TYPE:COLUMNS`` (or just ``TYPE``)."""
         if self.name:
@@ -287,6 +301,10 @@ class OneColumn(RowLevel):
 
     def columns_label(self) -> str:
         return self.column
+
+    @property
+    def column_list(self) -> list[str]:
+        return [self.column]
 
 
 class ColumnOrColumns(RowLevel):

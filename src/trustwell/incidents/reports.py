@@ -19,11 +19,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.clock import clock_time
 from trustwell.incidents.context import IncidentContext
 from trustwell.incidents.model import IncidentSnapshot, TimelineEntry
 from trustwell.incidents.records import (
@@ -312,7 +312,7 @@ def _add_reporter(conn: sa.Connection, number: int, person: str, now: datetime) 
 def _linked_message(incident: IncidentSnapshot, now: datetime, timezone: str) -> str:
     message = f"Already known: {incident.id} ({incident.status})."
     if incident.next_update_at is not None:
-        message += f" Next update by {_clock_time(incident.next_update_at, now, timezone)}."
+        message += f" Next update by {clock_time(incident.next_update_at, now, timezone)}."
     latest = incident.latest_public_update
     if latest is not None and latest.public_text:
         message += f" Latest update: {latest.public_text}"
@@ -322,11 +322,3 @@ def _linked_message(incident: IncidentSnapshot, now: datetime, timezone: str) ->
 def _opened(incident: IncidentSnapshot) -> str:
     who = f"the on-call engineer ({incident.commander})" if incident.commander else "the data team"
     return f"Thank you: {incident.id} is open and {who} has been notified."
-
-
-def _clock_time(moment: datetime, now: datetime, timezone: str) -> str:
-    zone = ZoneInfo(timezone)
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from trustwell.clock import isoformat, parse_timestamp
+from trustwell.clock import clock_time, isoformat, parse_timestamp
 from trustwell.store.incident_tables import incident_fingerprints, timeline
 
 KIND = "still_failing"
@@ -31,15 +30,6 @@ def still_failing_text(
         f"{check} on {asset} still failing: {runs} run{'' if runs == 1 else 's'} since "
         f"{clock_time(since, now, timezone)}" + (f" (latest: {latest})" if latest else "")
     )
-
-
-def clock_time(moment: datetime, now: datetime, timezone: str) -> str:
-    """``09:00`` on the same day as ``now`` in ``timezone``, else ``Sat 21 Nov 09:00``."""
-    zone = ZoneInfo(timezone)
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
 
 
 def entry_key(data: Mapping[str, Any] | None) -> tuple[str, ...] | None:

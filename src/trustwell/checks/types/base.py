@@ -76,7 +76,7 @@ class CheckType(Generic[C]):
 
     def columns(self, check: C) -> list[str]:
         """The relation's columns the check names (each must exist before anything runs)."""
-        return []
+        return check.column_list
 
     def reads_relation(self, check: C) -> bool:
         """False for checks that query something else (``sql``): no describe, no scope."""

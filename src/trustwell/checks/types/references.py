@@ -100,9 +100,6 @@ class ReferencesType(RowLevelType[References]):
     metric = "non-null rows with no match in the referenced asset (one `NOT EXISTS` query)"
     nulls = "NULL is never failing"
 
-    def columns(self, check: References) -> list[str]:
-        return [check.column]
-
     def predicate(self, check: References) -> exp.Expr:
         raise TypeError("a missing reference is found with a query of its own")
 

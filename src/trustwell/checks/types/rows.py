@@ -37,9 +37,6 @@ class NotNullType(RowLevelType[NotNull]):
     metric = "rows where any listed column is NULL"
     nulls = "a NULL in any listed column makes the row fail"
 
-    def columns(self, check: NotNull) -> list[str]:
-        return check.column_list
-
     def predicate(self, check: NotNull) -> exp.Expr:
         return or_all([exp.Is(this=col(c), expression=exp.null()) for c in check.column_list])
 
@@ -56,9 +53,6 @@ class UniqueType(RowLevelType[Unique]):
     what = "duplicating another row's {cols}"
     metric = "rows in scope with a complete key minus the distinct keys among them"
     nulls = "rows with a NULL in any key column are left out (never duplicates)"
-
-    def columns(self, check: Unique) -> list[str]:
-        return check.column_list
 
     def predicate(self, check: Unique) -> exp.Expr:
         raise TypeError("a duplicate is not a property of one row: unique counts keys")

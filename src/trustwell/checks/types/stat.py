@@ -48,6 +48,10 @@ class Stat(Bounded):
     def columns_label(self) -> str:
         return f"{self.stat}({self.column})"
 
+    @property
+    def column_list(self) -> list[str]:
+        return [self.column]
+
 
 class StatType(CheckType[Stat]):
     name = "stat"
@@ -64,9 +68,6 @@ class StatType(CheckType[Stat]):
 
     def unit(self, check: Stat) -> Unit:
         return _UNITS.get(check.stat, "number")
-
-    def columns(self, check: Stat) -> list[str]:
-        return [check.column]
 
     def metrics(self, check: Stat, scope: Scope) -> dict[str, Metric]:
         column = col(check.column)

@@ -27,7 +27,7 @@ from trustwell.checks.metrics import (
     outside,
 )
 from trustwell.checks.outcome import Outcome
-from trustwell.checks.params import Int, Number, OneColumn, Scalar, bounds_problem
+from trustwell.checks.params import Int, Number, OneColumn, Scalar, require_bounds
 from trustwell.checks.types.base import RowLevelType, Scope
 
 #: Offending values listed in the details of ``accepted_values``, most frequent first.
@@ -50,9 +50,6 @@ class AcceptedValuesType(RowLevelType[AcceptedValues]):
         f" {TOP_VALUES} most frequent with their `rows` (and `more_values` if there are more)"
     )
     nulls = "NULL is never failing (add `not_null` to forbid it)"
-
-    def columns(self, check: AcceptedValues) -> list[str]:
-        return [check.column]
 
     def predicate(self, check: AcceptedValues) -> exp.Expr:
         listed = exp.In(this=col(check.column), expressions=[literal(v) for v in check.values])
@@ -91,11 +88,7 @@ class Range(OneColumn):
 
     @model_validator(mode="after")
     def _some_bound(self) -> Range:
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        found = bounds_problem(self.min, self.max)
-        if found is not None:
-            raise found
+        require_bounds(self.min, self.max)
         return self
 
 
@@ -105,9 +98,6 @@ class RangeType(RowLevelType[Range]):
     what = "with {cols} out of range"
     metric = "non-null rows outside [min, max] (inclusive)"
     nulls = "NULL is never failing"
-
-    def columns(self, check: Range) -> list[str]:
-        return [check.column]
 
     def predicate(self, check: Range) -> exp.Expr:
         return exp.and_(not_null(check.column), outside(col(check.column), check.min, check.max))
@@ -136,9 +126,6 @@ class RegexType(RowLevelType[Regex]):
     metric = "non-null rows not matching (a search, as Python's `re.search`)"
     nulls = "NULL is never failing"
 
-    def columns(self, check: Regex) -> list[str]:
-        return [check.column]
-
     def predicate(self, check: Regex) -> exp.Expr:
         pattern = exp.Literal.string(check.pattern)
         matches = exp.RegexpLike(this=as_text(check.column), expression=pattern)
@@ -154,11 +141,7 @@ class Length(OneColumn):
 
     @model_validator(mode="after")
     def _some_bound(self) -> Length:
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        found = bounds_problem(self.min, self.max)
-        if found is not None:
-            raise found
+        require_bounds(self.min, self.max)
         return self
 
 
@@ -168,9 +151,6 @@ class LengthType(RowLevelType[Length]):
     what = "with {cols} of the wrong length"
     metric = "non-null rows whose length (as text) is outside [min, max]"
     nulls = "NULL is never failing"
-
-    def columns(self, check: Length) -> list[str]:
-        return [check.column]
 
     def predicate(self, check: Length) -> exp.Expr:
         length = exp.Length(this=as_text(check.column))

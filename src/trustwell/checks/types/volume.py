@@ -77,6 +77,10 @@ class Freshness(CheckBase):
     def columns_label(self) -> str:
         return self.column
 
+    @property
+    def column_list(self) -> list[str]:
+        return [self.column]
+
     def threshold(self) -> dict[str, Any]:
         return {"max_age": self.max_age}
 
@@ -90,9 +94,6 @@ class FreshnessType(CheckType[Freshness]):
 
     def unit(self, check: Freshness) -> Unit:
         return "duration"  # in seconds
-
-    def columns(self, check: Freshness) -> list[str]:
-        return [check.column]
 
     def metrics(self, check: Freshness, scope: Scope) -> dict[str, Metric]:
         return {
