@@ -5,27 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web_site import LiveServer, load_warehouse
+from web_site import LiveServer, api_error, load_warehouse, ok_json
 
 API = "/api/v1"
 
 
-def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def _error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    assert body["error"]["code"] == code
-    message: str = body["error"]["message"]
-    return message
-
-
 def _declare(server: LiveServer, asset: str = "marts.kpi", title: str = "KPIs look off") -> Any:
-    return _ok(
+    return ok_json(
         server.as_("responder").post(f"{API}/incidents", json={"asset": asset, "title": title}),
         201,
     )
@@ -33,7 +19,7 @@ def _declare(server: LiveServer, asset: str = "marts.kpi", title: str = "KPIs lo
 
 def _stale_feed_run(server: LiveServer) -> Any:
     load_warehouse(server.root, feed_loaded_at="2026-11-20 06:00:00")
-    return _ok(server.as_("responder").post(f"{API}/runs", json={"assets": ["raw.feed"]}), 201)
+    return ok_json(server.as_("responder").post(f"{API}/runs", json={"assets": ["raw.feed"]}), 201)
 
 
 # --- assets ---------------------------------------------------------------------------
@@ -42,32 +28,32 @@ def _stale_feed_run(server: LiveServer) -> Any:
 def test_assets_are_listed_with_their_state_filters_and_total(server: LiveServer) -> None:
     viewer = server.as_("viewer")
     response = viewer.get(f"{API}/assets")
-    assets = _ok(response)
+    assets = ok_json(response)
     assert [a["asset"] for a in assets] == ["raw.feed", "marts.kpi", "other.table"]
     assert {a["state"] for a in assets} == {"unknown"}  # never checked
     assert response.headers["X-Total-Count"] == "3"
     assert set(assets[0]) >= {"asset", "state", "tier", "owner", "use_cases", "reason"}
 
     def names(**params: Any) -> list[str]:
-        return [a["asset"] for a in _ok(viewer.get(f"{API}/assets", params=params))]
+        return [a["asset"] for a in ok_json(viewer.get(f"{API}/assets", params=params))]
 
     assert names(owner="growth-analytics") == ["marts.kpi", "other.table"]
     assert names(use_case="finance") == ["marts.kpi"]
     assert names(q="ORDERS") == ["raw.feed"]  # in the description, any case
     assert names(state="trusted") == []
     page = viewer.get(f"{API}/assets", params={"limit": 1, "offset": 1})
-    assert [a["asset"] for a in _ok(page)] == ["marts.kpi"]
+    assert [a["asset"] for a in ok_json(page)] == ["marts.kpi"]
     assert page.headers["X-Total-Count"] == "3"
-    _error(viewer.get(f"{API}/assets", params={"limit": 0}), 422, "invalid")
+    api_error(viewer.get(f"{API}/assets", params={"limit": 0}), 422, "invalid")
 
 
 def test_asset_detail_and_unknown_asset_404(server: LiveServer) -> None:
     viewer = server.as_("viewer")
-    detail = _ok(viewer.get(f"{API}/assets/marts.kpi"))
+    detail = ok_json(viewer.get(f"{API}/assets/marts.kpi"))
     assert detail["asset"] == "marts.kpi" and detail["upstream"] == ["raw.feed"]
     assert detail["schedule"] == "*/15 * * * *"
     assert [c["name"] for c in detail["checks"]] == ["row_count"]
-    message = _error(viewer.get(f"{API}/assets/marts.kpj"), 404, "not_found")
+    message = api_error(viewer.get(f"{API}/assets/marts.kpj"), 404, "not_found")
     assert message.startswith("unknown asset 'marts.kpj'")
     assert "marts.kpi" in message  # did you mean
 
@@ -77,16 +63,20 @@ def test_run_trigger_records_results_and_opens_an_incident(server: LiveServer) -
     assert run["status"] == "fail"
     assert {r["asset"] for r in run["results"]} == {"raw.feed"}
     assert len(run["incidents"]) == 1
-    incidents = _ok(server.as_("viewer").get(f"{API}/incidents"))
+    incidents = ok_json(server.as_("viewer").get(f"{API}/incidents"))
     assert [(i["root_asset"], i["detection_source"]) for i in incidents] == [("raw.feed", "check")]
-    history = _ok(server.as_("viewer").get(f"{API}/assets/raw.feed/results", params={"limit": 1}))
+    history = ok_json(
+        server.as_("viewer").get(f"{API}/assets/raw.feed/results", params={"limit": 1})
+    )
     assert len(history) == 1 and history[0]["asset"] == "raw.feed"
-    states = {a["asset"]: a["state"] for a in _ok(server.as_("viewer").get(f"{API}/assets"))}
+    states = {a["asset"]: a["state"] for a in ok_json(server.as_("viewer").get(f"{API}/assets"))}
     assert states["raw.feed"] == "incident" and states["marts.kpi"] == "incident"
     assert server.count("runs WHERE actor = 'ross'") == 1
     assert server.count("audit_log WHERE action = 'run.triggered' AND actor = 'ross'") == 1
-    _error(server.as_("viewer").get(f"{API}/assets/raw.feed/results?check=nope"), 404, "not_found")
-    message = _error(
+    api_error(
+        server.as_("viewer").get(f"{API}/assets/raw.feed/results?check=nope"), 404, "not_found"
+    )
+    message = api_error(
         server.as_("responder").post(f"{API}/runs", json={"assets": ["raw.fed"]}), 422, "invalid"
     )
     assert message.startswith("unknown asset 'raw.fed'")
@@ -103,7 +93,7 @@ def test_incident_lifecycle_through_every_action(server: LiveServer) -> None:
     assert incident["severity"] == "SEV-1"  # marts.kpi is tier 1
 
     def act(action: str, body: Any = None) -> Any:
-        return _ok(responder.post(f"{API}/incidents/{ident}/{action}", json=body))
+        return ok_json(responder.post(f"{API}/incidents/{ident}/{action}", json=body))
 
     assert act("ack")["status"] == "acknowledged"
     assert act("status", {"status": "investigating"})["status"] == "investigating"
@@ -118,24 +108,26 @@ def test_incident_lifecycle_through_every_action(server: LiveServer) -> None:
     assert resolved["status"] == "resolved" and resolved["resolved_at"]
     assert {e["actor"] for e in resolved["timeline"][1:]} <= {"ross", "trustwell"}
     assert "ross" in {e["actor"] for e in resolved["timeline"]}
-    shown = _ok(server.as_("viewer").get(f"{API}/incidents/{ident}"))
+    shown = ok_json(server.as_("viewer").get(f"{API}/incidents/{ident}"))
     assert shown == resolved
-    message = _error(responder.post(f"{API}/incidents/{ident}/ack"), 409, "illegal_transition")
+    message = api_error(responder.post(f"{API}/incidents/{ident}/ack"), 409, "illegal_transition")
     assert ident in message
-    assert _ok(server.as_("viewer").get(f"{API}/incidents", params={"status": "open"})) == []
+    assert ok_json(server.as_("viewer").get(f"{API}/incidents", params={"status": "open"})) == []
     resolved_list = server.as_("viewer").get(f"{API}/incidents", params={"status": "resolved"})
-    assert [i["id"] for i in _ok(resolved_list)] == [ident]
+    assert [i["id"] for i in ok_json(resolved_list)] == [ident]
 
 
 def test_dismiss_and_incident_errors(server: LiveServer) -> None:
     responder = server.as_("responder")
     ident = _declare(server, "other.table", "not a problem")["id"]
-    dismissed = _ok(responder.post(f"{API}/incidents/{ident}/dismiss", json={"reason": "expected"}))
+    dismissed = ok_json(
+        responder.post(f"{API}/incidents/{ident}/dismiss", json={"reason": "expected"})
+    )
     assert dismissed["status"] == "dismissed"
-    _error(server.as_("viewer").get(f"{API}/incidents/INC-999"), 404, "not_found")
-    _error(server.as_("viewer").get(f"{API}/incidents/nonsense"), 404, "not_found")
-    _error(responder.post(f"{API}/incidents/INC-999/ack"), 404, "not_found")
-    message = _error(
+    api_error(server.as_("viewer").get(f"{API}/incidents/INC-999"), 404, "not_found")
+    api_error(server.as_("viewer").get(f"{API}/incidents/nonsense"), 404, "not_found")
+    api_error(responder.post(f"{API}/incidents/INC-999/ack"), 404, "not_found")
+    message = api_error(
         responder.post(
             f"{API}/incidents/{ident}/resolve", json={"cause": "gremlins", "summary": "x"}
         ),
@@ -143,7 +135,9 @@ def test_dismiss_and_incident_errors(server: LiveServer) -> None:
         "invalid",
     )
     assert message.startswith("unknown cause 'gremlins'")
-    _error(responder.post(f"{API}/incidents", json={"asset": "nope", "title": "x"}), 422, "invalid")
+    api_error(
+        responder.post(f"{API}/incidents", json={"asset": "nope", "title": "x"}), 422, "invalid"
+    )
     for bad in (
         {"asset": "marts.kpi", "title": "x", "extra": 1},  # unknown field
         {"asset": "marts.kpi", "title": "bad\x00title"},  # control character
@@ -152,8 +146,8 @@ def test_dismiss_and_incident_errors(server: LiveServer) -> None:
         {"asset": "marts.kpi", "title": "x", "occurred_at": "2026-11-22T08:00:00"},  # no zone
         {"asset": "marts.kpi", "title": "x" * 301},
     ):
-        _error(responder.post(f"{API}/incidents", json=bad), 422, "invalid")
-    _error(responder.post(f"{API}/incidents", content=b"{not json"), 422, "invalid")
+        api_error(responder.post(f"{API}/incidents", json=bad), 422, "invalid")
+    api_error(responder.post(f"{API}/incidents", content=b"{not json"), 422, "invalid")
     assert server.count("incidents") == 1
 
 
@@ -165,20 +159,20 @@ def test_missing_or_wrong_token_is_401_and_nothing_changes(server: LiveServer) -
     body = {"asset": "marts.kpi", "title": "x"}
     for headers in ({}, {"Authorization": "Bearer tw_wrong"}, {"Authorization": "Basic abc"}):
         response = anonymous.post(f"{API}/incidents", json=body, headers=headers)
-        _error(response, 401, "unauthorized")
+        api_error(response, 401, "unauthorized")
         assert response.headers["WWW-Authenticate"] == "Bearer"
-        _error(anonymous.get(f"{API}/assets", headers=headers), 401, "unauthorized")
+        api_error(anonymous.get(f"{API}/assets", headers=headers), 401, "unauthorized")
     assert server.count("incidents") == 0
 
 
 def test_auth_is_decided_before_the_request_is_looked_at(server: LiveServer) -> None:
     # a refused caller learns nothing: not whether the body is valid, nor what exists
     anonymous, viewer = server.anonymous(), server.as_("viewer")
-    _error(anonymous.post(f"{API}/incidents", content=b"{not json"), 401, "unauthorized")
-    _error(anonymous.post(f"{API}/incidents", json={"nonsense": 1}), 401, "unauthorized")
-    _error(viewer.post(f"{API}/incidents", json={"nonsense": 1}), 403, "forbidden")
-    _error(viewer.post(f"{API}/incidents/INC-404/ack"), 403, "forbidden")
-    _error(anonymous.get(f"{API}/assets/no.such.asset"), 401, "unauthorized")
+    api_error(anonymous.post(f"{API}/incidents", content=b"{not json"), 401, "unauthorized")
+    api_error(anonymous.post(f"{API}/incidents", json={"nonsense": 1}), 401, "unauthorized")
+    api_error(viewer.post(f"{API}/incidents", json={"nonsense": 1}), 403, "forbidden")
+    api_error(viewer.post(f"{API}/incidents/INC-404/ack"), 403, "forbidden")
+    api_error(anonymous.get(f"{API}/assets/no.such.asset"), 401, "unauthorized")
 
 
 REFUSED = [
@@ -201,10 +195,10 @@ def test_insufficient_role_is_403_and_nothing_changes(server: LiveServer) -> Non
         client = server.as_(role)
         url = API + path.format(id=ident)
         response = client.post(url, json=body) if method == "post" else client.get(url)
-        message = _error(response, 403, "forbidden")
+        message = api_error(response, 403, "forbidden")
         assert role in message, (role, path)
     assert {table: server.count(table) for table in TABLES} == before
-    assert _ok(server.as_("viewer").get(f"{API}/incidents/{ident}"))["status"] == "declared"
+    assert ok_json(server.as_("viewer").get(f"{API}/incidents/{ident}"))["status"] == "declared"
 
 
 # --- reports, subscriptions, actions, metrics ---------------------------------------------
@@ -213,20 +207,22 @@ def test_insufficient_role_is_403_and_nothing_changes(server: LiveServer) -> Non
 def test_report_opens_an_incident_then_the_next_one_links_to_it(server: LiveServer) -> None:
     reporter = server.as_("reporter")
     body = {"asset": "marts.kpi", "description": "CAC doubled", "urgency": "high"}
-    first = _ok(reporter.post(f"{API}/reports", json={**body, "contact": "cfo@acme.test"}), 201)
+    first = ok_json(reporter.post(f"{API}/reports", json={**body, "contact": "cfo@acme.test"}), 201)
     assert first["reference"].startswith("RPT-")
     assert first["incident"]["status"] == "declared"
     assert first["message"].startswith(f"Thank you: {first['incident']['id']} is open")
-    second = _ok(reporter.post(f"{API}/reports", json={**body, "contact": "cmo@acme.test"}), 201)
+    second = ok_json(
+        reporter.post(f"{API}/reports", json={**body, "contact": "cmo@acme.test"}), 201
+    )
     assert second["incident"] == first["incident"]
     assert second["message"].startswith(f"Already known: {first['incident']['id']}")
-    shown = _ok(server.as_("viewer").get(f"{API}/reports/{first['reference']}"))
+    shown = ok_json(server.as_("viewer").get(f"{API}/reports/{first['reference']}"))
     assert shown["outcome"] == "opened" and shown["incident"]["id"] == first["incident"]["id"]
     assert "cfo@acme.test" not in str(shown)  # the contact is never shown
-    _error(server.as_("viewer").get(f"{API}/reports/RPT-NOPE00"), 404, "not_found")
-    incident = _ok(server.as_("viewer").get(f"{API}/incidents/{first['incident']['id']}"))
+    api_error(server.as_("viewer").get(f"{API}/reports/RPT-NOPE00"), 404, "not_found")
+    incident = ok_json(server.as_("viewer").get(f"{API}/incidents/{first['incident']['id']}"))
     assert incident["detection_source"] == "report"
-    message = _error(
+    message = api_error(
         reporter.post(f"{API}/reports", json={**body, "asset": "marts.kp", "contact": "a@b.co"}),
         422,
         "invalid",
@@ -237,7 +233,7 @@ def test_report_opens_an_incident_then_the_next_one_links_to_it(server: LiveServ
 def test_report_links_to_an_open_incident_upstream(server: LiveServer) -> None:
     run = _stale_feed_run(server)
     (opened,) = run["incidents"]
-    answer = _ok(
+    answer = ok_json(
         server.as_("reporter").post(
             f"{API}/reports",
             json={"asset": "marts.kpi", "description": "old numbers", "contact": "x@acme.test"},
@@ -251,13 +247,13 @@ def test_report_links_to_an_open_incident_upstream(server: LiveServer) -> None:
 def test_subscribe_is_idempotent_and_listed(server: LiveServer) -> None:
     reporter = server.as_("reporter")
     url = f"{API}/assets/marts.kpi/subscriptions"
-    created = _ok(reporter.post(url, json={"email": "ann@acme.test"}), 201)
+    created = ok_json(reporter.post(url, json={"email": "ann@acme.test"}), 201)
     assert created["created"] is True and "ann@acme.test" in created["subscribers"]
-    again = _ok(reporter.post(url, json={"email": "ann@acme.test"}))
+    again = ok_json(reporter.post(url, json={"email": "ann@acme.test"}))
     assert again["created"] is False
-    assert "ann@acme.test" in _ok(server.as_("viewer").get(url))
-    _error(reporter.post(url, json={"email": "not-an-address"}), 422, "invalid")
-    _error(
+    assert "ann@acme.test" in ok_json(server.as_("viewer").get(url))
+    api_error(reporter.post(url, json={"email": "not-an-address"}), 422, "invalid")
+    api_error(
         reporter.post(f"{API}/assets/nope/subscriptions", json={"email": "a@b.co"}),
         404,
         "not_found",
@@ -268,7 +264,7 @@ def test_subscribe_is_idempotent_and_listed(server: LiveServer) -> None:
 def test_action_items_added_listed_and_closed(server: LiveServer) -> None:
     responder = server.as_("responder")
     ident = _declare(server)["id"]
-    item = _ok(
+    item = ok_json(
         responder.post(
             f"{API}/actions",
             json={
@@ -281,41 +277,41 @@ def test_action_items_added_listed_and_closed(server: LiveServer) -> None:
         201,
     )
     assert item["incident"] == ident and item["status"] == "open" and item["created_by"] == "ross"
-    alone = _ok(responder.post(f"{API}/actions", json={"title": "Tidy the runbook"}), 201)
+    alone = ok_json(responder.post(f"{API}/actions", json={"title": "Tidy the runbook"}), 201)
     listed = server.as_("viewer").get(f"{API}/actions", params={"open": "true"})
-    assert {i["id"] for i in _ok(listed)} == {item["id"], alone["id"]}
+    assert {i["id"] for i in ok_json(listed)} == {item["id"], alone["id"]}
     assert listed.headers["X-Total-Count"] == "2"
-    done = _ok(responder.post(f"{API}/actions/{item['id']}/done"))
+    done = ok_json(responder.post(f"{API}/actions/{item['id']}/done"))
     assert done["status"] == "done"
-    _error(responder.post(f"{API}/actions/{item['id']}/done"), 409, "conflict")
-    _error(responder.post(f"{API}/actions/9999/done"), 404, "not_found")
-    _error(
+    api_error(responder.post(f"{API}/actions/{item['id']}/done"), 409, "conflict")
+    api_error(responder.post(f"{API}/actions/9999/done"), 404, "not_found")
+    api_error(
         responder.post(f"{API}/actions", json={"title": "x", "incident": "INC-99"}),
         404,
         "not_found",
     )
-    assert [i["id"] for i in _ok(server.as_("viewer").get(f"{API}/actions?open=true"))] == [
+    assert [i["id"] for i in ok_json(server.as_("viewer").get(f"{API}/actions?open=true"))] == [
         alone["id"]
     ]
 
 
 def test_metrics_json_has_the_keys_of_trustwell_metrics(server: LiveServer) -> None:
     _declare(server)
-    metrics = _ok(server.as_("viewer").get(f"{API}/metrics"))
+    metrics = ok_json(server.as_("viewer").get(f"{API}/metrics"))
     assert set(metrics) >= {
         "incidents", "ttd", "tta", "ttr", "recurring", "detection_sources",
         "internal_detection_share", "by_severity", "by_team", "by_month",
     }  # fmt: skip
     assert metrics["incidents"] == 1
     assert set(metrics["ttd"]) == {"median_seconds", "p90_seconds"}
-    later = _ok(server.as_("viewer").get(f"{API}/metrics", params={"since": "2026-12-01"}))
+    later = ok_json(server.as_("viewer").get(f"{API}/metrics", params={"since": "2026-12-01"}))
     assert later["incidents"] == 0
-    _error(server.as_("viewer").get(f"{API}/metrics", params={"since": "soon"}), 422, "invalid")
+    api_error(server.as_("viewer").get(f"{API}/metrics", params={"since": "soon"}), 422, "invalid")
 
 
 def test_outbox_is_for_admins(server: LiveServer) -> None:
     _stale_feed_run(server)
-    rows = _ok(server.as_("admin").get(f"{API}/outbox"))
+    rows = ok_json(server.as_("admin").get(f"{API}/outbox"))
     assert rows and {"id", "channel", "event", "status"} <= set(rows[0])
     assert {r["channel"] for r in rows} == {"ops"}
     assert {r["status"] for r in rows} == {"pending"}  # nothing listens: waiting to retry
@@ -323,7 +319,7 @@ def test_outbox_is_for_admins(server: LiveServer) -> None:
 
 @pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/incidents/INC-1/fly"])
 def test_unknown_route_is_a_404_error_body(server: LiveServer, path: str) -> None:
-    _error(server.as_("viewer").get(path), 404, "not_found")
+    api_error(server.as_("viewer").get(path), 404, "not_found")
 
 
 # --- Prometheus -------------------------------------------------------------------------

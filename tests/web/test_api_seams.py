@@ -8,35 +8,23 @@ from typing import Any
 
 import httpx
 import pytest
-from web_site import LiveServer, write_project
+from web_site import LiveServer, api_error, ok_json, write_project
 
 API = "/api/v1"
-
-
-def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def _error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    assert body["error"]["code"] == code
-    message: str = body["error"]["message"]
-    return message
 
 
 def _declare(server: LiveServer, asset: str, title: str = "looks off") -> str:
     created = server.as_("responder").post(
         f"{API}/incidents", json={"asset": asset, "title": title}
     )
-    ident: str = _ok(created, 201)["id"]
+    ident: str = ok_json(created, 201)["id"]
     return ident
 
 
 def _move(server: LiveServer, ident: str, status: str) -> None:
-    _ok(server.as_("responder").post(f"{API}/incidents/{ident}/status", json={"status": status}))
+    ok_json(
+        server.as_("responder").post(f"{API}/incidents/{ident}/status", json={"status": status})
+    )
 
 
 def test_the_status_filter_takes_the_words_of_incident_list(server: LiveServer) -> None:
@@ -45,14 +33,14 @@ def test_the_status_filter_takes_the_words_of_incident_list(server: LiveServer) 
     _move(server, monitoring, "monitoring")
     resolved = _declare(server, "other.table")
     _move(server, resolved, "investigating")
-    _ok(
+    ok_json(
         server.as_("responder").post(
             f"{API}/incidents/{resolved}/resolve", json={"cause": "unknown", "summary": "gone"}
         )
     )
 
     def ids(status: str) -> list[str]:
-        found = _ok(server.as_("viewer").get(f"{API}/incidents", params={"status": status}))
+        found = ok_json(server.as_("viewer").get(f"{API}/incidents", params={"status": status}))
         return [i["id"] for i in found]
 
     assert ids("open") == [monitoring, declared]
@@ -64,7 +52,7 @@ def test_the_status_filter_takes_the_words_of_incident_list(server: LiveServer) 
 
 def test_an_unknown_status_word_is_422_with_the_valid_words(server: LiveServer) -> None:
     response = server.as_("viewer").get(f"{API}/incidents", params={"status": "opne"})
-    assert _error(response, 422, "invalid") == (
+    assert api_error(response, 422, "invalid") == (
         "unknown status 'opne': use one of open, active, declared, acknowledged, "
         "investigating, identified, monitoring, resolved, closed, dismissed: "
         "did you mean 'open'?"
@@ -77,20 +65,20 @@ def test_an_unknown_status_word_is_422_with_the_valid_words(server: LiveServer) 
 def test_an_action_item_is_closed_through_its_own_incident_only(server: LiveServer) -> None:
     responder = server.as_("responder")
     first, second = _declare(server, "marts.kpi"), _declare(server, "raw.feed")
-    item = _ok(
+    item = ok_json(
         responder.post(f"{API}/actions", json={"title": "add a check", "incident": second}), 201
     )["id"]
     wrong = responder.post(f"{API}/incidents/{first}/actions/{item}/done")
-    assert _error(wrong, 404, "not_found") == f"action item #{item} is not one of {first}'s"
-    (listed,) = _ok(server.as_("viewer").get(f"{API}/actions"))
+    assert api_error(wrong, 404, "not_found") == f"action item #{item} is not one of {first}'s"
+    (listed,) = ok_json(server.as_("viewer").get(f"{API}/actions"))
     assert (listed["id"], listed["status"]) == (item, "open")  # unchanged
 
-    done = _ok(responder.post(f"{API}/incidents/{second}/actions/{item}/done"))
+    done = ok_json(responder.post(f"{API}/incidents/{second}/actions/{item}/done"))
     assert (done["id"], done["incident"], done["status"]) == (item, second, "done")
     again = responder.post(f"{API}/incidents/{second}/actions/{item}/done")
-    assert _error(again, 409, "conflict") == f"action item #{item} is already done"
+    assert api_error(again, 409, "conflict") == f"action item #{item} is already done"
     missing = responder.post(f"{API}/incidents/INC-99/actions/{item}/done")
-    assert _error(missing, 404, "not_found") == "no incident INC-99"
+    assert api_error(missing, 404, "not_found") == "no incident INC-99"
 
 
 @pytest.mark.postgres
@@ -128,7 +116,7 @@ def test_a_store_that_goes_away_mid_request_is_503_with_a_scrubbed_message(
         finally:
             with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
                 admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-    message = _error(response, 503, "store_unavailable")
+    message = api_error(response, 503, "store_unavailable")
     shown = with_password.replace("postgresql://", "postgresql+psycopg://").replace(
         "s3cret-pw", "***"
     )

@@ -137,3 +137,19 @@ class LiveServer:
                 lambda conn: conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
             )
         )
+
+
+def ok_json(response: Any, status: int = 200) -> Any:
+    """The JSON body of a response that must have ``status``."""
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def api_error(response: Any, status: int, code: str) -> str:
+    """The message of an API error response: ``{"error": {"code", "message"}}``, nothing else."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == code
+    message: str = body["error"]["message"]
+    return message
