@@ -259,6 +259,38 @@ def test_show_sql_puts_each_failures_own_query_under_it(project: Path) -> None:
     )
 
 
+def test_a_culprit_found_by_splitting_shows_the_statement_that_held_it_alone(
+    project: Path,
+) -> None:
+    assets = project / "assets" / "shop.yml"
+    assets.write_text(
+        assets.read_text().replace(
+            "      - type: range\n        column: amount\n        max: 1000\n",
+            "      - type: range\n        column: amount\n        max: 1000\n"
+            "      - type: range\n        name: bad_bound\n        column: amount\n"
+            '        min: "2026-01-01"\n',
+        )
+    )
+    code, stdout, _ = run(project, "--asset", "shop.orders", "--show-sql")
+    assert code == 1
+    listing, report = stdout.split("\nfail ", 1)[0], stdout
+    # the shared statement failed, was split, and the culprit ended up alone
+    assert listing.count("-- shop.orders: ") > 2
+    failure = report.split("error shop.orders bad_bound: Conversion Error", 1)[1]
+    shown = failure.split("  sql:\n", 1)[1].split("\n\n", 1)[0]
+    assert shown.count("SELECT") == 1
+    assert "/* bad_bound (failing) */" in shown and "not_null:id" not in shown
+    # the good checks beside it kept their exact values
+    table = [words(line) for line in stdout.splitlines() if line[:4] in RESULTS]
+    lines = {row[2]: row for row in table if len(row) >= 4}
+    assert lines["not_null:id"][:4] == ["fail", "shop.orders", "not_null:id", "1 row"]
+    assert lines["range:amount"][:4] == ["fail", "shop.orders", "range:amount", "1 row"]
+    assert lines["row_count"][:4] == ["pass", "shop.orders", "row_count", "3 rows"]
+
+
+RESULTS = ("pass", "warn", "fail", "erro")
+
+
 def test_with_junit_the_sql_goes_to_stderr_and_stdout_stays_xml(project: Path) -> None:
     process = run_in_a_pipe(project, "--format", "junit", "--show-sql")
     ET.fromstring(process.stdout)

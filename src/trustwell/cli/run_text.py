@@ -121,17 +121,25 @@ def statement_lines(statements: Iterable[Statement]) -> list[Text]:
     """Every statement, as ``--show-sql`` prints it: a header comment, then the SQL."""
     lines: list[Text] = []
     for statement in statements:
-        lines.append(Text(f"-- {statement.asset}: {', '.join(statement.checks)}", style="dim"))
+        served = ", ".join(statement.checks) or "is the relation readable? (before isolating)"
+        lines.append(Text(f"-- {statement.asset}: {served}", style="dim"))
         lines += [Text(line) for line in shown_sql(statement).splitlines()]
     return lines
 
 
 def queries_of(statements: Sequence[Statement], result: CheckResult) -> list[str]:
-    """The SQL behind one result: its part of the shared statement, then its own queries."""
+    """The SQL behind one result: its part of the statement that computed it, then its
+    own queries (samples, details).
+
+    Only the last planned statement that computed the check is shown: when a shared
+    statement failed and was split, the earlier ones are the same columns again, and
+    the last is the one whose answer (or error message) the result carries.
+    """
+    mine = [s for s in statements if s.asset == result.asset and result.check in s.checks]
+    planned = [s for s in mine if result.check in s.slots]
+    shown = [s for s in mine if result.check not in s.slots or s is planned[-1]]
     found = []
-    for statement in statements:
-        if statement.asset != result.asset or result.check not in statement.checks:
-            continue
+    for statement in shown:
         own = statement.checks == (result.check,)
         narrowed = None if own else check_sql(statement, result.check)
         found.append(shown_sql(statement) if narrowed is None else narrowed)
