@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from trustwell.cli.common import ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import ProjectOption, load_project_or_exit
 
 if TYPE_CHECKING:
     from trustwell.checks.result import RunReport
@@ -44,14 +44,13 @@ def run_command(
     ),
 ) -> None:
     """Run the project's checks (all, or by --asset / --tag)."""
-    from trustwell.checks.service import SelectionError, run_project, select_assets
+    from trustwell.checks.service import run_project, select_assets
     from trustwell.cli.output import ResultPrinter
 
     loaded = load_project_or_exit(project)
-    try:
-        selected = select_assets(loaded, asset, tag)
-    except SelectionError as exc:
-        raise fail_invalid(f"error: {exc}") from None
+    # An --asset or --tag that names nothing is a SelectionError: the root group
+    # prints it with its hint and exits 2, like every domain error.
+    selected = select_assets(loaded, asset, tag)
 
     # stdout carries only the document for json/junit; everything else goes to stderr.
     machine = format is not Format.text
