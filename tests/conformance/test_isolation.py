@@ -212,3 +212,24 @@ def test_a_function_the_engine_lacks_errors_alone(engine: Engine) -> None:
     }[engine.dialect]
     assert expected in culprit.message
     _assert_good([row_count, not_null, stat, unique])
+
+
+# DuckDB has no per-statement timeout to arm, so this case is PostgreSQL's alone.
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_the_timeout_of_one_expensive_check_errors_it_alone(engine: Engine) -> None:
+    """PostgreSQL's statement_timeout stops the shared statement; the check that
+    needs the time gets the timeout message, every other check its exact value."""
+    from trustwell.engines.postgres import PostgresEngine
+
+    assert isinstance(engine, PostgresEngine)
+    timed = PostgresEngine(engine.url, timeout_seconds=0.3)
+    # Each row sleeps 0.2 s: the scan of 10 rows needs 2 s, far beyond the limit.
+    slow = {"type": "row_count", "min": 1, "where": "pg_sleep(0.2) IS NOT NULL", "name": "slow"}
+    try:
+        results, _ = _run(timed, [*GOOD[:2], slow, *GOOD[2:]])
+    finally:
+        timed.close()
+    row_count, not_null, culprit, stat, unique = results
+    assert culprit.status == "error"
+    assert "canceling statement due to statement timeout" in culprit.message
+    _assert_good([row_count, not_null, stat, unique])
