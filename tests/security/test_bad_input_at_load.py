@@ -181,8 +181,14 @@ def test_hostile_runbook_front_matter_is_refused_like_any_project_file(tmp_path:
 
 
 def test_anchors_merges_and_deep_values_within_the_limits_load(tmp_path: Path) -> None:
-    # 64 levels: the document, openlineage's mapping, 61 nested a's and the value 1.
-    deep = "openlineage: " + "{a: " * 61 + "1" + "}" * 61 + "\n"
+    # 64 levels: the document, openlineage's mapping, 61 nested a's and the value 1. The
+    # YAML limits let it through: what is reported is the key the openlineage: model refuses.
+    deep = "openlineage: {transport: console, a: " + "{a: " * 60 + "1" + "}" * 61 + "\n"
+    with pytest.raises(ProjectError) as info:
+        loads(tmp_path, {"trustwell.yml": deep})
+    assert [str(p) for p in info.value.problems] == [
+        "unknown key 'openlineage.a' in trustwell.yml line 1"
+    ]
     assets = """\
         assets:
           - name: orders
@@ -191,7 +197,7 @@ def test_anchors_merges_and_deep_values_within_the_limits_load(tmp_path: Path) -
               - &defaults {type: not_null, column: id, max_failing: 2}
               - {<<: *defaults, column: email, max_failing: 3}
     """
-    project = loads(tmp_path, {"trustwell.yml": deep, "assets/o.yml": textwrap.dedent(assets)})
+    project = loads(tmp_path, {"trustwell.yml": "", "assets/o.yml": textwrap.dedent(assets)})
     first, second = project.assets[0].checks
     assert (first.display_name, first.threshold()) == ("not_null:id", {"max_failing": 2})
     assert (second.display_name, second.threshold()) == ("not_null:email", {"max_failing": 3})

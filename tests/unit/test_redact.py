@@ -222,7 +222,7 @@ def test_settings_list_every_secret_they_hold() -> None:
                 "m": {"type": "email", "smtp": "smtp://u:mail-pw@m:25", "from": "t@x.test"},
                 "j": {"type": "jira", "url": "https://j", "project": "D", "token": "jira-tok"},
             },
-            "openlineage": {"api_key": "ol-key"},
+            "openlineage": {"transport": "http", "url": "https://ol", "api_key": "ol-key"},
         }
     )
     found = set(settings_secrets(settings))

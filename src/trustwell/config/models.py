@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from trustwell.checks.spec import Check, Int, refuse_bool, rule
 from trustwell.config.limits import Limits
+from trustwell.config.openlineage import OpenLineageSettings
 
 DEFAULT_STORE = "sqlite:///.trustwell/trustwell.db"
 
@@ -145,7 +146,8 @@ class ProjectSettings(_Strict):
     response: dict[str, ResponsePolicy] = Field(default_factory=dict)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)
     actions: ActionPolicy = Field(default_factory=ActionPolicy)
-    openlineage: dict[str, Any] | None = Field(default=None, repr=False)  # its api_key
+    # Where every run's OpenLineage events go (config/openlineage.py); holds its api_key.
+    openlineage: OpenLineageSettings | None = Field(default=None, repr=False)
     # Rate limits of the public forms, the request body cap, trusted proxies.
     limits: Limits = Field(default_factory=Limits)
 

@@ -50,7 +50,8 @@ def settings_secrets(settings: ProjectSettings) -> list[str]:
     for channel in channels.values():
         found.extend(channel.secrets())
     found.extend(_secret_values(settings.channels))
-    found.extend(_secret_values(settings.openlineage or {}))
+    if settings.openlineage is not None:
+        found.extend(settings.openlineage.secrets())
     return list(dict.fromkeys(v for v in found if v))
 
 

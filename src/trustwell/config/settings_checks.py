@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from trustwell.config.documents import Doc
 from trustwell.config.errors import Problem, did_you_mean
 from trustwell.config.models import ProjectSettings
+from trustwell.config.openlineage import OPENLINEAGE_CHANNEL
 from trustwell.durations import parse_duration
 from trustwell.store_url import store_url_problem
 
@@ -51,6 +52,12 @@ def settings_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
             _team_channel_problem(settings, team_name, declared.channel, add)
     _people_problems(settings, add)
     found += _channel_problems(settings, doc)
+    if settings.openlineage is not None and OPENLINEAGE_CHANNEL in settings.channels:
+        add(
+            ("channels", OPENLINEAGE_CHANNEL),
+            f"channel name '{OPENLINEAGE_CHANNEL}' is taken by the openlineage: section"
+            " (its events are queued under that name): rename the channel",
+        )
     for severity, policy in settings.response.items():
         if severity not in _SEVERITIES:
             add(
