@@ -68,6 +68,8 @@ class RunReport:
     finished_at: datetime
     results: list[CheckResult]
     incidents: list[dict[str, Any]] = field(default_factory=list)
+    #: ``warning: …`` lines for stderr (undelivered OpenLineage events); not in the document
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> Status:

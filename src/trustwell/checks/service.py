@@ -181,6 +181,7 @@ def _record_and_respond(
     """Store the run, open or update incidents, then deliver what is due."""
     from trustwell.incidents.signals import handle_run
     from trustwell.notify.outbox import deliver_due
+    from trustwell.openlineage.queue import queue_run_events, undelivered_warnings
     from trustwell.store import record_run
 
     definitions = {
@@ -196,6 +197,9 @@ def _record_and_respond(
         definitions=definitions,
         trigger=trigger,
     )
+    # OpenLineage events go through the outbox: a receiver that is down never fails the run.
+    lineage = queue_run_events(store, report, project, assets, clock.now())
     incidents = handle_run(store, project, report)
     deliver_due(store, project.settings)
+    report.warnings += undelivered_warnings(store, lineage)
     return incidents

@@ -90,6 +90,10 @@ def run_command(
             store.close()
     if dry_run:
         raise typer.Exit(_dry_run_problems(report))
+    from trustwell.cli.common import print_error
+
+    for warning in report.warnings:  # emission never changes the exit code
+        print_error(warning)
     if show_sql:
         printer.statements(statements, to_stdout=not machine)
     _emit(

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trustwell import clock
+from trustwell.config.openlineage import OPENLINEAGE_CHANNEL, OpenLineageSettings
 from trustwell.notify import health
 from trustwell.notify.channels import Delivery, DeliveryFailed, SendContext, sender_for
 from trustwell.notify.config import ChannelConfig, parse_channels, redact
@@ -140,7 +141,7 @@ def deliver_due(
     """
     import httpx
 
-    configs = parse_channels(settings)
+    configs = outbox_channels(settings)
     worker = worker_id or f"{socket.gethostname()}:{os.getpid()}"
     sent = retried = dead = 0
     attempted: list[int] = []
@@ -186,6 +187,14 @@ def deliver_due(
                     _record_success(store, delivery, outcome, now or clock.now())
                     sent += 1
     return DeliveryReport(sent=sent, retried=retried, dead=dead)
+
+
+def outbox_channels(settings: ProjectSettings) -> dict[str, ChannelConfig | OpenLineageSettings]:
+    """The channels the outbox delivers to: ``channels:`` and, by its name, ``openlineage:``."""
+    configs: dict[str, ChannelConfig | OpenLineageSettings] = dict(parse_channels(settings))
+    if settings.openlineage is not None:
+        configs[OPENLINEAGE_CHANNEL] = settings.openlineage
+    return configs
 
 
 @cache
@@ -235,7 +244,9 @@ def _claim(
 
 
 def _deliver(
-    context: SendContext, configs: Mapping[str, ChannelConfig], delivery: Delivery
+    context: SendContext,
+    configs: Mapping[str, ChannelConfig | OpenLineageSettings],
+    delivery: Delivery,
 ) -> Mapping[str, Any] | str:
     """The sender's result, or the error text (secrets redacted) when it failed."""
     config = configs.get(delivery.channel)
@@ -244,6 +255,10 @@ def _deliver(
     if config.type != delivery.channel_type:
         return f"channel '{delivery.channel}' is of type {config.type}, not {delivery.channel_type}"
     try:
+        if isinstance(config, OpenLineageSettings):
+            from trustwell.notify.channels.openlineage import send_openlineage
+
+            return send_openlineage(context, config, delivery) or {}
         return sender_for(delivery.channel_type)(context, config, delivery) or {}
     except DeliveryFailed as exc:
         return redact(str(exc), config.secrets())

@@ -72,6 +72,7 @@ def http_request(
     content: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     auth: tuple[str, str] | None = None,
+    timeout: float = HTTP_TIMEOUT_SECONDS,
 ) -> httpx.Response:
     """One HTTP call with the timeout; no answer or a non-2xx answer raises DeliveryFailed."""
     import httpx
@@ -83,12 +84,10 @@ def http_request(
             content=content,
             headers=dict(headers or {}),
             auth=auth,
-            timeout=HTTP_TIMEOUT_SECONDS,
+            timeout=timeout,
         )
     except httpx.TimeoutException:
-        raise DeliveryFailed(
-            f"{method} {mask_url(url)}: no answer within {HTTP_TIMEOUT_SECONDS:g} s"
-        ) from None
+        raise DeliveryFailed(f"{method} {mask_url(url)}: no answer within {timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"{method} {mask_url(url)}: {type(exc).__name__}") from None
     if not response.is_success:
