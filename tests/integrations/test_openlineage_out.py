@@ -279,12 +279,15 @@ def test_an_unreachable_receiver_is_a_warning_and_the_next_tick_delivers_the_eve
     code, listing, _ = cli(project, "outbox", "--format", "json")
     assert code == 0 and API_KEY not in listing
     rows = json.loads(listing)
+    # Newest first. Only the first event was tried: one refusal says the receiver is down,
+    # so the others wait for its retry instead of each waiting out a timeout of its own.
     assert [(r["channel"], r["event"], r["status"], r["attempts"]) for r in rows] == [
-        ("openlineage", "openlineage.complete", "pending", 1),
-        ("openlineage", "openlineage.start", "pending", 1),
-        ("openlineage", "openlineage.fail", "pending", 1),
+        ("openlineage", "openlineage.complete", "pending", 0),
+        ("openlineage", "openlineage.start", "pending", 0),
+        ("openlineage", "openlineage.fail", "pending", 0),
         ("openlineage", "openlineage.start", "pending", 1),
     ]
+    assert len({r["next_attempt_at"] for r in rows}) == 1
 
     server = Receiver()
     with serve_in_thread(server.app(), port=port):
@@ -367,3 +370,61 @@ def test_without_openlineage_settings_nothing_is_queued(tmp_path: Path) -> None:
     project = make_project(tmp_path, "")
     assert cli(project, "run")[0] == 1
     assert json.loads(cli(project, "outbox", "--format", "json")[1]) == []
+
+
+def test_healthz_and_metrics_name_an_openlineage_receiver_down_past_alert_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from trustwell.web.app import create_app as create_web
+
+    url = f"http://127.0.0.1:{free_port()}"
+    project = make_project(tmp_path, http_settings(url) + "  alert_after: 10m\n")
+    assert cli(project, "run")[0] == 1  # at NOW: the first failure
+    monkeypatch.setenv("TRUSTWELL_NOW", LATER)
+    with serve_in_thread(create_web(project, scheduler=False)) as base:
+        health = httpx.get(f"{base}/healthz", timeout=30)
+        metrics = httpx.get(f"{base}/metrics", timeout=30).text
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")
+    [failing] = health.json()["channels_failing"]
+    assert (failing["channel"], failing["failing_seconds"], failing["alert_after_seconds"]) == (
+        "openlineage",
+        3600,
+        600,
+    )
+    assert 'trustwell_channel_alerting{channel="openlineage"} 1' in metrics
+    assert 'trustwell_outbox_pending{channel="openlineage"} 4' in metrics
+    assert API_KEY not in health.text + metrics
+
+
+def test_a_run_triggered_through_the_api_sends_its_events_too(
+    tmp_path: Path, receiver: tuple[Receiver, str]
+) -> None:
+    import httpx
+
+    from trustwell.auth.tokens import create_token
+    from trustwell.config.loader import load_project
+    from trustwell.store import open_store
+    from trustwell.web.app import create_app as create_web
+
+    server, url = receiver
+    project = make_project(tmp_path, http_settings(url))
+    store = open_store(load_project(project).settings.store, project)
+    token = create_token(store, name="ross", role="responder", actor="test")
+    store.close()
+    with serve_in_thread(create_web(project, scheduler=False)) as base:
+        answer = httpx.post(
+            f"{base}/api/v1/runs",
+            json={"assets": ["shop.customers"]},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+    assert answer.status_code == 201, answer.text
+    events = server.events()
+    assert [(e["job"]["name"], e["eventType"]) for e in events] == [
+        ("checks.shop.customers", "START"),
+        ("checks.shop.customers", "COMPLETE"),
+    ]
+    for event in events:
+        assert_valid(event)

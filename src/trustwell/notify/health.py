@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from trustwell.store.web_tables import channel_health
 
 if TYPE_CHECKING:
+    from trustwell.config.openlineage import OpenLineageSettings
     from trustwell.notify.config import ChannelConfig
     from trustwell.store.database import Store
 
@@ -106,7 +107,7 @@ def _insert(conn: sa.Connection) -> Any:
 
 
 def channel_states(
-    store: Store, configs: Mapping[str, ChannelConfig], now: datetime
+    store: Store, configs: Mapping[str, ChannelConfig | OpenLineageSettings], now: datetime
 ) -> list[ChannelState]:
     """Every configured channel (healthy ones included), by name.
 

@@ -145,6 +145,7 @@ def deliver_due(
     worker = worker_id or f"{socket.gethostname()}:{os.getpid()}"
     sent = retried = dead = 0
     attempted: list[int] = []
+    receiver_down: dict[str, datetime] = {}  # an OpenLineage channel -> its next attempt
     http: httpx.Client | None = None
     with ExitStack() as stack:
         while len(attempted) < limit:
@@ -166,6 +167,13 @@ def deliver_due(
             # scheduler pass a fixed ``now``, and the lease must hold for them too.
             usable = (until - tick - LEASE_PER_ROW).total_seconds()
             for delivery in claimed:
+                if delivery.channel in receiver_down:
+                    # One refusal of a lineage receiver says it is down: the run's other
+                    # events wait for the same retry rather than each for its own timeout.
+                    attempted.append(delivery.id)
+                    _postpone(store, delivery, until, receiver_down[delivery.channel])
+                    retried += 1
+                    continue
                 if monotonic() - claimed_at >= usable:
                     # Too slow a batch: leave the rest to whoever claims them after the lease,
                     # rather than deliver a row another deliverer may already hold.
@@ -179,7 +187,11 @@ def deliver_due(
                     at = now or clock.now()
                     config = configs.get(delivery.channel)
                     policy = config.retry_policy() if config else RetryPolicy()
-                    status = _record_failure(store, delivery, outcome, at, until, policy, rng)
+                    status, retry_at = _record_failure(
+                        store, delivery, outcome, at, until, policy, rng
+                    )
+                    if retry_at is not None and isinstance(config, OpenLineageSettings):
+                        receiver_down[delivery.channel] = retry_at
                     dead += status == "dead"
                     retried += status == "pending"
                     log.info("%s: outbox %s %s: %s", worker, delivery.id, status, outcome)
@@ -308,7 +320,8 @@ def _record_failure(
     until: datetime,
     policy: RetryPolicy,
     rng: random.Random | None,
-) -> str:
+) -> tuple[str, datetime | None]:
+    """Record a refused attempt; return the row's status and when it is tried again."""
     attempts = delivery.attempts + 1
     values: dict[str, Any] = {"attempts": attempts, "last_error": error, "claimed_until": None}
     retry_at = next_attempt(
@@ -334,7 +347,22 @@ def _record_failure(
         health.record_failure(conn, delivery.channel, at, error)
 
     store.write(work)
-    return str(values.get("status", "pending"))
+    return str(values.get("status", "pending")), retry_at
+
+
+def _postpone(store: Store, delivery: Delivery, until: datetime, at: datetime) -> None:
+    """Give a claimed row back, due at ``at``, without counting an attempt."""
+    store.write(
+        lambda conn: conn.execute(
+            sa.update(outbox)
+            .where(
+                outbox.c.id == delivery.id,
+                outbox.c.status == "pending",
+                outbox.c.claimed_until == until,
+            )
+            .values(next_attempt_at=at, claimed_until=None)
+        )
+    )
 
 
 def _key_lookup(store: Store) -> Callable[[str, int | None], str | None]:

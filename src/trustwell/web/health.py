@@ -37,15 +37,15 @@ def healthz(request: Request) -> JSONResponse:
     """``{"status": "ok"|"degraded"|"error", "store": …, "channels_failing": […]}``."""
     import sqlalchemy as sa
 
-    from trustwell.notify.config import parse_channels
     from trustwell.notify.health import channel_states
+    from trustwell.notify.outbox import outbox_channels
     from trustwell.store.database import StoreError
 
     project: Project = request.app.state.project
     store: Store = request.app.state.store
     now = clock.now()
     try:
-        states = channel_states(store, parse_channels(project.settings), now)
+        states = channel_states(store, outbox_channels(project.settings), now)
     except (sa.exc.SQLAlchemyError, StoreError) as exc:
         log.error("healthz: the store %s cannot be read: %s", store.url, type(exc).__name__)
         body: dict[str, Any] = {"status": "error", "store": "unavailable", "channels_failing": []}

@@ -58,12 +58,12 @@ def render(store: Store, project: Project) -> str:
     """The exposition text of ``project``'s store."""
     from trustwell import clock
     from trustwell.incidents.model import SEVERITIES
-    from trustwell.notify.config import parse_channels
     from trustwell.notify.health import channel_states
+    from trustwell.notify.outbox import outbox_channels
     from trustwell.status.state import STATES, asset_states
 
     checks, incidents, outbox, per_channel = store.read(_counts)
-    health = channel_states(store, parse_channels(project.settings), clock.now())
+    health = channel_states(store, outbox_channels(project.settings), clock.now())
     states = Counter(s.state for s in asset_states(store, project))
     lines: list[str] = []
     _family(
