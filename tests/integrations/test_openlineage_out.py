@@ -10,6 +10,7 @@ whose ``Serde`` gives the very bytes trustwell sent.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -309,9 +310,11 @@ def test_an_unreachable_receiver_is_a_warning_and_the_next_tick_delivers_the_eve
     assert [r["status"] for r in rows] == ["sent"] * 4
 
 
-def test_a_refused_api_key_never_shows_in_the_warning_or_the_outbox(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_refused_api_key_never_shows_in_the_warning_the_outbox_or_the_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
+
     async def refuse(request: Request) -> Response:
         # A receiver that echoes what it was sent, key included, in its error.
         return Response(f"bad token {request.headers['authorization']}", status_code=401)
@@ -323,7 +326,8 @@ def test_a_refused_api_key_never_shows_in_the_warning_or_the_outbox(
         listing = cli(project, "outbox", "--format", "json")[1]
     assert code == 1
     assert "HTTP 401: bad token Bearer ***" in stderr
-    for text in (stdout, stderr, listing):
+    assert "HTTP 401: bad token Bearer ***" in caplog.text  # the outbox's own log line
+    for text in (stdout, stderr, listing, caplog.text):
         assert API_KEY not in text
 
 
@@ -428,3 +432,17 @@ def test_a_run_triggered_through_the_api_sends_its_events_too(
     ]
     for event in events:
         assert_valid(event)
+
+
+def test_a_file_that_cannot_be_written_is_a_warning_and_the_run_keeps_its_exit_code(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path, "openlineage:\n  transport: file\n  path: blocked/e.ndjson\n")
+    (project / "blocked").write_text("a file where the folder should be", encoding="utf-8")
+    code, _, stderr = cli(project, "run")
+    assert code == 1
+    assert stderr.strip().splitlines()[-1] == (
+        f"warning: 4 OpenLineage events not delivered (cannot append to"
+        f" {project.resolve()}/blocked/e.ndjson: File exists); they stay queued and are"
+        " retried by `trustwell tick` and `trustwell serve`"
+    )

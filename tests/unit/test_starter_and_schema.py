@@ -90,7 +90,7 @@ def test_starter_settings_keep_the_examples_commented_out() -> None:
 def test_commented_examples_use_spec_key_names_and_load_when_switched_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("ANALYTICS_PG_URL", "HOOK_SECRET", "TRUSTWELL_DB_PASSWORD"):
+    for name in ("ANALYTICS_PG_URL", "HOOK_SECRET", "TRUSTWELL_DB_PASSWORD", "OPENLINEAGE_API_KEY"):
         monkeypatch.setenv(name, "x")
     monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.test/services/x")
     write_starter(tmp_path)
@@ -103,6 +103,11 @@ def test_commented_examples_use_spec_key_names_and_load_when_switched_on(
     assert list(settings.use_cases) == ["exec_reporting"]
     assert settings.incident_channel == "data-incidents"
     assert settings.store == "sqlite:///.trustwell/trustwell.db"
+    assert settings.openlineage is not None
+    assert (settings.openlineage.lineage_url, settings.openlineage.namespace) == (
+        "http://localhost:5000/api/v1/lineage",
+        "my-data-project",
+    )
 
 
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
