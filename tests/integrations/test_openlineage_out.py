@@ -446,3 +446,29 @@ def test_a_file_that_cannot_be_written_is_a_warning_and_the_run_keeps_its_exit_c
         f" {project.resolve()}/blocked/e.ndjson: File exists); they stay queued and are"
         " retried by `trustwell tick` and `trustwell serve`"
     )
+
+
+def test_a_scheduled_run_sends_its_events_too(
+    tmp_path: Path, receiver: tuple[Receiver, str]
+) -> None:
+    from trustwell.config.loader import load_project
+    from trustwell.store import open_store
+    from trustwell.web.scheduler import Scheduler
+
+    server, url = receiver
+    project_dir = make_project(tmp_path, http_settings(url))
+    assets = (project_dir / "assets" / "shop.yml").read_text(encoding="utf-8")
+    scheduled = assets.replace("  - name: shop.customers\n", "  - name: shop.customers\n"
+                               "    schedule: '0 9 * * *'\n")  # fmt: skip
+    (project_dir / "assets" / "shop.yml").write_text(scheduled, encoding="utf-8")
+    project = load_project(project_dir)
+    store = open_store(project.settings.store, project.root)
+    try:
+        done = Scheduler(project, store, interval=5, name="w").run_once()
+    finally:
+        store.close()
+    assert "schedule:shop.customers:2026-11-22T09:00:00Z" in done
+    assert [(e["job"]["name"], e["eventType"]) for e in server.events()] == [
+        ("checks.shop.customers", "START"),
+        ("checks.shop.customers", "COMPLETE"),
+    ]
