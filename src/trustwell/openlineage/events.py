@@ -74,9 +74,12 @@ def dataset_identity(project: Project, asset: Asset) -> tuple[str, str]:
         if isinstance(alias, str) and "/" in alias:
             namespace, _, name = alias.rpartition("/")
             return namespace, name
-    relation = asset.path if asset.path is not None else None
-    if relation is None:
-        relation = asset.name if asset.query is not None else asset.table_name
+    if asset.path is not None:
+        relation = asset.path
+    elif asset.query is not None:
+        relation = asset.name
+    else:
+        relation = asset.table_name
     return project.warehouse_of(asset), relation
 
 
