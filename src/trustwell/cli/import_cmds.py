@@ -13,7 +13,13 @@ from typing import Annotated
 
 import typer
 
-from trustwell.cli.common import ProjectOption, load_project_or_exit, print_error
+from trustwell.cli.common import (
+    FormatArg,
+    OutputFormat,
+    ProjectOption,
+    load_project_or_exit,
+    print_error,
+)
 
 import_app = typer.Typer(
     name="import",
@@ -58,3 +64,41 @@ def gx_suite_command(
             print_error(f"appended {count} check{'s' * (count != 1)} to {into} in {path}")
     for skipped in converted.skipped:
         print_error(skipped.line())
+
+
+@import_app.command("gx-results")
+def gx_results_command(
+    result: Annotated[
+        Path, typer.Argument(help="A GX 1.x validation result or checkpoint result (JSON).")
+    ],
+    format: FormatArg = OutputFormat.text,
+    project: Path = ProjectOption,
+) -> None:
+    """Record a GX validation's expectation results; failures open or join incidents.
+
+    Exit code 0 once recorded, whatever GX found (``trustwell run`` exits 1 on a
+    failure it computed itself); 2 when the file or one of its assets is wrong,
+    and then nothing is recorded.
+    """
+    import json
+
+    from trustwell.integrations.gx.importer import import_gx_results
+    from trustwell.store import open_store
+
+    loaded = load_project_or_exit(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        report = import_gx_results(loaded, store, result)
+    finally:
+        store.close()
+    if format == OutputFormat.json:
+        typer.echo(json.dumps(report.to_json()))
+        return
+    statuses = ("pass", "warn", "fail", "error")
+    counts = {s: sum(r.status == s for r in report.results) for s in statuses}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    typer.echo(f"recorded {len(report.results)} GX results as run {report.run_id}: {summary}")
+    for item in report.results:
+        typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
+    for incident in report.incidents:
+        typer.echo(f"{incident['id']} {incident['action']} ({incident['severity']})")
