@@ -92,3 +92,27 @@ def test_a_failed_expectation_of_severity_warning_warns_and_opens_nothing(
         1.0,
     )
     assert document["incidents"] == []
+
+
+def test_a_gx_error_carrying_a_password_is_stored_and_shown_without_it(
+    project_dir: Path,
+) -> None:
+    result = expectation_result(False)
+    result["exception_info"] = {
+        "MetricConfigurationID(metric_name='column_values.unique.condition')": {
+            "exception_message": "could not connect to postgresql://gx:Sekrit-9@db.acme/x",
+            "raised_exception": True,
+        }
+    }
+    path = project_dir / "result.json"
+    path.write_text(json.dumps(validation("raw.feed", result)))
+    code, stdout, _ = cli(project_dir, "import", "gx-results", str(path))
+    assert code == 0
+    assert "Sekrit-9" not in stdout
+    assert "could not connect to postgresql://gx:" in stdout
+    (entry,) = cli_json(project_dir, "history", "raw.feed")
+    assert entry["status"] == "error"
+    assert entry["message"].startswith(
+        "GX could not run expect_column_values_to_be_unique on id: could not connect to"
+    )
+    assert "Sekrit-9" not in json.dumps(entry)

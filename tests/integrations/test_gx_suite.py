@@ -207,3 +207,18 @@ def test_a_broken_or_misshapen_suite_exits_2_naming_the_file_and_writes_nothing(
         code, stdout, stderr = cli(project_dir, "import", "gx-suite", str(suite), *extra)
         assert (code, stdout, stderr) == (2, "", f"error: {suite}{message}\n")
     assert commented.read_text() == ASSETS
+
+
+def test_into_an_inline_checks_list_is_refused_with_its_line_and_changes_nothing(
+    project_dir: Path, commented: Path
+) -> None:
+    inline = ASSETS.replace("    checks: []  # none yet\n", "    checks: [{type: row_count}]\n")
+    commented.write_text(inline)
+    rows = [expectation("expect_table_row_count_to_be_between", min_value=3)]
+    code, stderr = into(project_dir, "other.table", rows)
+    assert (code, stderr) == (
+        2,
+        "error: assets/acme.yml line 20: the checks of other.table are written inline ([...]):"
+        " write them as a block list (one '- type: …' per line) to use --into\n",
+    )
+    assert commented.read_text() == inline
