@@ -108,6 +108,8 @@ def test_a_gx_error_carrying_a_password_is_stored_and_shown_without_it(
     path.write_text(json.dumps(validation("raw.feed", result)))
     code, stdout, _ = cli(project_dir, "import", "gx-results", str(path))
     assert code == 0
+    assert stdout.startswith("recorded 1 GX result as run ")
+    assert stdout.splitlines()[0].endswith(": 1 error")
     assert "Sekrit-9" not in stdout
     assert "could not connect to postgresql://gx:" in stdout
     (entry,) = cli_json(project_dir, "history", "raw.feed")

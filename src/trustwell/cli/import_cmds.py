@@ -97,7 +97,8 @@ def gx_results_command(
     statuses = ("pass", "warn", "fail", "error")
     counts = {s: sum(r.status == s for r in report.results) for s in statuses}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    typer.echo(f"recorded {len(report.results)} GX results as run {report.run_id}: {summary}")
+    count = len(report.results)
+    typer.echo(f"recorded {count} GX result{'s' * (count != 1)} as run {report.run_id}: {summary}")
     for item in report.results:
         typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
     for incident in report.incidents:
