@@ -6,12 +6,12 @@ what trustwell computes from the converted suite on the same rows.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pytest
 
 ORDERS = pd.DataFrame(
     {
@@ -69,8 +69,8 @@ def validate_with_gx(asset: str = "shop.orders") -> GxRun:
     GX's own deprecation warnings (``sre_constants``, its pydantic v1 models)
     are not ours to fix: they are silenced here, and only here, where GX runs.
     """
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"  # never call home from a test
-    with warnings.catch_warnings():
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
+        patch.setenv("GX_ANALYTICS_ENABLED", "False")  # never call home from a test
         warnings.simplefilter("ignore")
         return _validate(asset)
 
