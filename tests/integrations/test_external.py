@@ -132,3 +132,21 @@ def test_bad_results_are_refused_whole_and_nothing_is_recorded(
     code, stdout, _ = cli(project_dir, "history", "marts.kpi", "--format", "json")
     assert (code, stdout.strip()) == (0, "[]")
     assert cli_json(project_dir, "incident", "list") == []
+
+
+def test_external_results_open_and_join_on_sqlite_and_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str | None
+) -> None:
+    from incidents.conftest import write_project
+
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:00:00Z")
+    write_project(tmp_path, store=store_url)
+    assert record(tmp_path, [result("raw.feed")]) == [
+        {"id": "INC-1", "action": "opened", "severity": "SEV-1"}
+    ]
+    assert record(tmp_path, [result("marts.kpi", check="gx:kpi")]) == [
+        {"id": "INC-1", "action": "joined", "severity": "SEV-1"}
+    ]
+    (incident,) = cli_json(tmp_path, "incident", "list")
+    assert incident["detection_source"] == "external"
+    assert [e["check"] for e in cli_json(tmp_path, "history", "marts.kpi")] == ["gx:kpi"]
