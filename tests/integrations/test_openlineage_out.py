@@ -1,186 +1,41 @@
-"""OpenLineage out: a real ``trustwell run`` sends its events to a real receiver on 127.0.0.1.
-
-Each event validates against the OpenLineage JSON Schema (the spec files of the
-openlineage-python release installed, kept in ``openlineage_spec/``: the
-package ships the classes generated from them, not the files), its facets
-against their own schemas, and reads back into the official client's classes,
-whose ``Serde`` gives the very bytes trustwell sent.
-"""
+"""OpenLineage out: a real ``trustwell run`` (CLI, API or scheduler) sends per asset a START
+and a COMPLETE/FAIL event that validate against the spec, as the official client sends them."""
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import duckdb
-import jsonschema_rs
 import pytest
-from openlineage.client.event_v2 import InputDataset, Job, Run, RunEvent, RunState
-from openlineage.client.facet_v2 import data_quality_assertions_dataset as dqa
-from openlineage.client.facet_v2 import data_quality_metrics_input_dataset as dqm
 from openlineage.client.serde import Serde
 from openlineage.client.transport.file import FileConfig, FileTransport
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-from typer.testing import CliRunner
+from openlineage_support import (
+    API_KEY,
+    NOW,
+    Receiver,
+    assert_valid,
+    cli,
+    client_event,
+    http_settings,
+    make_project,
+    results_by_asset,
+    running_receiver,
+    set_environment,
+)
 
-from threaded_server import free_port, serve_in_thread
-from trustwell.cli.app import create_app
-
-SPEC = Path(__file__).with_name("openlineage_spec")
-RUN_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
-API_KEY = "ol-key-5f3a9c2e71"
-NOW = "2026-11-22T09:00:00Z"
-LATER = "2026-11-22T10:00:00Z"
-
-ASSETS = """\
-assets:
-  - name: shop.orders
-    checks:
-      - {type: row_count, min: 1}
-      - {type: not_null, column: email}
-      - {type: unique, column: id}
-      - {type: stat, column: amount, stat: null_fraction, max: 0.5}
-      - {type: stat, column: amount, stat: max, max: 100}
-      - {type: not_null, columns: [id, email], where: "id > 1", name: both_set}
-  - name: shop.customers
-    checks:
-      - {type: row_count, min: 1}
-"""
-
-
-@dataclass
-class Receiver:
-    """What the receiver was sent: (path, headers, body) per request."""
-
-    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def app(self) -> Starlette:
-        async def lineage(request: Request) -> Response:
-            body = await request.body()
-            with self.lock:
-                self.requests.append((request.url.path, dict(request.headers), body))
-            return Response(status_code=201)
-
-        return Starlette(routes=[Route("/api/v1/lineage", lineage, methods=["POST"])])
-
-    def events(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return [json.loads(body) for _, _, body in self.requests]
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[Receiver, str]]:
-    server = Receiver()
-    with serve_in_thread(server.app()) as url:
-        yield server, url
-
-
-def make_project(root: Path, openlineage: str) -> Path:
-    connection = duckdb.connect(str(root / "warehouse.duckdb"))
-    connection.execute("CREATE SCHEMA shop")
-    connection.execute("CREATE TABLE shop.orders (id INT, email VARCHAR, amount DOUBLE)")
-    connection.execute(
-        "INSERT INTO shop.orders VALUES (1, 'a@x.io', 10), (2, NULL, 20), (3, 'c@x.io', NULL),"
-        " (4, NULL, 5)"
-    )
-    connection.execute("CREATE TABLE shop.customers (id INT)")
-    connection.execute("INSERT INTO shop.customers VALUES (1), (2)")
-    connection.close()
-    settings = "name: shop\nwarehouses:\n  main: {type: duckdb, path: warehouse.duckdb}\n"
-    (root / "trustwell.yml").write_text(settings + openlineage, encoding="utf-8")
-    (root / "assets").mkdir()
-    (root / "assets" / "shop.yml").write_text(ASSETS, encoding="utf-8")
-    return root
-
-
-def http_settings(url: str) -> str:
-    return (
-        f"openlineage:\n  transport: http\n  url: {url}\n  api_key: ${{OL_API_KEY}}\n"
-        "  namespace: shop-checks\n  timeout: 2\n"
-    )
-
-
-def cli(project: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(create_app(), [*args, "--project", str(project)])
-    return result.exit_code, result.stdout, result.stderr
+from threaded_server import serve_in_thread
 
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRUSTWELL_NOW", NOW)
-    monkeypatch.setenv("OL_API_KEY", API_KEY)
+    set_environment(monkeypatch)
 
 
-def validator(ref: str) -> Any:
-    documents = {}
-    for file in SPEC.glob("*.json"):
-        schema = json.loads(file.read_text(encoding="utf-8"))
-        documents[schema["$id"]] = schema
-    return jsonschema_rs.validator_for(
-        {"$ref": ref}, retriever=lambda uri: documents[uri.split("#")[0]], validate_formats=True
-    )
-
-
-def assert_valid(event: dict[str, Any]) -> None:
-    """The event against the RunEvent schema, and each input facet against its own."""
-    errors = [e.message for e in validator(RUN_EVENT).iter_errors(event)]
-    assert errors == []
-    for dataset in event["inputs"]:
-        for facet in dataset["inputFacets"].values():
-            assert [e.message for e in validator(facet["_schemaURL"]).iter_errors(facet)] == []
-
-
-def client_event(document: dict[str, Any]) -> RunEvent:
-    """The document read back into the client's own classes (their validators run)."""
-    inputs = []
-    for dataset in document["inputs"]:
-        facets: dict[str, Any] = {}
-        raw = dataset["inputFacets"]
-        if "dataQualityAssertions" in raw:
-            facet = raw["dataQualityAssertions"]
-            facets["dataQualityAssertions"] = dqa.DataQualityAssertionsDatasetFacet(
-                assertions=[dqa.Assertion(**a, params=None) for a in facet["assertions"]],
-                producer=facet["_producer"],
-            )
-        if "dataQualityMetrics" in raw:
-            facet = raw["dataQualityMetrics"]
-            facets["dataQualityMetrics"] = dqm.DataQualityMetricsInputDatasetFacet(
-                rowCount=facet.get("rowCount"),
-                columnMetrics={
-                    name: dqm.ColumnMetrics(**values)
-                    for name, values in facet["columnMetrics"].items()
-                },
-                producer=facet["_producer"],
-            )
-        inputs.append(
-            InputDataset(namespace=dataset["namespace"], name=dataset["name"], inputFacets=facets)
-        )
-    return RunEvent(
-        eventType=RunState[document["eventType"]],
-        eventTime=document["eventTime"],
-        run=Run(runId=document["run"]["runId"]),
-        job=Job(namespace=document["job"]["namespace"], name=document["job"]["name"]),
-        inputs=inputs,
-        outputs=[],
-        producer=document["producer"],
-    )
-
-
-def results_by_asset(stdout: str) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for result in json.loads(stdout)["results"]:
-        grouped.setdefault(result["asset"], []).append(result)
-    return grouped
+@pytest.fixture
+def receiver() -> Iterator[tuple[Receiver, str]]:
+    yield from running_receiver()
 
 
 def test_a_run_sends_start_and_complete_or_fail_per_asset_valid_and_as_the_client_sends(
@@ -264,73 +119,6 @@ def test_a_run_sends_start_and_complete_or_fail_per_asset_valid_and_as_the_clien
     assert customers["dataQualityMetrics"]["rowCount"] == 2
 
 
-def test_an_unreachable_receiver_is_a_warning_and_the_next_tick_delivers_the_events(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    project = make_project(tmp_path, http_settings(url))
-    code, stdout, stderr = cli(project, "run")
-    assert code == 1  # the same exit code as without openlineage: the failing check
-    assert "INC-1 opened, SEV-3, no commander: not_null:email, both_set on shop.orders" in stdout
-    assert stderr.strip().splitlines()[-1] == (
-        f"warning: 4 OpenLineage events not delivered (POST {url}/…: ConnectError);"
-        " they stay queued and are retried by `trustwell tick` and `trustwell serve`"
-    )
-    code, listing, _ = cli(project, "outbox", "--format", "json")
-    assert code == 0 and API_KEY not in listing
-    rows = json.loads(listing)
-    # Newest first. Only the first event was tried: one refusal says the receiver is down,
-    # so the others wait for its retry instead of each waiting out a timeout of its own.
-    assert [(r["channel"], r["event"], r["status"], r["attempts"]) for r in rows] == [
-        ("openlineage", "openlineage.complete", "pending", 0),
-        ("openlineage", "openlineage.start", "pending", 0),
-        ("openlineage", "openlineage.fail", "pending", 0),
-        ("openlineage", "openlineage.start", "pending", 1),
-    ]
-    assert len({r["next_attempt_at"] for r in rows}) == 1
-
-    server = Receiver()
-    with serve_in_thread(server.app(), port=port):
-        monkeypatch.setenv("TRUSTWELL_NOW", LATER)  # past every backoff
-        code, out, err = cli(project, "tick")
-        assert code == 0, err
-        assert API_KEY not in out + err
-    events = server.events()
-    assert sorted((e["job"]["name"], e["eventType"]) for e in events) == [
-        ("checks.shop.customers", "COMPLETE"),
-        ("checks.shop.customers", "START"),
-        ("checks.shop.orders", "FAIL"),
-        ("checks.shop.orders", "START"),
-    ]
-    for event in events:
-        assert_valid(event)
-        assert event["eventTime"] == NOW  # when the run happened, not when it was delivered
-    rows = json.loads(cli(project, "outbox", "--format", "json")[1])
-    assert [r["status"] for r in rows] == ["sent"] * 4
-
-
-def test_a_refused_api_key_never_shows_in_the_warning_the_outbox_or_the_logs(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG)
-
-    async def refuse(request: Request) -> Response:
-        # A receiver that echoes what it was sent, key included, in its error.
-        return Response(f"bad token {request.headers['authorization']}", status_code=401)
-
-    app = Starlette(routes=[Route("/api/v1/lineage", refuse, methods=["POST"])])
-    with serve_in_thread(app) as url:
-        project = make_project(tmp_path, http_settings(url))
-        code, stdout, stderr = cli(project, "run", "--format", "json")
-        listing = cli(project, "outbox", "--format", "json")[1]
-    assert code == 1
-    assert "HTTP 401: bad token Bearer ***" in stderr
-    assert "HTTP 401: bad token Bearer ***" in caplog.text  # the outbox's own log line
-    for text in (stdout, stderr, listing, caplog.text):
-        assert API_KEY not in text
-
-
 def test_the_file_transport_appends_ndjson_as_the_clients_own_file_transport_writes(
     tmp_path: Path,
 ) -> None:
@@ -376,32 +164,6 @@ def test_without_openlineage_settings_nothing_is_queued(tmp_path: Path) -> None:
     assert json.loads(cli(project, "outbox", "--format", "json")[1]) == []
 
 
-def test_healthz_and_metrics_name_an_openlineage_receiver_down_past_alert_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import httpx
-
-    from trustwell.web.app import create_app as create_web
-
-    url = f"http://127.0.0.1:{free_port()}"
-    project = make_project(tmp_path, http_settings(url) + "  alert_after: 10m\n")
-    assert cli(project, "run")[0] == 1  # at NOW: the first failure
-    monkeypatch.setenv("TRUSTWELL_NOW", LATER)
-    with serve_in_thread(create_web(project, scheduler=False)) as base:
-        health = httpx.get(f"{base}/healthz", timeout=30)
-        metrics = httpx.get(f"{base}/metrics", timeout=30).text
-    assert (health.status_code, health.json()["status"]) == (200, "degraded")
-    [failing] = health.json()["channels_failing"]
-    assert (failing["channel"], failing["failing_seconds"], failing["alert_after_seconds"]) == (
-        "openlineage",
-        3600,
-        600,
-    )
-    assert 'trustwell_channel_alerting{channel="openlineage"} 1' in metrics
-    assert 'trustwell_outbox_pending{channel="openlineage"} 4' in metrics
-    assert API_KEY not in health.text + metrics
-
-
 def test_a_run_triggered_through_the_api_sends_its_events_too(
     tmp_path: Path, receiver: tuple[Receiver, str]
 ) -> None:
@@ -432,20 +194,6 @@ def test_a_run_triggered_through_the_api_sends_its_events_too(
     ]
     for event in events:
         assert_valid(event)
-
-
-def test_a_file_that_cannot_be_written_is_a_warning_and_the_run_keeps_its_exit_code(
-    tmp_path: Path,
-) -> None:
-    project = make_project(tmp_path, "openlineage:\n  transport: file\n  path: blocked/e.ndjson\n")
-    (project / "blocked").write_text("a file where the folder should be", encoding="utf-8")
-    code, _, stderr = cli(project, "run")
-    assert code == 1
-    assert stderr.strip().splitlines()[-1] == (
-        f"warning: 4 OpenLineage events not delivered (cannot append to"
-        f" {project.resolve()}/blocked/e.ndjson: File exists); they stay queued and are"
-        " retried by `trustwell tick` and `trustwell serve`"
-    )
 
 
 def test_a_scheduled_run_sends_its_events_too(
