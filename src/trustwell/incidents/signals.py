@@ -57,7 +57,7 @@ _RACE_RETRIES = 3
 
 def handle_run(store: Store, project: Project, report: RunReport) -> list[dict[str, Any]]:
     """Open, join or calm incidents for a recorded run; returns the run's ``incidents``."""
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     for attempt in range(_RACE_RETRIES):
         try:
             return store.write(lambda conn: _apply(conn, ctx, report))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from trustwell import clock
-from trustwell.lineage.graph import LineageGraph
+from trustwell.lineage.service import lineage_graph
 from trustwell.status import unknown_asset
 from trustwell.status.state import (
     HISTORY_POINTS,
@@ -47,10 +47,10 @@ def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     if asset is None:
         raise unknown_asset(name, [a.name for a in project.assets])
     now = clock.now()
-    graph = LineageGraph.from_upstreams({a.name: a.upstream for a in project.assets})
-    upstream = graph.ancestors(name)
 
     def work(conn: sa.Connection) -> AssetDetail:
+        graph = lineage_graph(conn, project)
+        upstream = graph.ancestors(name)
         state = current_states(conn, project, now, {name})[0]
         followers = assets_with_subscribers(conn, {name: asset})[name].subscribers
         return AssetDetail(
