@@ -46,6 +46,7 @@ class LineageGraph:
     downstream: dict[str, set[str]] = field(default_factory=dict)
     origins: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (up, down)
     lineage_only: set[str] = field(default_factory=set)  # nodes that are not assets
+    datasets: dict[str, tuple[str, str]] = field(default_factory=dict)  # node: (namespace, name)
 
     @classmethod
     def from_upstreams(cls, upstreams: Mapping[str, Iterable[str]]) -> LineageGraph:
@@ -66,12 +67,19 @@ class LineageGraph:
         """
         return cls.from_upstreams({a.name: a.upstream for a in assets})
 
-    def add_node(self, node: str, *, lineage_only: bool = False) -> None:
-        """Make ``node`` part of the graph (an asset unless ``lineage_only``)."""
+    def add_node(
+        self, node: str, *, lineage_only: bool = False, dataset: tuple[str, str] | None = None
+    ) -> None:
+        """Make ``node`` part of the graph (an asset unless ``lineage_only``).
+
+        ``dataset`` is the OpenLineage ``(namespace, name)`` the node stands for.
+        """
         self.upstream.setdefault(node, set())
         self.downstream.setdefault(node, set())
         if lineage_only:
             self.lineage_only.add(node)
+        if dataset is not None:
+            self.datasets.setdefault(node, dataset)
 
     def add_edge(self, source: str, target: str, origin: str) -> None:
         """Data flows from ``source`` to ``target``, as ``origin`` reported it."""

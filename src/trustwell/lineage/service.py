@@ -72,6 +72,7 @@ def _merge_stored(conn: sa.Connection, graph: LineageGraph, project: Project) ->
     index = AssetIndex.from_assets(project.assets)
     known = {a.name for a in project.assets}
     nodes: dict[int, str] = {}
+    datasets: dict[int, tuple[str, str]] = {}
     for row in conn.execute(
         sa.select(
             lineage_datasets.c.id,
@@ -86,11 +87,12 @@ def _merge_stored(conn: sa.Connection, graph: LineageGraph, project: Project) ->
         if asset is None and row.asset in known:
             asset = row.asset
         nodes[int(row.id)] = node_key(row.namespace, row.name, asset)
+        datasets[int(row.id)] = (row.namespace, row.name)
     query = sa.select(lineage_edges.c.source_id, lineage_edges.c.target_id, lineage_edges.c.origin)
     for source_id, target_id, origin in conn.execute(query):
         source, target = nodes[int(source_id)], nodes[int(target_id)]
         if source == target:
             continue  # two datasets of one asset (a table and its alias, say)
-        for node in (source, target):
-            graph.add_node(node, lineage_only=node not in known)
+        for node, ident in ((source, source_id), (target, target_id)):
+            graph.add_node(node, lineage_only=node not in known, dataset=datasets[int(ident)])
         graph.add_edge(source, target, origin)
