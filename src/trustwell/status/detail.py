@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from trustwell import clock
 from trustwell.lineage.service import lineage_graph
 from trustwell.status import unknown_asset
+from trustwell.status.model import LineageNode, LineagePicture
 from trustwell.status.state import (
     HISTORY_POINTS,
     OPEN_STATUSES,
@@ -28,8 +29,12 @@ from trustwell.store.incident_tables import incident_assets, incidents
 from trustwell.store.service import HistoryEntry
 from trustwell.store.tables import results
 
+#: How many hops each way the asset page's lineage picture shows.
+PICTURE_HOPS = 2
+
 if TYPE_CHECKING:
     from trustwell.config.models import Asset, Project
+    from trustwell.lineage.graph import LineageGraph
     from trustwell.store import Store
 
 
@@ -51,7 +56,11 @@ def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     def work(conn: sa.Connection) -> AssetDetail:
         graph = lineage_graph(conn, project)
         upstream = graph.ancestors(name)
-        state = current_states(conn, project, now, {name})[0]
+        near = _neighbourhood(graph, name)
+        known = {a.name for a in project.assets}
+        wanted = {n for n, _ in near if n in known}
+        states = {s.asset: s for s in current_states(conn, project, now, wanted)}
+        state = states[name]
         followers = assets_with_subscribers(conn, {name: asset})[name].subscribers
         return AssetDetail(
             state=state,
@@ -63,9 +72,34 @@ def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
             incidents=_incidents_touching(conn, name, upstream),
             subscribers=list(followers),  # YAML and stored, without opt-outs
             subscriber_count=len(followers),
+            lineage=LineagePicture(
+                nodes=[
+                    LineageNode(
+                        n,
+                        distance,
+                        states[n].state if n in states else None,
+                        lineage_only=n not in known,
+                    )
+                    for n, distance in near
+                ],
+                edges=graph.edges_within(n for n, _ in near),
+            ),
         )
 
     return store.read(work)
+
+
+def _neighbourhood(graph: LineageGraph, name: str) -> list[tuple[str, int]]:
+    """The asset and its nodes :data:`PICTURE_HOPS` hops up (negative) and down (positive)."""
+    near = [(name, 0)]
+    seen = {name}
+    for hop in graph.walk(name, "upstream", PICTURE_HOPS):
+        near.append((hop.node, -hop.distance))
+        seen.add(hop.node)
+    # A node both upstream and downstream (a cycle) is drawn once, upstream.
+    below = graph.walk(name, "downstream", PICTURE_HOPS)
+    near.extend((h.node, h.distance) for h in below if h.node not in seen)
+    return near
 
 
 def public_view(detail: AssetDetail) -> AssetDetail:
