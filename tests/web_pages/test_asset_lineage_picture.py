@@ -37,9 +37,12 @@ def test_the_asset_page_draws_its_upstream_in_incident_red_with_a_link(
     assert '<a class="lineage-node node-incident" href="/assets/raw.feed"' in svg
     assert '<title id="lineage-title">Lineage of marts.kpi: 1 upstream, 0 downstream</title>' in svg
     assert svg.count('class="lineage-edge"') == 1
-    assert "<ul>" not in client.get("/assets/marts.kpi").text.split('id="h-lineage"')[1].split(
-        "</section>"
-    )[0]  # a picture, not a bullet list
+    assert (
+        "<ul>"
+        not in client.get("/assets/marts.kpi")
+        .text.split('id="h-lineage"')[1]
+        .split("</section>")[0]
+    )  # a picture, not a bullet list
 
 
 def test_a_reported_edge_and_a_lineage_only_dataset_appear_in_the_picture(
