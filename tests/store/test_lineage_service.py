@@ -81,3 +81,14 @@ def test_a_stored_mapping_counts_while_its_asset_exists(store: Store, project_ro
         ).scalar_one()
     )
     assert rows == 3
+
+
+def test_a_password_in_a_reported_namespace_never_reaches_a_node(
+    store: Store, project_root: Path
+) -> None:
+    secret = DatasetRef("postgres://etl:hunter2@db:5432", "analytics.staging.orders")
+    report(store, Edge(secret, DatasetRef(PG, "raw.orders")))
+    graph = project_graph(store, project(project_root))
+    [node] = graph.upstream["raw.orders"]
+    assert node == "postgres://etl:***@db:5432/analytics.staging.orders"
+    assert graph.datasets[node] == ("postgres://etl:***@db:5432", "analytics.staging.orders")

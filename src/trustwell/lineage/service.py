@@ -13,6 +13,7 @@ still holds.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from trustwell.lineage.graph import LineageGraph
 from trustwell.lineage.naming import AssetIndex
+from trustwell.redact import scrub
 from trustwell.store.lineage_tables import lineage_datasets, lineage_edges
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["lineage_graph", "node_key", "project_graph"]
 
 _CACHE_SIZE = 16
+_lock = threading.Lock()
 # (store URL, id(project)) -> (the project, the store's lineage version, the graph).
 _cache: OrderedDict[tuple[str, int], tuple[Project, tuple[Any, ...], LineageGraph]] = OrderedDict()
 
@@ -42,18 +45,20 @@ def lineage_graph(conn: sa.Connection, project: Project) -> LineageGraph:
     """:func:`project_graph` in the caller's transaction. Callers must not change the graph."""
     version = _version(conn)
     key = (conn.engine.url.render_as_string(hide_password=True), id(project))
-    cached = _cache.get(key)
-    # The project is kept in the entry, so its id cannot be reused by another object.
-    if cached is not None and cached[0] is project and cached[1] == version:
-        _cache.move_to_end(key)
-        return cached[2]
+    with _lock:  # the web service reads from several threads
+        cached = _cache.get(key)
+        # The project is kept in the entry, so its id cannot be reused by another object.
+        if cached is not None and cached[0] is project and cached[1] == version:
+            _cache.move_to_end(key)
+            return cached[2]
     graph = LineageGraph.declared(project.assets)
     if version[0]:
         _merge_stored(conn, graph, project)
-    _cache[key] = (project, version, graph)
-    _cache.move_to_end(key)
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _lock:
+        _cache[key] = (project, version, graph)
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return graph
 
 
@@ -86,8 +91,11 @@ def _merge_stored(conn: sa.Connection, graph: LineageGraph, project: Project) ->
         asset = index.asset_for(row.namespace, row.name)
         if asset is None and row.asset in known:
             asset = row.asset
-        nodes[int(row.id)] = node_key(row.namespace, row.name, asset)
-        datasets[int(row.id)] = (row.namespace, row.name)
+        # A reporter may put credentials in a namespace (postgres://user:pass@host):
+        # nothing that shows a node (pages, the API, the CLI) ever carries them.
+        namespace, name = scrub(row.namespace), scrub(row.name)
+        nodes[int(row.id)] = node_key(namespace, name, asset)
+        datasets[int(row.id)] = (namespace, name)
     query = sa.select(lineage_edges.c.source_id, lineage_edges.c.target_id, lineage_edges.c.origin)
     for source_id, target_id, origin in conn.execute(query):
         source, target = nodes[int(source_id)], nodes[int(target_id)]
