@@ -188,6 +188,13 @@ def test_the_failure_opens_one_sev1_incident_led_by_whoever_is_on_call(played: P
     name = load_project(played.root).settings.people[commander].name
     assert f"  Commander  {commander} ({name}), on call for data-platform" in "\n".join(shown)
     assert "  Runbook    third-party-api-failure: Third-Party API Failure" in shown
+    # The run's own report names the same commander, as `trustwell run` does.
+    opened = [line for line in played.result.stdout.splitlines() if line.startswith("INC-1 opened")]
+    assert len(opened) == 1
+    assert opened[0].startswith(f"INC-1 opened, SEV-1, commander {commander}: ")
+    assert opened[0].endswith(
+        "freshness:loaded_at, unique:date,channel,campaign_id on raw.ad_spend"
+    )
 
 
 def test_notices_wait_in_the_outbox_for_the_finance_subscriber(played: Played) -> None:

@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "postmortem",
     "actions",
     "project_cmds",
+    "import_cmds",
     "demo",
 )
 

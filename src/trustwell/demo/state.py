@@ -112,7 +112,8 @@ def run_checks(demo: Demo, *, table: bool = True) -> RunReport:
     Without ``table`` only the one-line summary is printed.
     """
     from trustwell.checks.service import run_project
-    from trustwell.cli.output import STYLES, ResultPrinter
+    from trustwell.cli.output import STYLES, ResultPrinter, value_texts
+    from trustwell.incidents.run_summary import incident_summaries
 
     project = demo.loaded()
     printer = ResultPrinter()
@@ -120,7 +121,10 @@ def run_checks(demo: Demo, *, table: bool = True) -> RunReport:
     with printer.progress(len(project.assets)) as progress:
         report = run_project(project, on_progress=progress, actor=ACTOR, trigger="demo")
     if table:
-        printer.table(report, project)
+        # As `trustwell run` prints it: each incident with its commander and checks.
+        with demo.store() as store:
+            incidents = store.read(lambda conn: incident_summaries(conn, report))
+        printer.report(report, value_texts(report, project), incidents=incidents)
     else:
         counts = {s: sum(1 for r in report.results if r.status == s) for s in STYLES}
         summary = ", ".join(f"[{STYLES[s]}]{n} {s}[/]" for s, n in counts.items() if n)

@@ -55,12 +55,19 @@ if TYPE_CHECKING:
 _RACE_RETRIES = 3
 
 
-def handle_run(store: Store, project: Project, report: RunReport) -> list[dict[str, Any]]:
-    """Open, join or calm incidents for a recorded run; returns the run's ``incidents``."""
+def handle_run(
+    store: Store, project: Project, report: RunReport, *, source: str | None = None
+) -> list[dict[str, Any]]:
+    """Open, join or calm incidents for a recorded run; returns the run's ``incidents``.
+
+    ``source`` is the detection source of the incidents it opens: by default
+    ``anomaly`` or ``check`` from the failing check's type; ``external`` for
+    results another tool reported (:mod:`trustwell.integrations.external`).
+    """
     ctx = IncidentContext(project, store)
     for attempt in range(_RACE_RETRIES):
         try:
-            return store.write(lambda conn: _apply(conn, ctx, report))
+            return store.write(lambda conn: _apply(conn, ctx, report, source))
         except sa.exc.IntegrityError:
             # Another run opened the same problem a moment ago: retry and join it.
             if attempt == _RACE_RETRIES - 1:
@@ -68,7 +75,9 @@ def handle_run(store: Store, project: Project, report: RunReport) -> list[dict[s
     return []
 
 
-def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list[dict[str, Any]]:
+def _apply(
+    conn: sa.Connection, ctx: IncidentContext, report: RunReport, source: str | None
+) -> list[dict[str, Any]]:
     lock_incident_grouping(conn)
     now = report.started_at
     failing: dict[str, list[CheckResult]] = defaultdict(list)
@@ -98,7 +107,7 @@ def _apply(conn: sa.Connection, ctx: IncidentContext, report: RunReport) -> list
                 title=f"{first.check} failed on {asset}",
                 now=now,
                 actor=SYSTEM_ACTOR,
-                source="anomaly" if first.type == "anomaly" else "check",
+                source=source or ("anomaly" if first.type == "anomaly" else "check"),
                 occurred_at=_occurred_at(conn, ctx, checks, report),
                 signals=[(asset, c.check) for c in checks],
                 check_type=first.type,
