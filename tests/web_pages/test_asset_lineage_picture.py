@@ -12,6 +12,7 @@ from trustwell.lineage.records import record_edges
 from trustwell.status.model import LineageNode, LineagePicture
 from trustwell.store import Store
 from trustwell.web.pages.lineage_picture import MAX_PER_LAYER, lineage_svg
+from web_pages.conftest import login
 
 NS = "duckdb://warehouse"
 SEEN = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
@@ -48,6 +49,7 @@ def test_the_asset_page_draws_its_upstream_in_incident_red_with_a_link(
 def test_a_reported_edge_and_a_lineage_only_dataset_appear_in_the_picture(
     client: TestClient, store: Store
 ) -> None:
+    login(client, store, "viewer")
     export = DatasetRef("s3://exports", "kpi/weekly.csv")
     edges = [
         Edge(DatasetRef(NS, "other.table"), DatasetRef(NS, "marts.kpi")),
@@ -66,6 +68,18 @@ def test_a_reported_edge_and_a_lineage_only_dataset_appear_in_the_picture(
     assert ">s3://exports/kpi/week…</text>" in svg
     assert 'href="/assets/s3' not in svg  # a lineage-only dataset has no page
     assert svg.count('class="lineage-edge"') == 3
+
+
+def test_an_anonymous_visitor_sees_a_lineage_only_dataset_unnamed(
+    client: TestClient, store: Store
+) -> None:
+    edge = Edge(DatasetRef(NS, "marts.kpi"), DatasetRef("s3://acme-internal", "kpi/weekly.csv"))
+    store.write(lambda conn: record_edges(conn, [edge], "openlineage", seen=SEEN))
+    page = client.get("/assets/marts.kpi").text
+    assert "acme-internal" not in page
+    assert ("node-dataset", "other dataset 1: dataset, 1 hop downstream") in nodes_of(
+        picture_of(page)
+    )
 
 
 def test_an_asset_without_lineage_says_so_instead_of_a_picture(client: TestClient) -> None:

@@ -108,7 +108,8 @@ def public_view(detail: AssetDetail) -> AssetDetail:
     States, values, history, lineage and incidents stay. What a database wrote
     goes: a check's message may quote SQL, a file path, a connection or
     sample values, and its details may list values of the data. Subscribers
-    go too (e-mail addresses); their number stays.
+    go too (e-mail addresses); their number stays. Lineage-only datasets of
+    the lineage picture lose their names (they name hosts and paths).
     The page renders this copy, so no template can show what it does not carry.
 
     >>> public_view(detail).checks[0].latest.message
@@ -122,7 +123,29 @@ def public_view(detail: AssetDetail) -> AssetDetail:
         )
         for c in detail.checks
     ]
-    return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
+    return replace(
+        detail,
+        checks=checks,
+        subscribers=[],
+        subscriber_count=detail.subscriber_count,
+        lineage=_public_lineage(detail.lineage),
+    )
+
+
+def _public_lineage(picture: LineagePicture) -> LineagePicture:
+    """The picture with each lineage-only dataset unnamed ("other dataset 1", …).
+
+    A reported dataset's namespace and name say where data lives (hosts,
+    buckets, paths); asset names are what the public page is about anyway.
+    """
+    names: dict[str, str] = {}
+    for node in picture.nodes:
+        if node.lineage_only:
+            names[node.name] = f"other dataset {len(names) + 1}"
+    return LineagePicture(
+        nodes=[replace(n, name=names.get(n.name, n.name)) for n in picture.nodes],
+        edges=[(names.get(s, s), names.get(t, t)) for s, t in picture.edges],
+    )
 
 
 def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:
