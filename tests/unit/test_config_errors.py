@@ -496,3 +496,22 @@ def test_run_with_a_bound_of_zero_exits_2_naming_file_and_line(tmp_path: Path) -
         in result.output
     )
     assert not (tmp_path / ".trustwell").exists()
+
+
+def test_an_openlineage_alias_given_as_one_string_is_refused_on_its_line(
+    tmp_path: Path,
+) -> None:
+    header = "    openlineage: duckdb://warehouse/shop.orders\n"
+    write(tmp_path, {"assets/orders.yml": one_asset("- type: row_count\n", header)})
+    assert problems(tmp_path) == [
+        "openlineage must be a mapping, got 'duckdb://warehouse/shop.orders'"
+        " in assets/orders.yml line 4"
+    ]
+
+
+def test_an_openlineage_alias_maps_one_dataset_to_the_asset(tmp_path: Path) -> None:
+    header = "    openlineage: {namespace: 'postgres://db:5432', name: shop.public.orders}\n"
+    write(tmp_path, {"assets/orders.yml": one_asset("- type: row_count\n", header)})
+    alias = load_project(tmp_path).assets[0].openlineage
+    assert alias is not None
+    assert (alias.namespace, alias.name) == ("postgres://db:5432", "shop.public.orders")

@@ -225,3 +225,10 @@ def test_schema_command_prints_both_kinds_by_default() -> None:
     result = CliRunner().invoke(cli(), ["schema"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == json_schema()
+
+
+def test_assets_schema_describes_the_openlineage_alias_as_namespace_and_name() -> None:
+    schema = json_schema()["assets.yml"]
+    alias = schema["$defs"]["OpenLineageAlias"]
+    assert alias["required"] == ["namespace", "name"]
+    assert alias["additionalProperties"] is False

@@ -54,6 +54,7 @@ OPERATIONS = [
     ("GET", "/api/v1/assets/{name}/results"),
     ("GET", "/api/v1/assets/{name}/subscriptions"),
     ("POST", "/api/v1/assets/{name}/subscriptions"),
+    ("GET", "/api/v1/lineage"),
     ("GET", "/api/v1/incidents"),
     ("POST", "/api/v1/incidents"),
     ("GET", "/api/v1/incidents/{id}"),

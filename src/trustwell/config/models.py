@@ -166,6 +166,13 @@ class ProjectSettings(_Strict):
 # --- assets -------------------------------------------------------------------
 
 
+class OpenLineageAlias(_Strict):
+    """The OpenLineage dataset (``namespace`` + ``name``) that reports this asset."""
+
+    namespace: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
 class Asset(_Strict):
     """One data asset (a table, a query or files) and its checks."""
 
@@ -188,7 +195,7 @@ class Asset(_Strict):
     schedule: str | None = None
     pii: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
-    openlineage: str | None = None  # "namespace/name" alias for OpenLineage datasets
+    openlineage: OpenLineageAlias | None = None  # the OpenLineage dataset that is this asset
     checks: list[Check] = Field(default_factory=list)
 
     @model_validator(mode="after")

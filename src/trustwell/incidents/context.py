@@ -9,20 +9,32 @@ from typing import TYPE_CHECKING, Any
 from trustwell.durations import parse_duration
 from trustwell.incidents.model import AssetImpact, severity_for
 from trustwell.lineage.graph import LineageGraph
+from trustwell.lineage.service import project_graph
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset, Project, ResponsePolicy
+    from trustwell.store import Store
 
 
 @dataclass
 class IncidentContext:
+    """The project, its assets by name and its lineage graph (declared and reported).
+
+    With a ``store`` the graph is the lineage service's (``upstream:`` merged
+    with the edges the pipelines reported); without one, the declared graph.
+    """
+
     project: Project
+    store: Store | None = field(default=None, repr=False)
     graph: LineageGraph = field(init=False)
     assets: dict[str, Asset] = field(init=False)
 
     def __post_init__(self) -> None:
         self.assets = {a.name: a for a in self.project.assets}
-        self.graph = LineageGraph.from_upstreams({a.name: a.upstream for a in self.project.assets})
+        if self.store is None:
+            self.graph = LineageGraph.declared(self.project.assets)
+        else:
+            self.graph = project_graph(self.store, self.project)
 
     @property
     def settings(self) -> Any:

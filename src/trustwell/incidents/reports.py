@@ -128,7 +128,7 @@ def submit_report(
         raise ValueError("contact is empty: give an email address to hear back")
     from trustwell.notify.notices import asset_label
 
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     root = resolve_reported_asset(project, asset)
     suspects = [root, *ctx.graph.ancestors(root)]
     found = project.asset(root)

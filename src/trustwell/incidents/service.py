@@ -88,6 +88,7 @@ def notify(
             "base_url": ctx.settings.base_url,
             **(extra or {}),
         },
+        lineage=ctx.graph,
     )
     enqueue(conn, deliverable(conn, messages, ctx.project), now)
 
@@ -216,7 +217,7 @@ def declare(
     reporter: str | None = None,
 ) -> IncidentSnapshot:
     """``trustwell incident declare``: open an incident by hand."""
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     if asset not in ctx.assets:
         from trustwell.config.errors import did_you_mean
 
@@ -289,7 +290,7 @@ def incident_page(
 
 def _change(store: Store, project: Project, ident: str, change: Any) -> IncidentSnapshot:
     """Run ``change(conn, ctx, number, row, now)`` in one transaction; return the result."""
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     number = parse_incident_id(ident)
     now = clock.now()
 

@@ -64,7 +64,7 @@ def handle_run(
     ``anomaly`` or ``check`` from the failing check's type; ``external`` for
     results another tool reported (:mod:`trustwell.integrations.external`).
     """
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     for attempt in range(_RACE_RETRIES):
         try:
             return store.write(lambda conn: _apply(conn, ctx, report, source))

@@ -43,7 +43,7 @@ def tick(store: Store, project: Project, now: datetime | None = None) -> TickRep
     from trustwell.notify.outbox import deliver_due
 
     now = now or clock.now()
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
     escalated, reminded, overdue = store.write(lambda conn: _deadlines(conn, ctx, now))
     delivery = deliver_due(store, project.settings, now)
     return TickReport(escalated, reminded, overdue, delivery.sent, delivery.retried, delivery.dead)

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustwell.incidents.document import incident_json
+from trustwell.lineage.graph import LineageGraph
 from trustwell.notify.outgoing import DRILL, OutgoingMessage
 from trustwell.notify.payloads import jira_payload, slack_payload
 from trustwell.notify.stakeholders import subscriber_notices
@@ -77,8 +78,13 @@ def plan_messages(
     assets: Mapping[str, Asset],
     *,
     extra: Mapping[str, Any] | None = None,
+    lineage: LineageGraph | None = None,
 ) -> list[OutgoingMessage]:
     """Every message ``event`` on ``incident`` causes, per the RACI.
+
+    ``lineage`` is the project's graph (the lineage service's, with reported
+    edges), which says whose subscribers are downstream; without it, the
+    assets' declared ``upstream:`` alone.
 
     ``extra`` may hold ``base_url`` (for links), ``discriminator`` (else the
     latest timeline entry's time), ``action_item`` ({id, title, owner, due_at})
@@ -89,7 +95,8 @@ def plan_messages(
     """
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
-    plan = _Plan(event, incident, settings, assets, dict(extra or {}))
+    graph = lineage if lineage is not None else LineageGraph.declared(assets.values())
+    plan = _Plan(event, incident, settings, assets, dict(extra or {}), graph)
     return [*plan.channel_messages(), *plan.people_messages(), *plan.subscriber_messages()]
 
 
@@ -101,9 +108,10 @@ class _Plan:
         settings: ProjectSettings,
         assets: Mapping[str, Asset],
         extra: dict[str, Any],
+        graph: LineageGraph,
     ) -> None:
         self.event, self.incident, self.settings, self.assets = event, incident, settings, assets
-        self.extra = extra
+        self.extra, self.graph = extra, graph
         self.drill = DRILL if incident.drill else ""
         self.reference = incident.timeline[-1].at if incident.timeline else incident.declared_at
         self.discriminator = str(extra.get("discriminator") or self._default_discriminator())
@@ -183,6 +191,7 @@ class _Plan:
             self.assets,
             extra=self.extra,
             discriminator=self.discriminator,
+            downstream=self.graph.descendants(self.incident.root_asset),
         )
 
     def _headline(self) -> str:

@@ -11,7 +11,7 @@ nothing else until its link is followed (the filter is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -52,10 +52,12 @@ def subscriber_notices(
     *,
     extra: Mapping[str, Any],
     discriminator: str,
+    downstream: Iterable[str],
 ) -> list[OutgoingMessage]:
     """One plain-language e-mail per subscriber or reporter address, with its unsubscribe link.
 
-    Subscribers of the affected and downstream assets, and the reporters of
+    Subscribers of the affected and ``downstream`` assets (of the root, from
+    the project's lineage graph), and the reporters of
     ``extra["reports"]`` (address → references; ``extra["reporters"]``, a
     plain list of addresses, is read too). Nothing without an email channel or
     without ``extra["link_key"]``.
@@ -67,7 +69,7 @@ def subscriber_notices(
     drill = DRILL if incident.drill else ""
     at = incident.timeline[-1].at if incident.timeline else incident.declared_at
     base = str(extra.get("base_url") or settings.base_url)
-    follows, reported = _audience(incident, assets, extra)
+    follows, reported = _audience(incident, assets, extra, downstream)
     found: list[OutgoingMessage] = []
     for address in dict.fromkeys([*follows, *reported]):
         names = list(follows.get(address, []))
@@ -177,11 +179,13 @@ def confirmation_message(
 
 
 def _audience(
-    incident: IncidentSnapshot, assets: Mapping[str, Asset], extra: Mapping[str, Any]
+    incident: IncidentSnapshot,
+    assets: Mapping[str, Asset],
+    extra: Mapping[str, Any],
+    downstream: Iterable[str],
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Addresses → the assets they follow here, and addresses → their reports here."""
-    affected = [incident.root_asset, *(a.asset for a in incident.assets)]
-    affected.extend(_descendants(incident.root_asset, assets))
+    affected = [incident.root_asset, *(a.asset for a in incident.assets), *downstream]
     follows: dict[str, list[str]] = {}
     for name in dict.fromkeys(affected):
         asset = assets.get(name)
@@ -217,13 +221,6 @@ def _notice(
         )
         return notices.update_notice(what, public_text=latest.public_text, eta=eta)
     return notices.status_notice(incident.status, what, since=since, next_by=next_by)
-
-
-def _descendants(root: str, assets: Mapping[str, Asset]) -> list[str]:
-    from trustwell.lineage.graph import LineageGraph
-
-    graph = LineageGraph.from_upstreams({n: a.upstream for n, a in assets.items()})
-    return graph.descendants(root)
 
 
 def _description(asset: Asset | None) -> str | None:

@@ -60,20 +60,13 @@ def lineage_run_id(trustwell_run: str, asset: str) -> str:
 def dataset_identity(project: Project, asset: Asset) -> tuple[str, str]:
     """The OpenLineage ``(namespace, name)`` of an asset's dataset.
 
-    The asset's ``openlineage:`` alias wins (``{namespace, name}``, or the
-    older ``"namespace/name"`` string); otherwise the warehouse's name is the
-    namespace and the relation (its table, its files, or the asset's name for
-    a ``query:``) is the name. This is the hook the lineage store maps by.
+    The asset's ``openlineage: {namespace, name}`` alias wins; otherwise the
+    warehouse's name is the namespace and the relation (its table, its files,
+    or the asset's name for a ``query:``) is the name, which the lineage store's
+    default naming (``lineage/naming.py``) maps back to the asset by name or table.
     """
-    alias: Any = getattr(asset, "openlineage", None)
-    if alias is not None:
-        namespace = getattr(alias, "namespace", None)
-        name = getattr(alias, "name", None)
-        if isinstance(namespace, str) and isinstance(name, str):
-            return namespace, name
-        if isinstance(alias, str) and "/" in alias:
-            namespace, _, name = alias.rpartition("/")
-            return namespace, name
+    if asset.openlineage is not None:
+        return asset.openlineage.namespace, asset.openlineage.name
     if asset.path is not None:
         relation = asset.path
     elif asset.query is not None:

@@ -95,7 +95,7 @@ def build_review(store: Store, project: Project, month: str) -> Review:
     start = datetime(year, number, 1, tzinfo=zone)
     window = [*_months_before(month, TREND_MONTHS), month]
     now = clock.now()
-    ctx = IncidentContext(project)
+    ctx = IncidentContext(project, store)
 
     def work(conn: sa.Connection) -> Review:
         records = [r for r in read_metric_incidents(conn, project) if r.month <= month]

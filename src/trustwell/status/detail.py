@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from trustwell import clock
-from trustwell.lineage.graph import LineageGraph
+from trustwell.lineage.service import lineage_graph
 from trustwell.status import unknown_asset
+from trustwell.status.model import LineageNode, LineagePicture
 from trustwell.status.state import (
     HISTORY_POINTS,
     OPEN_STATUSES,
@@ -28,8 +29,12 @@ from trustwell.store.incident_tables import incident_assets, incidents
 from trustwell.store.service import HistoryEntry
 from trustwell.store.tables import results
 
+#: How many hops each way the asset page's lineage picture shows.
+PICTURE_HOPS = 2
+
 if TYPE_CHECKING:
     from trustwell.config.models import Asset, Project
+    from trustwell.lineage.graph import LineageGraph
     from trustwell.store import Store
 
 
@@ -47,11 +52,15 @@ def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
     if asset is None:
         raise unknown_asset(name, [a.name for a in project.assets])
     now = clock.now()
-    graph = LineageGraph.from_upstreams({a.name: a.upstream for a in project.assets})
-    upstream = graph.ancestors(name)
 
     def work(conn: sa.Connection) -> AssetDetail:
-        state = current_states(conn, project, now, {name})[0]
+        graph = lineage_graph(conn, project)
+        upstream = graph.ancestors(name)
+        near = _neighbourhood(graph, name)
+        known = {a.name for a in project.assets}
+        wanted = {n for n, _ in near if n in known}
+        states = {s.asset: s for s in current_states(conn, project, now, wanted)}
+        state = states[name]
         followers = assets_with_subscribers(conn, {name: asset})[name].subscribers
         return AssetDetail(
             state=state,
@@ -63,9 +72,34 @@ def asset_detail(store: Store, project: Project, name: str) -> AssetDetail:
             incidents=_incidents_touching(conn, name, upstream),
             subscribers=list(followers),  # YAML and stored, without opt-outs
             subscriber_count=len(followers),
+            lineage=LineagePicture(
+                nodes=[
+                    LineageNode(
+                        n,
+                        distance,
+                        states[n].state if n in states else None,
+                        lineage_only=n not in known,
+                    )
+                    for n, distance in near
+                ],
+                edges=graph.edges_within(n for n, _ in near),
+            ),
         )
 
     return store.read(work)
+
+
+def _neighbourhood(graph: LineageGraph, name: str) -> list[tuple[str, int]]:
+    """The asset and its nodes :data:`PICTURE_HOPS` hops up (negative) and down (positive)."""
+    near = [(name, 0)]
+    seen = {name}
+    for hop in graph.walk(name, "upstream", PICTURE_HOPS):
+        near.append((hop.node, -hop.distance))
+        seen.add(hop.node)
+    # A node both upstream and downstream (a cycle) is drawn once, upstream.
+    below = graph.walk(name, "downstream", PICTURE_HOPS)
+    near.extend((h.node, h.distance) for h in below if h.node not in seen)
+    return near
 
 
 def public_view(detail: AssetDetail) -> AssetDetail:
@@ -74,7 +108,8 @@ def public_view(detail: AssetDetail) -> AssetDetail:
     States, values, history, lineage and incidents stay. What a database wrote
     goes: a check's message may quote SQL, a file path, a connection or
     sample values, and its details may list values of the data. Subscribers
-    go too (e-mail addresses); their number stays.
+    go too (e-mail addresses); their number stays. Lineage-only datasets of
+    the lineage picture lose their names (they name hosts and paths).
     The page renders this copy, so no template can show what it does not carry.
 
     >>> public_view(detail).checks[0].latest.message
@@ -88,7 +123,29 @@ def public_view(detail: AssetDetail) -> AssetDetail:
         )
         for c in detail.checks
     ]
-    return replace(detail, checks=checks, subscribers=[], subscriber_count=detail.subscriber_count)
+    return replace(
+        detail,
+        checks=checks,
+        subscribers=[],
+        subscriber_count=detail.subscriber_count,
+        lineage=_public_lineage(detail.lineage),
+    )
+
+
+def _public_lineage(picture: LineagePicture) -> LineagePicture:
+    """The picture with each lineage-only dataset unnamed ("other dataset 1", …).
+
+    A reported dataset's namespace and name say where data lives (hosts,
+    buckets, paths); asset names are what the public page is about anyway.
+    """
+    names: dict[str, str] = {}
+    for node in picture.nodes:
+        if node.lineage_only:
+            names[node.name] = f"other dataset {len(names) + 1}"
+    return LineagePicture(
+        nodes=[replace(n, name=names.get(n.name, n.name)) for n in picture.nodes],
+        edges=[(names.get(s, s), names.get(t, t)) for s, t in picture.edges],
+    )
 
 
 def _check_details(conn: sa.Connection, asset: Asset) -> list[CheckDetail]:

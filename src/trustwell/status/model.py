@@ -92,6 +92,24 @@ class AssetIncident:
 
 
 @dataclass(frozen=True)
+class LineageNode:
+    """A node of the asset page's lineage picture."""
+
+    name: str
+    distance: int  # hops: negative upstream, 0 the asset itself, positive downstream
+    state: str | None  # None for a lineage-only dataset (no asset, no state)
+    lineage_only: bool = False
+
+
+@dataclass(frozen=True)
+class LineagePicture:
+    """The asset's neighbourhood, a few hops each way, and the edges between its nodes."""
+
+    nodes: list[LineageNode] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)  # (upstream, downstream)
+
+
+@dataclass(frozen=True)
 class AssetDetail:
     """Everything ``/assets/NAME`` shows."""
 
@@ -104,6 +122,7 @@ class AssetDetail:
     incidents: list[AssetIncident]
     subscribers: list[str]  # e-mail addresses: empty in the public view
     subscriber_count: int = 0
+    lineage: LineagePicture = field(default_factory=LineagePicture)
 
 
 #: An asset without a schedule is stale when its latest run is older than this.

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from trustwell import clock
 from trustwell.incidents.model import severity_rank
 from trustwell.lineage.graph import LineageGraph
+from trustwell.lineage.service import lineage_graph
 from trustwell.status.model import (
     _NOT_PASSING,
     HISTORY_POINTS,
@@ -86,7 +87,7 @@ def _states(
     conn: sa.Connection, project: Project, now: datetime, only: set[str] | None
 ) -> list[AssetState]:
     chosen = [a for a in project.assets if only is None or a.name in only]
-    graph = LineageGraph.from_upstreams({a.name: a.upstream for a in project.assets})
+    graph = lineage_graph(conn, project)
     latest = _latest_by_asset(conn, chosen, only)
     touching = _open_incidents(conn, graph)
     states = []

@@ -66,9 +66,10 @@ results = sa.Table(
     sa.Index("ix_results_run_id", "run_id"),
 )
 
-# The incident tables share this metadata; importing them here keeps it whole.
+# The incident, lineage and web tables share this metadata; importing them here keeps it whole.
 from trustwell.store import incident_tables as _incident_tables  # noqa: E402
+from trustwell.store import lineage_tables as _lineage_tables  # noqa: E402
 from trustwell.store import web_tables as _web_tables  # noqa: E402
 
 __all__ = ["UTCDateTime", "checks", "id_type", "json_type", "metadata", "results", "runs"]
-_ = (_incident_tables, _web_tables)
+_ = (_incident_tables, _lineage_tables, _web_tables)

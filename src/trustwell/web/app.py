@@ -77,6 +77,7 @@ def _include_routers(app: FastAPI) -> None:
     for name, prefix in (
         ("health", ""),
         ("api.assets", "/api/v1"),
+        ("api.lineage", "/api/v1"),
         ("api.incidents", "/api/v1"),
         ("api.reports", "/api/v1"),
         ("api.unsubscribe", "/api/v1"),

@@ -121,6 +121,7 @@ def _asset_page(
 ) -> Response:
     from trustwell.status import UnknownAsset
     from trustwell.status.detail import asset_detail, public_view
+    from trustwell.web.pages.lineage_picture import lineage_svg
 
     visitor = visitor_of(request)
     project = get_project(request)
@@ -139,6 +140,7 @@ def _asset_page(
         {
             "detail": detail,
             "asset": detail.state,
+            "lineage_picture": lineage_svg(detail.state.asset, detail.lineage),
             "checks": [check_row(name, c, specs.get(c.name)) for c in detail.checks],
             "error": error,
             "email": email,
