@@ -122,7 +122,10 @@ def test_datasets_are_the_warehouse_and_relation_unless_an_alias_names_them() ->
     table = asset(name="orders", table="shop.orders", warehouse="pg")
     files = asset(name="events", path="data/events/*.parquet")
     query = asset(name="recent", query="SELECT 1 AS x")
-    aliased = asset(name="facts", openlineage="postgres://db:5432/analytics.public.facts")
+    aliased = asset(
+        name="facts",
+        openlineage={"namespace": "postgres://db:5432", "name": "analytics.public.facts"},
+    )
     named = project(table, files, query, aliased)
     assert [dataset_identity(named, a) for a in (table, files, query, aliased)] == [
         ("pg", "shop.orders"),
