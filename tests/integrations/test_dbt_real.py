@@ -228,3 +228,17 @@ def test_a_broken_manifest_names_its_line_and_records_nothing(shop: Path, dbt: D
     assert code == 2
     assert stderr == f"error: {broken} line 2 column 1: not valid JSON: Expecting value\n"
     assert not (shop / "assets" / "dbt.yml").exists()
+
+
+def test_a_reimport_forgets_the_edges_dbt_no_longer_reports(shop: Path, dbt: DbtBuild) -> None:
+    assert import_dbt(shop, dbt)[0] == 0
+    data = json.loads(dbt.manifest.read_text())
+    data["nodes"]["model.shop.orders"]["depends_on"]["nodes"] = ["seed.shop.raw_orders"]
+    rewired = shop / "manifest.json"
+    rewired.write_text(json.dumps(data))
+    code, stdout, _ = cli(shop, "import", "dbt", str(rewired))
+    assert code == 0
+    assert "recorded 2 lineage edges (origin dbt)" in stdout.splitlines()
+    upstream = cli_json(shop, "lineage", "main.orders", "--upstream")
+    assert [n["name"] for n in upstream["nodes"]] == ["main.orders", "main.raw_orders"]
+    assert stored(shop, "SELECT count(*) FROM lineage_edges") == [(2,)]

@@ -23,8 +23,11 @@ from trustwell.integrations.jsonfile import read_json
 from trustwell.integrations.results import ExternalResult
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from trustwell.checks.result import RunReport
     from trustwell.config.models import Project
+    from trustwell.lineage.model import JobRef
     from trustwell.store import Store
 
 #: The namespace of the lineage datasets and job a dbt project reports.
@@ -118,11 +121,10 @@ def _write_and_reload(
 
 
 def _record_edges(store: Store, manifest: Manifest) -> int:
+    """Store the manifest's edges, and forget the ones this dbt project no longer reports."""
     from trustwell.lineage.model import DatasetRef, Edge, JobRef, RunRef
     from trustwell.lineage.records import record_edges
 
-    if not manifest.edges:
-        return 0
     job = JobRef(NAMESPACE, manifest.project)
     edges = [
         Edge(
@@ -134,4 +136,37 @@ def _record_edges(store: Store, manifest: Manifest) -> int:
     ]
     run = RunRef(manifest.invocation_id, job, "COMPLETE") if manifest.invocation_id else None
     now = clock.now()
-    return store.write(lambda conn: record_edges(conn, edges, "dbt", run=run, seen=now))
+
+    def work(conn: sa.Connection) -> int:
+        written = record_edges(conn, edges, "dbt", run=run, seen=now) if edges else 0
+        _forget_stale(conn, job, set(manifest.edges))
+        return written
+
+    return store.write(work)
+
+
+def _forget_stale(conn: sa.Connection, job: JobRef, current: set[tuple[str, str]]) -> None:
+    """Delete the dbt edges of ``job`` that are not in ``current`` (a model removed or rewired).
+
+    Only this dbt project's own edges go: OpenLineage's, YAML's and another dbt
+    project's reports of the same pair stay.
+    """
+    import sqlalchemy as sa
+
+    from trustwell.store.lineage_tables import lineage_datasets, lineage_edges, lineage_jobs
+
+    source, target = lineage_datasets.alias("source"), lineage_datasets.alias("target")
+    query = (
+        sa.select(lineage_edges.c.id, source.c.name, target.c.name.label("target_name"))
+        .join(source, source.c.id == lineage_edges.c.source_id)
+        .join(target, target.c.id == lineage_edges.c.target_id)
+        .join(lineage_jobs, lineage_jobs.c.id == lineage_edges.c.job_id)
+        .where(
+            lineage_edges.c.origin == "dbt",
+            lineage_jobs.c.namespace == job.namespace,
+            lineage_jobs.c.name == job.name,
+        )
+    )
+    stale = [row.id for row in conn.execute(query) if (row.name, row.target_name) not in current]
+    if stale:
+        conn.execute(sa.delete(lineage_edges).where(lineage_edges.c.id.in_(stale)))
