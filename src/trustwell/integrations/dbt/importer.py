@@ -17,7 +17,7 @@ from trustwell import clock
 from trustwell.errors import Invalid
 from trustwell.integrations.dbt.manifest import Manifest, read_manifest
 from trustwell.integrations.dbt.project_file import FILE, Declared, render
-from trustwell.integrations.dbt.run_results import read_run_results, test_results
+from trustwell.integrations.dbt.run_results import read_run_results, results_for_tests
 from trustwell.integrations.external import check_results, record_external
 from trustwell.integrations.jsonfile import read_json
 from trustwell.integrations.results import ExternalResult
@@ -84,7 +84,7 @@ def import_dbt(
     notes = [*manifest.notes, *notes]
     results: list[ExternalResult] = []
     if run is not None:
-        results, left_out = test_results(manifest, run)
+        results, left_out = results_for_tests(manifest, run)
         notes.extend(left_out)
     path = project.root / FILE
     reloaded = _write_and_reload(project, path, text, results)

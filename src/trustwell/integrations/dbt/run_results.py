@@ -6,7 +6,7 @@ import joins the same history and incident): ``pass``, ``fail``, ``warn`` and
 ``error`` keep their meaning; ``value`` is dbt's ``failures`` (the failing rows
 it counted). A skipped test has no result and is listed as left out.
 
->>> results = test_results(manifest, read_run_results(data, "target/run_results.json"))
+>>> results = results_for_tests(manifest, read_run_results(data, "target/run_results.json"))
 >>> results[0].check
 'dbt:not_null_customers_id'
 """
@@ -65,7 +65,9 @@ def read_run_results(data: Any, label: str) -> RunResults:
     return RunResults(str(metadata.get("invocation_id") or ""), found)
 
 
-def test_results(manifest: Manifest, run: RunResults) -> tuple[list[ExternalResult], list[str]]:
+def results_for_tests(
+    manifest: Manifest, run: RunResults
+) -> tuple[list[ExternalResult], list[str]]:
     """The results of the manifest's tests that ``run`` reports, and what was left out."""
     results: list[ExternalResult] = []
     notes: list[str] = []
