@@ -20,7 +20,7 @@ from trustwell.config.loader import load_project
 
 SETTINGS = """\
 name: shop
-store: sqlite:///.trustwell/trustwell.db
+store: {store}
 warehouses:
   main: {{type: duckdb, path: "{warehouse}"}}
 people:
@@ -52,9 +52,15 @@ def dbt(tmp_path_factory: pytest.TempPathFactory) -> DbtBuild:
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dbt: DbtBuild) -> Path:
     monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:00:00Z")
     monkeypatch.delenv("TRUSTWELL_USER", raising=False)
-    (tmp_path / "trustwell.yml").write_text(SETTINGS.format(warehouse=dbt.warehouse))
-    (tmp_path / "assets").mkdir()
+    write_settings(tmp_path, dbt)
     return tmp_path
+
+
+def write_settings(
+    root: Path, dbt: DbtBuild, store: str = "sqlite:///.trustwell/trustwell.db"
+) -> None:
+    (root / "trustwell.yml").write_text(SETTINGS.format(warehouse=dbt.warehouse, store=store))
+    (root / "assets").mkdir(exist_ok=True)
 
 
 def import_dbt(shop: Path, dbt: DbtBuild, *extra: str) -> tuple[int, str, str]:
@@ -130,6 +136,9 @@ def test_trustwell_run_and_lineage_see_the_graph_dbt_built(shop: Path, dbt: DbtB
     ]
     downstream = cli_json(shop, "lineage", "main.raw_customers", "--downstream")
     assert [n["name"] for n in downstream["nodes"] if n["distance"] == 1] == ["main.customers"]
+    # trustwell's own failing check groups on the same model.
+    (incident,) = cli_json(shop, "incident", "list")
+    assert (incident["root_asset"], incident["detection_source"]) == ("main.orders", "check")
 
 
 def test_the_failing_dbt_test_opens_an_incident_rooted_at_its_model(
@@ -242,3 +251,23 @@ def test_a_reimport_forgets_the_edges_dbt_no_longer_reports(shop: Path, dbt: Dbt
     upstream = cli_json(shop, "lineage", "main.orders", "--upstream")
     assert [n["name"] for n in upstream["nodes"]] == ["main.orders", "main.raw_orders"]
     assert stored(shop, "SELECT count(*) FROM lineage_edges") == [(2,)]
+
+
+def test_import_reimport_and_rewiring_keep_one_graph_on_either_store(
+    shop: Path, dbt: DbtBuild, store_url: str | None
+) -> None:
+    if store_url is not None:
+        write_settings(shop, dbt, store=store_url)
+    for _ in range(2):
+        code, _, stderr = import_dbt(shop, dbt, "--run-results", str(dbt.run_results))
+        assert code == 0, stderr
+    (incident,) = cli_json(shop, "incident", "list")
+    assert incident["root_asset"] == "main.orders"
+    data = json.loads(dbt.manifest.read_text())
+    data["nodes"]["model.shop.orders"]["depends_on"]["nodes"] = ["seed.shop.raw_orders"]
+    (shop / "manifest.json").write_text(json.dumps(data))
+    assert cli(shop, "import", "dbt", str(shop / "manifest.json"))[0] == 0
+    upstream = cli_json(shop, "lineage", "main.orders", "--upstream")
+    assert [(e["upstream"], e["origins"]) for e in upstream["edges"]] == [
+        ("main.raw_orders", ["dbt"])
+    ]
