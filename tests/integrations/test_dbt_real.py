@@ -271,3 +271,17 @@ def test_import_reimport_and_rewiring_keep_one_graph_on_either_store(
     assert [(e["upstream"], e["origins"]) for e in upstream["edges"]] == [
         ("main.raw_orders", ["dbt"])
     ]
+
+
+def test_the_assets_name_the_warehouse_given_and_an_unknown_one_writes_nothing(
+    shop: Path, dbt: DbtBuild
+) -> None:
+    code, stdout, stderr = import_dbt(shop, dbt, "--warehouse", "mian")
+    assert (code, stdout, stderr) == (
+        2,
+        "",
+        "error: unknown warehouse 'mian': did you mean 'main'?\n",
+    )
+    assert not (shop / "assets" / "dbt.yml").exists()
+    assert import_dbt(shop, dbt, "--warehouse", "main")[0] == 0
+    assert {a.warehouse for a in load_project(shop).assets} == {"main"}
