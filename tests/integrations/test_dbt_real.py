@@ -285,3 +285,14 @@ def test_the_assets_name_the_warehouse_given_and_an_unknown_one_writes_nothing(
     assert not (shop / "assets" / "dbt.yml").exists()
     assert import_dbt(shop, dbt, "--warehouse", "main")[0] == 0
     assert {a.warehouse for a in load_project(shop).assets} == {"main"}
+
+
+def test_a_manifest_beyond_the_size_limit_is_refused_before_it_is_read(shop: Path) -> None:
+    # A large project's manifest is bigger than the 64 MB a GX file may be; beyond
+    # 512 MB it is refused. The file is sparse: nothing is written or read.
+    huge = shop / "manifest.json"
+    with huge.open("wb") as f:
+        f.truncate(513 * 1024 * 1024)
+    code, _, stderr = cli(shop, "import", "dbt", str(huge))
+    assert (code, stderr) == (2, f"error: {huge}: larger than 512 MB\n")
+    assert not (shop / "assets" / "dbt.yml").exists()

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 #: The namespace of the lineage datasets and job a dbt project reports.
 NAMESPACE = "dbt"
+#: The manifest of a dbt project with thousands of models runs to a few hundred MB
+#: (every node's compiled SQL is in it); a larger file is refused before it is read.
+MAX_MANIFEST_BYTES = 512 * 1024 * 1024
 
 
 class DbtProjectFileError(Invalid):
@@ -66,7 +69,8 @@ def import_dbt(
     """
     from trustwell.config.errors import nearest_names_hint
 
-    manifest = read_manifest(read_json(manifest_path), str(manifest_path))
+    data = read_json(manifest_path, max_bytes=MAX_MANIFEST_BYTES)
+    manifest = read_manifest(data, str(manifest_path))
     run = None
     if run_results_path is not None:
         run = read_run_results(read_json(run_results_path), str(run_results_path))
