@@ -143,3 +143,24 @@ def test_a_generated_file_that_would_not_load_is_put_back_and_nothing_recorded(
         "where must be one SQL statement, got 2 in assets/dbt.yml line 13\n"
     )
     assert generated.read_text() == "assets: []\n"
+
+
+def test_a_snapshot_is_an_asset_and_a_source_is_named_by_its_identifier() -> None:
+    data = manifest(**{"snapshot.p.s": node("snapshot", "s", "source.p.raw.events")})
+    data["sources"] = {
+        "source.p.raw.events": {
+            "resource_type": "source",
+            "name": "events",
+            "source_name": "raw",
+            "schema": "landing",
+            "identifier": "events_v2",
+            "config": {},
+            "meta": {"owner": "platform", "tier": 2},
+        }
+    }
+    read = read_manifest(data, "m.json")
+    assert [(a.name, a.resource_type, a.owner, a.tier) for a in read.assets] == [
+        ("analytics.s", "snapshot", None, None),
+        ("landing.events_v2", "source", "platform", 2),
+    ]
+    assert read.edges == [("landing.events_v2", "analytics.s")]

@@ -92,10 +92,6 @@ class Manifest:
     tests: list[DbtTest]
     notes: list[str] = field(default_factory=list)
 
-    def asset_for(self, unique_id: str) -> DbtAsset | None:
-        """The asset of a dbt node's unique id, or None."""
-        return next((a for a in self.assets if a.unique_id == unique_id), None)
-
 
 def schema_version(data: Any, label: str, kind: str, known: tuple[str, ...]) -> str:
     """The artifact's schema version (``v12``); :class:`DbtArtifactError` for another one."""
