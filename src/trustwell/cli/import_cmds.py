@@ -1,8 +1,8 @@
 """``trustwell import …``: what other tools know, brought into trustwell.
 
 ``gx-suite`` converts a Great Expectations suite to checks; ``gx-results``
-records a GX validation as external results. The group is the place for
-``import dbt`` too.
+records a GX validation as external results; ``dbt`` imports a dbt project's
+manifest (assets, lineage, tests) and its run results.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from trustwell.cli.common import (
 
 import_app = typer.Typer(
     name="import",
-    help="Import checks and results from Great Expectations (and, later, dbt).",
+    help="Import checks, lineage and results from Great Expectations and dbt.",
     no_args_is_help=True,
 )
 
@@ -99,6 +99,67 @@ def gx_results_command(
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     count = len(report.results)
     typer.echo(f"recorded {count} GX result{'s' * (count != 1)} as run {report.run_id}: {summary}")
+    for item in report.results:
+        typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
+    for incident in report.incidents:
+        typer.echo(f"{incident['id']} {incident['action']} ({incident['severity']})")
+
+
+@import_app.command("dbt")
+def dbt_command(
+    manifest: Annotated[Path, typer.Argument(help="dbt's target/manifest.json (schema v12).")],
+    run_results: Annotated[
+        Path | None,
+        typer.Option("--run-results", help="dbt's target/run_results.json: test results."),
+    ] = None,
+    warehouse: Annotated[
+        str | None,
+        typer.Option("--warehouse", help="The warehouse dbt builds (default: the first)."),
+    ] = None,
+    format: FormatArg = OutputFormat.text,
+    project: Path = ProjectOption,
+) -> None:
+    """Import a dbt project: assets in assets/dbt.yml, lineage, and its test results.
+
+    Re-importing rewrites assets/dbt.yml (nothing is declared twice); an asset
+    another file declares keeps that declaration, and each difference is listed.
+    Exit code 0 once imported, whatever the tests found; 2 when a file is
+    wrong, and then nothing is written or recorded.
+    """
+    import json
+
+    from trustwell.integrations.dbt.importer import import_dbt
+    from trustwell.store import open_store
+
+    loaded = load_project_or_exit(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        done = import_dbt(loaded, store, manifest, run_results, warehouse=warehouse)
+    finally:
+        store.close()
+    report = done.report
+    if format == OutputFormat.json:
+        document = {
+            "file": str(done.file),
+            "assets": done.assets,
+            "edges": done.edges,
+            "notes": done.notes,
+            "run": report.to_json() if report else None,
+        }
+        typer.echo(json.dumps(document))
+        return
+    count = len(done.assets)
+    typer.echo(f"wrote {count} asset{'s' * (count != 1)} to {done.file}")
+    typer.echo(f"recorded {done.edges} lineage edge{'s' * (done.edges != 1)} (origin dbt)")
+    for note in done.notes:
+        print_error(note)
+    if report is None:
+        return
+    statuses = ("pass", "warn", "fail", "error")
+    counts = {s: sum(r.status == s for r in report.results) for s in statuses}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    total = len(report.results)
+    typer.echo(f"recorded {total} dbt result{'s' * (total != 1)} as run {report.run_id}: {summary}")
     for item in report.results:
         typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
     for incident in report.incidents:

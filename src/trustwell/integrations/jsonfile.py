@@ -17,11 +17,14 @@ class DocumentError(Invalid):
     """The file cannot be read as a JSON document (exit code 2): ``FILE …: what``."""
 
 
-def read_json(path: Path) -> Any:
-    """The parsed JSON of ``path``; :class:`DocumentError` naming file, line and column."""
+def read_json(path: Path, *, max_bytes: int = MAX_BYTES) -> Any:
+    """The parsed JSON of ``path``; :class:`DocumentError` naming file, line and column.
+
+    A file larger than ``max_bytes`` is refused before it is read.
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise DocumentError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB")
+        if path.stat().st_size > max_bytes:
+            raise DocumentError(f"{path}: larger than {max_bytes // 1024 // 1024} MB")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise DocumentError(f"{path}: not UTF-8 text") from None
