@@ -3,15 +3,15 @@
 Seeds (customers, orders), a source with freshness (payments, made by an
 on-run-start hook as a loader would), two models, generic tests, a singular
 test, one failing test (``accepted_values`` on ``orders.status``: one order is
-``returned``) and an exposure. dbt runs as a subprocess of the venv's own
-``dbt``, so its logging and warnings stay out of the test process.
+``returned``) and an exposure. dbt runs as a subprocess of ``.venv-dbt``'s
+``dbt`` (its own venv: dbt-core 1.10 pins libraries the dev tools cannot
+share), so its logging and warnings stay out of the test process.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +117,9 @@ def build(root: Path) -> DbtBuild:
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text)
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": "."}
-    dbt = Path(sys.executable).parent / "dbt"
+    # dbt lives in .venv-dbt (scripts/bootstrap makes it): it cannot share .venv.
+    dbt = Path(__file__).resolve().parents[2] / ".venv-dbt" / "bin" / "dbt"
+    assert dbt.is_file(), f"{dbt} is missing: run scripts/bootstrap"
     done = subprocess.run(
         [str(dbt), "build", "--no-use-colors"],
         cwd=project,
