@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 
+from threaded_server import serve_in_thread
 from trustwell.config.loader import load_project
 from trustwell.store import open_store
 
@@ -68,3 +71,32 @@ def opened(project_dir: Path) -> Iterator[tuple[Any, Any]]:
 def rows(project_dir: Path, sql: str) -> list[tuple[Any, ...]]:
     with opened(project_dir) as (_, store):
         return [tuple(r) for r in store.read(lambda conn: conn.execute(sa.text(sql)).all())]
+
+
+@dataclass
+class Receiver:
+    """A real ``trustwell serve`` app on 127.0.0.1 and a token per role."""
+
+    url: str
+    root: Path
+    tokens: dict[str, str]
+
+    def client(self, role: str | None = "reporter") -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+
+@contextmanager
+def receiver(project_dir: Path) -> Iterator[Receiver]:
+    """``trustwell serve`` (without its scheduler) for the project, until the block ends."""
+    from trustwell.auth.tokens import create_token
+    from trustwell.web.app import create_app
+
+    app = create_app(project_dir, scheduler=False)
+    with opened(project_dir) as (_, store):
+        tokens = {
+            role: create_token(store, name=f"{role}-bot", role=role, actor="test")
+            for role in ("viewer", "reporter", "admin")
+        }
+    with serve_in_thread(app) as url:
+        yield Receiver(url, project_dir, tokens)

@@ -191,3 +191,17 @@ def test_a_bad_event_is_refused_with_the_field_path_and_nothing_is_stored(
     assert str(refused.value).startswith(f"[1].{reason}")
     assert rows(project_dir, "SELECT COUNT(*) FROM lineage_events") == [(0,)]
     assert rows(project_dir, "SELECT COUNT(*) FROM lineage_edges") == [(0,)]
+
+
+def test_on_sqlite_and_postgresql_a_re_sent_event_opens_one_incident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str | None
+) -> None:
+    from incidents.conftest import write_project
+
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T09:00:00Z")
+    write_project(tmp_path, store=store_url)
+    event = run_event(outputs=[dataset("marts.kpi", facets=assertions(("nn", False, "w")))])
+    first, second = ingest(tmp_path, event), ingest(tmp_path, event)
+    assert (first.stored, second.duplicates) == (1, 1)
+    assert [i["action"] for i in first.incidents] == ["opened"] and second.incidents == []
+    assert rows(tmp_path, EDGES) == [("raw.feed", "marts.kpi", "openlineage")]

@@ -85,16 +85,30 @@ def parse_documents(
 
 
 def ingest_documents(
-    project: Project, store: Store, documents: Sequence[Any], *, actor: str | None = None
+    project: Project,
+    store: Store,
+    documents: Sequence[Any],
+    *,
+    actor: str | None = None,
+    deliver: bool = True,
 ) -> IngestSummary:
     """:func:`parse_documents` then :func:`ingest_events`: all of them, or none if one is bad."""
-    return ingest_events(project, store, parse_documents(project, documents), actor=actor)
+    events = parse_documents(project, documents)
+    return ingest_events(project, store, events, actor=actor, deliver=deliver)
 
 
 def ingest_events(
-    project: Project, store: Store, events: Sequence[ParsedEvent], *, actor: str | None = None
+    project: Project,
+    store: Store,
+    events: Sequence[ParsedEvent],
+    *,
+    actor: str | None = None,
+    deliver: bool = True,
 ) -> IngestSummary:
-    """Store each event once (see the module); returns what was stored."""
+    """Store each event once (see the module); returns what was stored.
+
+    ``deliver=False`` leaves the notices of opened incidents queued in the outbox.
+    """
     from trustwell.integrations.external import record_external
 
     summary = IngestSummary(received=len(events))
@@ -109,7 +123,9 @@ def ingest_events(
         if not event.results:
             continue
         try:
-            report = record_external(project, store, "openlineage", event.results, actor=actor)
+            report = record_external(
+                project, store, "openlineage", event.results, actor=actor, deliver=deliver
+            )
         except BaseException:
             # Unclaim, so that the client's retry stores the results after all.
             store.write(partial(_unclaim, event=event))
@@ -132,8 +148,9 @@ def _claim_and_record(conn: sa.Connection, event: ParsedEvent) -> bool:
         .values(key=event.key, kind=event.kind, event_time=event.event_time,
                 received_at=clock.now())
         .on_conflict_do_nothing(index_elements=["key"])
-    )  # fmt: skip
-    if claimed.rowcount == 0:
+        .returning(lineage_events.c.key)  # rowcount is not to be trusted for DO NOTHING
+    ).first()  # fmt: skip
+    if claimed is None:
         return False
     seen = event.event_time
     if event.edges:

@@ -86,7 +86,15 @@ class _Reader:
     def fail(self, path: str, what: str) -> InvalidEvent:
         return InvalidEvent(f"{self.where}{path}: {what}")
 
-    def text(self, doc: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str:
+    def text(
+        self,
+        doc: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        longest: int = 1000,  # the store's columns: a longer value would fail there, a 5xx
+    ) -> str:
         value = doc.get(key)
         if value is None and not required:
             return ""
@@ -94,6 +102,8 @@ class _Reader:
             raise self.fail(f"{path}{key}", "missing")
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{path}{key}", "must be a non-empty string")
+        if len(value) > longest:
+            raise self.fail(f"{path}{key}", f"longer than {longest:,} characters")
         return value
 
     def mapping(self, doc: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
@@ -216,11 +226,11 @@ def _assertions(
     for i, item in enumerate(read.items(facet, "assertions", path) if facet else []):
         at = f"{path}assertions[{i}]"
         doc = _object(read, item, at)
-        name = read.text(doc, "assertion", f"{at}.")
+        name = read.text(doc, "assertion", f"{at}.", longest=200)
         success = doc.get("success")
         if not isinstance(success, bool):
             raise read.fail(f"{at}.success", "must be true or false")
-        column = read.text(doc, "column", f"{at}.", required=False) or None
+        column = read.text(doc, "column", f"{at}.", required=False, longest=150) or None
         status: Status = (
             "pass" if success else ("warn" if doc.get("severity") == "warn" else "fail")
         )
@@ -234,7 +244,7 @@ def _assertions(
             ExternalResult(
                 asset=asset,
                 check=_check_name(name, column),
-                type=name,
+                type=name[:40],  # the stored type is a short label
                 status=status,
                 value=actual,
                 message="" if success else f"{name} failed" + (f" on {column}" if column else ""),
@@ -255,6 +265,8 @@ def _metrics(
             found.append(_metric(read, asset, metric, None, value, f"{path}{metric}"))
     columns = read.mapping(facet, "columnMetrics", path)
     for column, metrics in sorted(columns.items()):
+        if len(column) > 150:
+            raise read.fail(f"{path}columnMetrics", "a column name is longer than 150 characters")
         doc = _object(read, metrics, f"{path}columnMetrics.{column}")
         for metric in _COLUMN_METRICS:
             value = doc.get(metric)
