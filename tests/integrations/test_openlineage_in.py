@@ -205,3 +205,27 @@ def test_on_sqlite_and_postgresql_a_re_sent_event_opens_one_incident(
     assert (first.stored, second.duplicates) == (1, 1)
     assert [i["action"] for i in first.incidents] == ["opened"] and second.incidents == []
     assert rows(tmp_path, EDGES) == [("raw.feed", "marts.kpi", "openlineage")]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda e: e["job"].update(name="a\x00b"), "event: contains a NUL character"),
+        (lambda e: e.update(eventTime="0001-01-01T00:00:00+14:00"), "eventTime: '0001-01-01"),
+        (
+            lambda e: e["outputs"][0].update(
+                inputFacets={"dataQualityMetrics": {"rowCount": float("nan")}}
+            ),
+            "outputs[0].inputFacets.dataQualityMetrics.rowCount: must be a finite number",
+        ),
+    ],
+)
+def test_what_the_store_cannot_keep_is_refused_before_it_is_written(
+    project_dir: Path, change: Any, reason: str
+) -> None:
+    event = run_event()
+    change(event)
+    with pytest.raises(InvalidEvent) as refused:
+        ingest(project_dir, event)
+    assert str(refused.value).startswith(reason)
+    assert rows(project_dir, "SELECT COUNT(*) FROM lineage_events") == [(0,)]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,12 +141,15 @@ def parse_event(document: Any, index: AssetIndex, *, where: str = "") -> ParsedE
         kind = "JobEvent"
     else:
         raise read.fail("event", "has none of run, job or dataset: not an OpenLineage event")
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    if "\\u0000" in canonical:
+        raise read.fail("event", "contains a NUL character (\\u0000), which the store cannot keep")
     producer = read.text(document, "producer", "")
     when = _event_time(read, document)
     if kind == "DatasetEvent":
         dataset = _dataset(read, read.mapping(document, "dataset", ""), "dataset.", index)
         return ParsedEvent(
-            kind, _hash_key(document), when, producer, datasets=(dataset,),
+            kind, _digest(canonical), when, producer, datasets=(dataset,),
             results=tuple(read.results), unmapped=read.unmapped,
         )  # fmt: skip
     job_doc = read.mapping(document, "job", "")
@@ -164,7 +168,7 @@ def parse_event(document: Any, index: AssetIndex, *, where: str = "") -> ParsedE
         Edge(source, target, job=job) for source in inputs for target in outputs if source != target
     )
     run = None
-    key = _hash_key(document)
+    key = _digest(canonical)  # a JobEvent is the same event when its JSON is (keys in any order)
     if kind == "RunEvent":
         run_doc = read.mapping(document, "run", "")
         run_id = read.text(run_doc, "runId", "run.")
@@ -187,10 +191,10 @@ def _event_time(read: _Reader, document: Mapping[str, Any]) -> datetime:
     text = read.text(document, "eventTime", "")
     try:
         when = datetime.fromisoformat(text)
-    except ValueError:
+        # The spec asks for an offset; a time without one is taken as UTC.
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise read.fail("eventTime", f"{text!r} is not an ISO 8601 date-time") from None
-    # The spec asks for an offset; a time without one is taken as UTC.
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _object(read: _Reader, value: Any, path: str) -> Mapping[str, Any]:
@@ -281,7 +285,7 @@ def _metric(
 ) -> ExternalResult:
     number = _number(value)
     if number is None or isinstance(value, str):
-        raise read.fail(path, "must be a number")
+        raise read.fail(path, "must be a finite number")
     return ExternalResult(
         asset=asset, check=_check_name(metric, column), type=f"dataQualityMetrics.{metric}",
         status="pass", value=number, column=column, details={"metric": metric},
@@ -307,19 +311,12 @@ def _check_name(name: str, column: str | None) -> str:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _hash_key(document: Mapping[str, Any]) -> str:
-    """A DatasetEvent or JobEvent is the same event when its JSON is (keys in any order)."""
-    return _digest(json.dumps(document, sort_keys=True, separators=(",", ":")))
+    try:
+        number = float(value) if isinstance(value, int | float | str) else None
+    except (ValueError, OverflowError):
+        return None
+    # NaN and infinities have no place in a history (and JSON cannot say them).
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _digest(text: str) -> str:
