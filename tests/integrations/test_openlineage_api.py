@@ -126,3 +126,19 @@ def test_a_batch_is_stored_whole_and_a_bad_one_not_at_all(live: Receiver) -> Non
     assert (summary["stored"], summary["duplicates"], summary["results"]) == (2, 1, 1)
     assert summary["incidents"] == [{"id": "INC-1", "action": "opened", "severity": "SEV-1"}]
     assert error(not_array, 400, "invalid_event") == "the batch must be a JSON array of events"
+
+
+def test_a_batch_may_be_larger_than_one_event_may(live: Receiver) -> None:
+    # Events of 40 KB each (a long job description): 60 of them are over the 1 MiB of one event.
+    def big(i: int) -> dict[str, Any]:
+        event = run_event(run_id=f"{i:08d}")
+        event["job"]["facets"] = {"documentation": {"description": "x" * 40_000}}
+        return event
+
+    events = [big(i) for i in range(60)]
+    with live.client() as client:
+        single = client.post("/api/v1/lineage", content=json.dumps(events[0]) + " " * 1024**2)
+        batch = client.post("/api/v1/lineage/batch", json=events)
+    assert error(single, 413, "too_large").startswith("the request body is larger than 1 MiB")
+    assert batch.status_code == 201, batch.text
+    assert batch.json()["stored"] == 60
