@@ -142,3 +142,12 @@ def test_a_batch_may_be_larger_than_one_event_may(live: Receiver) -> None:
     assert error(single, 413, "too_large").startswith("the request body is larger than 1 MiB")
     assert batch.status_code == 201, batch.text
     assert batch.json()["stored"] == 60
+
+
+def test_a_refusal_never_echoes_a_password_it_was_sent(live: Receiver) -> None:
+    bad = run_event()
+    bad["eventTime"] = "postgres://etl:hunter2@db:5432"
+    with live.client() as client:
+        response = client.post("/api/v1/lineage", json=bad)
+    message = error(response, 400, "invalid_event")
+    assert "hunter2" not in message and message.startswith("eventTime: 'postgres://etl:")

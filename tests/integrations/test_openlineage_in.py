@@ -229,3 +229,26 @@ def test_what_the_store_cannot_keep_is_refused_before_it_is_written(
         ingest(project_dir, event)
     assert str(refused.value).startswith(reason)
     assert rows(project_dir, "SELECT COUNT(*) FROM lineage_events") == [(0,)]
+
+
+def test_an_asset_s_openlineage_alias_maps_its_dataset_and_its_assertions(
+    project_dir: Path,
+) -> None:
+    assets = project_dir / "assets" / "acme.yml"
+    assets.write_text(
+        assets.read_text().replace(
+            "  - name: marts.kpi\n",
+            "  - name: marts.kpi\n    openlineage: {namespace: 'snowflake://acme', name: BI.KPI}\n",
+        )
+    )
+    event = run_event(
+        outputs=[dataset("BI.KPI", "snowflake://acme", facets=assertions(("nn", False, "w")))]
+    )
+    summary = ingest(project_dir, event)
+    assert [i["action"] for i in summary.incidents] == ["opened"]
+    (incident,) = cli_json(project_dir, "incident", "list")
+    assert incident["root_asset"] == "marts.kpi"
+    assert rows(project_dir, "SELECT name, asset FROM lineage_datasets ORDER BY name") == [
+        ("BI.KPI", "marts.kpi"),
+        ("raw.feed", "raw.feed"),
+    ]
