@@ -150,7 +150,7 @@ def parse_event(document: Any, index: AssetIndex, *, where: str = "") -> ParsedE
         dataset = _dataset(read, read.mapping(document, "dataset", ""), "dataset.", index)
         return ParsedEvent(
             kind, _digest(canonical), when, producer, datasets=(dataset,),
-            results=tuple(read.results), unmapped=read.unmapped,
+            results=tuple(_merged(read.results)), unmapped=read.unmapped,
         )  # fmt: skip
     job_doc = read.mapping(document, "job", "")
     if not job_doc:
