@@ -165,6 +165,15 @@ def test_a_second_import_updates_instead_of_duplicating(shop: Path, dbt: DbtBuil
     assert "INC-1 joined" in stdout
 
 
+def test_lineage_import_dbt_is_the_same_command(shop: Path, dbt: DbtBuild) -> None:
+    code, _, _ = cli(shop, "lineage", "import-dbt", str(dbt.manifest))
+    assert code == 0
+    written = (shop / "assets" / "dbt.yml").read_text()
+    assert import_dbt(shop, dbt)[0] == 0
+    assert (shop / "assets" / "dbt.yml").read_text() == written
+    assert len(load_project(shop).assets) == 5
+
+
 def test_an_asset_yaml_also_declares_keeps_its_declaration_and_the_command_says_so(
     shop: Path, dbt: DbtBuild
 ) -> None:

@@ -55,6 +55,8 @@ OPERATIONS = [
     ("GET", "/api/v1/assets/{name}/subscriptions"),
     ("POST", "/api/v1/assets/{name}/subscriptions"),
     ("GET", "/api/v1/lineage"),
+    ("POST", "/api/v1/lineage"),
+    ("POST", "/api/v1/lineage/batch"),
     ("GET", "/api/v1/incidents"),
     ("POST", "/api/v1/incidents"),
     ("GET", "/api/v1/incidents/{id}"),

@@ -1,6 +1,9 @@
 """``trustwell lineage ASSET --upstream|--downstream [--depth N] [--format json]``.
 
-``lineage`` is a group so that later subcommands (``lineage ingest``,
+``trustwell lineage ingest FILE|DIR`` stores the OpenLineage events of NDJSON
+files (``integrations/openlineage_in/files.py``).
+
+``lineage`` is a group so that its subcommands (``lineage ingest``,
 ``lineage import-dbt``) sit beside the graph view: a first argument that is
 no subcommand's name is an asset, shown by ``lineage show`` (an asset named
 like a subcommand is reached with ``trustwell lineage show NAME``).
@@ -15,7 +18,16 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from trustwell.cli.common import OutputFormat, ProjectOption, fail_invalid, load_project_or_exit
+from trustwell.cli.common import (
+    EXIT_INVALID,
+    OutputFormat,
+    ProjectOption,
+    actor_name,
+    fail_invalid,
+    load_project_or_exit,
+    print_error,
+)
+from trustwell.cli.import_cmds import dbt_command
 
 _HELP = ("--help", "-h")
 
@@ -38,6 +50,9 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     group.command("show")(show_command)
+    group.command("ingest")(ingest_command)
+    # The same command as `trustwell import dbt`, where lineage users look for it.
+    group.command("import-dbt")(dbt_command)
     app.add_typer(group)
 
 
@@ -74,6 +89,59 @@ def show_command(
         typer.echo(json.dumps(document, indent=2))
     else:
         typer.echo(lineage_text(document))
+
+
+def ingest_command(
+    path: Annotated[
+        Path, typer.Argument(help="An NDJSON file of OpenLineage events, or a folder of them.")
+    ],
+    as_: Annotated[
+        str | None, typer.Option("--as", help="Who ingests (default: TRUSTWELL_USER).")
+    ] = None,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+    project: Path = ProjectOption,
+) -> None:
+    """Store the OpenLineage events the client's file transport wrote (one per line), each once.
+
+    A bad line is reported (FILE line N: reason) and skipped; the rest are
+    stored, and the exit code is 2. Ingesting the same file again stores
+    nothing twice.
+    """
+    from trustwell.errors import TrustwellError
+    from trustwell.integrations.openlineage_in.files import ingest_files
+    from trustwell.store import open_store
+
+    loaded = load_project_or_exit(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        done = ingest_files(loaded, store, path, actor=actor_name(as_))
+    except TrustwellError as exc:
+        raise fail_invalid(f"error: {exc}") from None
+    finally:
+        store.close()
+    for problem in done.problems:
+        print_error(f"error: {problem}")
+    summary = done.summary
+    if format is OutputFormat.json:
+        document = summary.as_dict() | {
+            "files": [str(f) for f in done.files],
+            "bad_lines": len(done.problems),
+        }
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        files = len(done.files)
+        typer.echo(
+            f"{summary.received} events in {files} file{'s' * (files != 1)}: "
+            f"{summary.stored} stored, {summary.duplicates} already stored, "
+            f"{len(done.problems)} bad; {summary.results} results"
+            + (f", {summary.unmapped} of datasets that are no asset" if summary.unmapped else "")
+        )
+        for incident in summary.incidents:
+            typer.echo(f"{incident['id']} {incident['action']} ({incident['severity']})")
+    if done.problems:
+        raise typer.Exit(EXIT_INVALID)
 
 
 def lineage_text(document: dict[str, Any]) -> str:

@@ -84,12 +84,15 @@ def record_external(
     results: Sequence[ExternalResult],
     *,
     actor: str | None = None,
+    deliver: bool = True,
 ) -> RunReport:
     """Store ``results`` as one run (trigger ``import:ORIGIN``) and respond to failures.
 
     All or nothing: invalid input raises :class:`UnknownAsset` or
     :class:`InvalidExternalResult` before the store is touched. Returns the
     run's report, its ``incidents`` filled in as ``trustwell run`` fills them.
+    ``deliver=False`` leaves the notices queued in the outbox for the caller to
+    deliver (the OpenLineage receiver answers first, then delivers).
 
     >>> report = record_external(project, store, "gx", [ExternalResult(
     ...     asset="shop.orders", check="gx:expect_table_row_count_to_be_between",
@@ -108,5 +111,6 @@ def record_external(
         store, report, project=project.settings.name, actor=actor, trigger=f"import:{origin}"
     )
     report.incidents = handle_run(store, project, report, source=DETECTION_SOURCE)
-    deliver_due(store, project.settings)
+    if deliver:
+        deliver_due(store, project.settings)
     return report

@@ -87,3 +87,15 @@ lineage_edges = sa.Table(
     ),
     sa.Index("ix_lineage_edges_target_id", "target_id"),
 )
+
+# The OpenLineage events already stored, by idempotency key (see
+# ``integrations/openlineage_in/parse.py``): a client's retry, a file ingested
+# twice or a batch re-sent stores nothing the second time.
+lineage_events = sa.Table(
+    "lineage_events",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # sha256 hex
+    sa.Column("kind", sa.String(20), nullable=False),  # RunEvent | DatasetEvent | JobEvent
+    sa.Column("event_time", UTCDateTime(), nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+)

@@ -19,8 +19,8 @@ from fastapi import FastAPI
 from trustwell import __version__
 
 #: Routes whose bodies may exceed ``limits.max_body``: path prefix → bytes.
-#: (OpenLineage batches will get 64 MiB here.)
-BODY_LIMITS: dict[str, int] = {}
+#: An OpenLineage batch is many events (web/api/lineage.py reads it decompressed up to the same).
+BODY_LIMITS: dict[str, int] = {"/api/v1/lineage/batch": 64 * 1024 * 1024}
 
 
 def create_app(project_dir: Path | str, *, scheduler: bool = True) -> FastAPI:
