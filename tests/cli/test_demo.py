@@ -114,7 +114,12 @@ def test_demo_folder_is_a_project_that_loads(played: Played) -> None:
     mart = project.asset("marts.weekly_cac")
     assert mart is not None
     assert (mart.tier, mart.owner, mart.use_cases) == (1, "growth-analytics", ["exec_reporting"])
-    assert mart.upstream == ["raw.ad_spend", "raw.new_customers"]
+    # Its lineage is not declared: the orchestrator's OpenLineage events report it.
+    assert mart.upstream == []
+    upstream = cli_json(played.root, "lineage", "marts.weekly_cac", "--upstream")
+    reported = {n["name"]: n for n in upstream["nodes"] if n["distance"] == 1}
+    assert sorted(reported) == ["raw.ad_spend", "raw.new_customers"]
+    assert {tuple(e["origins"]) for e in upstream["edges"]} == {("openlineage",)}
     assert mart.consumers == ["dashboard.weekly_business_review"]
     customers = project.asset("raw.new_customers")
     assert customers is not None and customers.pii == ["email"]

@@ -15,10 +15,11 @@ Later features (the status page) add steps to :data:`STEPS`.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell.demo import folder, story_incident, warehouse
+from trustwell.demo import folder, pipeline_lineage, story_incident, warehouse
 from trustwell.demo.state import STORY_SPAN, Demo, Step, StoryError, run_checks
 
 if TYPE_CHECKING:
@@ -75,6 +76,17 @@ def build_pilot(demo: Demo) -> None:
         f"Project files: {listed} ({len(demo.project.assets)} assets, {checks} checks).",
         soft_wrap=True,
     )
+    # Lineage as an orchestrator reports it, not declared in YAML.
+    with demo.store() as store:
+        stored = pipeline_lineage.report_pipeline_lineage(
+            demo.project, store, demo.now - timedelta(minutes=12), demo.now - timedelta(minutes=2)
+        )
+    say(
+        f"Lineage: the orchestrator sent {stored} OpenLineage events for job "
+        f"[cyan]{pipeline_lineage.JOB}[/]: {pipeline_lineage.OUTPUT} is built from "
+        f"{' and '.join(pipeline_lineage.INPUTS)}.",
+        soft_wrap=True,
+    )
 
 
 def run_healthy(demo: Demo) -> None:
@@ -125,7 +137,7 @@ def summarise(demo: Demo) -> None:
     project, report = demo.loaded(), demo.runs[-1]
     say = demo.console.print
     flagged = [r for r in report.results if r.status != "pass"]
-    sources, reached = _trouble(project, flagged)
+    sources, reached = _trouble(demo, project, flagged)
     for asset in [*sources, *reached]:
         say(f"[bold]{asset.name}[/]{_context(asset)}", soft_wrap=True)
         declared = {check.display_name: check for check in asset.checks}
@@ -176,9 +188,22 @@ def _context(asset: Asset | None) -> str:
     return " (" + "; ".join(parts) + ")"
 
 
-def _trouble(project: Project, flagged: list[CheckResult]) -> tuple[list[Asset], list[Asset]]:
-    """Flagged assets split into sources (no flagged upstream) and those the trouble reached."""
+def _trouble(
+    demo: Demo, project: Project, flagged: list[CheckResult]
+) -> tuple[list[Asset], list[Asset]]:
+    """Flagged assets split into sources (no flagged upstream) and those the trouble reached.
+
+    Upstream as the lineage graph knows it: the orchestrator's events, not YAML.
+    """
+    from trustwell.lineage.service import project_graph
+
+    with demo.store() as store:
+        graph = project_graph(store, project)
     troubled = {r.asset for r in flagged}
-    sources = [a for a in project.assets if a.name in troubled and not set(a.upstream) & troubled]
+    sources = [
+        a
+        for a in project.assets
+        if a.name in troubled and not set(graph.ancestors(a.name)) & troubled
+    ]
     reached = [a for a in project.assets if a.name in troubled and a not in sources]
     return sources, reached
