@@ -140,7 +140,7 @@ def test_a_generated_file_that_would_not_load_is_put_back_and_nothing_recorded(
     assert (code, stdout) == (2, "")
     assert stderr == (
         "error: assets/dbt.yml left as it was: with this manifest it would not load:\n"
-        "where must be one SQL statement, got 2 in assets/dbt.yml line 13\n"
+        "where must be one SQL statement, got 2 in assets/dbt.yml line 15\n"
     )
     assert generated.read_text() == "assets: []\n"
 

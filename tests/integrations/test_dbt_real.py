@@ -109,6 +109,11 @@ def test_import_writes_the_dbt_assets_and_records_lineage_and_test_results(
     assert (customers.owner, customers.tier) == ("growth", 1)
     assert customers.description == "One row per customer."
     assert customers.consumers == ["dashboard.revenue"]
+    # dbt's column docs come along, in dbt's order (a column dbt only tests has no text).
+    assert {n: c.model_dump(exclude_none=True) for n, c in customers.columns.items()} == {
+        "id": {"description": "The customer id."},
+        "tier": {},
+    }
     assert assets["main.orders"].owner is None
     history = cli_json(shop, "history", "main.orders")
     failed = [e for e in history if e["status"] == "fail"]

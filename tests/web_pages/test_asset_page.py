@@ -107,3 +107,30 @@ def test_every_cell_of_the_card_tables_names_its_column_for_the_phone_layout(
         cells = re.findall(r"<td[^>]*>", body)
         assert cells, path
         assert all(re.fullmatch(r'<td data-label="[^"]+">', cell) for cell in cells), path
+
+
+def test_documented_columns_are_listed_on_the_asset_page_for_everyone(project_dir: Path) -> None:
+    from web_pages.conftest import make_client
+
+    assets = project_dir / "assets" / "acme.yml"
+    assets.write_text(
+        assets.read_text().replace(
+            "  - name: marts.kpi\n",
+            "  - name: marts.kpi\n"
+            "    columns:\n"
+            "      week: {data_type: BIGINT, description: The ISO week <b>number</b>.}\n"
+            "      channel: {}\n",
+        )
+    )
+    with make_client(project_dir) as client:
+        html = client.get("/assets/marts.kpi").text  # anonymous: column docs are public
+        other = client.get("/assets/raw.feed").text
+    section = html.split('<h2 id="h-columns">Columns</h2>', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(
+        r"<tr><td[^>]*><code>(\w+)</code></td><td[^>]*>([^<]*)</td><td[^>]*>(.*?)</td>", section
+    )
+    assert rows == [
+        ("week", "BIGINT", "The ISO week &lt;b&gt;number&lt;/b&gt;."),
+        ("channel", "", ""),
+    ]
+    assert 'id="h-columns"' not in other  # an asset without documented columns has no section

@@ -173,6 +173,14 @@ class OpenLineageAlias(_Strict):
     name: str = Field(min_length=1)
 
 
+class ColumnDoc(_Strict):
+    """What a column holds, for people: shown on the asset page (``trustwell import dbt``
+    writes dbt's column docs here). Documentation only: a ``schema`` check enforces types."""
+
+    description: str | None = None
+    data_type: str | None = None
+
+
 class Asset(_Strict):
     """One data asset (a table, a query or files) and its checks."""
 
@@ -196,6 +204,7 @@ class Asset(_Strict):
     pii: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     openlineage: OpenLineageAlias | None = None  # the OpenLineage dataset that is this asset
+    columns: dict[str, ColumnDoc] = Field(default_factory=dict)  # documented columns, in order
     checks: list[Check] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -89,6 +89,16 @@ def _entry(
     if asset.consumers:
         entry["consumers"] = list(asset.consumers)
     entry["tags"] = ["dbt", f"dbt:{asset.resource_type}", *asset.tags]
+    documented = {
+        column.name: {
+            key: value
+            for key, value in (("description", column.description), ("data_type", column.data_type))
+            if value
+        }
+        for column in asset.columns
+    }
+    if documented:
+        entry["columns"] = documented
     if checks:
         entry["checks"] = checks
     return entry

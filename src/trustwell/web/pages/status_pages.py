@@ -142,6 +142,7 @@ def _asset_page(
             "asset": detail.state,
             "lineage_picture": lineage_svg(detail.state.asset, detail.lineage),
             "checks": [check_row(name, c, specs.get(c.name)) for c in detail.checks],
+            "columns": declared.columns if declared else {},
             "error": error,
             "email": email,
             "may_subscribe": visitor.public or visitor.logged_in,
