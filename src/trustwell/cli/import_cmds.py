@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from trustwell.cli.common import (
     load_project_or_exit,
     print_error,
 )
+
+if TYPE_CHECKING:
+    from trustwell.checks.result import RunReport
 
 import_app = typer.Typer(
     name="import",
@@ -94,15 +97,7 @@ def gx_results_command(
     if format == OutputFormat.json:
         typer.echo(json.dumps(report.to_json()))
         return
-    statuses = ("pass", "warn", "fail", "error")
-    counts = {s: sum(r.status == s for r in report.results) for s in statuses}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    count = len(report.results)
-    typer.echo(f"recorded {count} GX result{'s' * (count != 1)} as run {report.run_id}: {summary}")
-    for item in report.results:
-        typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
-    for incident in report.incidents:
-        typer.echo(f"{incident['id']} {incident['action']} ({incident['severity']})")
+    _print_recorded(report, "GX")
 
 
 @import_app.command("dbt")
@@ -155,11 +150,18 @@ def dbt_command(
         print_error(note)
     if report is None:
         return
+    _print_recorded(report, "dbt")
+
+
+def _print_recorded(report: RunReport, tool: str) -> None:
+    """``recorded 7 dbt results as run …: 6 pass, 1 fail``, each result, each incident."""
     statuses = ("pass", "warn", "fail", "error")
     counts = {s: sum(r.status == s for r in report.results) for s in statuses}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     total = len(report.results)
-    typer.echo(f"recorded {total} dbt result{'s' * (total != 1)} as run {report.run_id}: {summary}")
+    typer.echo(
+        f"recorded {total} {tool} result{'s' * (total != 1)} as run {report.run_id}: {summary}"
+    )
     for item in report.results:
         typer.echo(f"  {item.status:<5}  {item.asset}  {item.check}  {item.message}")
     for incident in report.incidents:
