@@ -15,11 +15,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trustwell.checks.registry import CHECK_TYPES, LATER_TYPES
 from trustwell.checks.spec import Check, Int, refuse_bool, rule
 from trustwell.config.limits import Limits
 from trustwell.config.openlineage import OpenLineageSettings
+from trustwell.config.use_cases import Policy, PolicyProblem, read_policy
 
 DEFAULT_STORE = "sqlite:///.trustwell/trustwell.db"
+#: What a use case may require: every built-in check type and those the SPEC announces
+#: (a requirement on one of those cannot hold yet, so the asset stays uncertified).
+REQUIRABLE_TYPES = (*CHECK_TYPES, *LATER_TYPES)
 
 
 class _Strict(BaseModel):
@@ -96,10 +101,26 @@ class ResponsePolicy(_Strict):
 
 
 class UseCase(_Strict):
-    requires: list[str] = Field(default_factory=list)
+    """One certification policy (SPEC 5); read into a Policy by ``config/use_cases.py``."""
+
+    # Check types, owner, description, {lineage: known}, {slo: met}, {pass_rate:, window:};
+    # None: the defaults of ``risk``. Each item is checked there, to name its line.
+    requires: list[Any] | None = None
     risk: Literal["low", "medium", "high"] | None = None
-    max_open_severity: str = "none"
+    max_open_severity: str = "none"  # none | SEV-1 | SEV-2 | SEV-3
+    valid_for: str | None = None  # a duration; evidence older than this no longer counts
     description: str | None = None
+
+    def policy(self, name: str) -> Policy:
+        """The typed policy of this use case (validated when the project loaded)."""
+        return read_policy(name, *self._written(), check_types=REQUIRABLE_TYPES)[0]
+
+    def problems(self, name: str) -> list[PolicyProblem]:
+        """What is wrong in what was written, each with its path below ``use_cases.NAME``."""
+        return read_policy(name, *self._written(), check_types=REQUIRABLE_TYPES)[1]
+
+    def _written(self) -> tuple[list[Any] | None, str | None, str, str | None]:
+        return self.requires, self.risk, self.max_open_severity, self.valid_for
 
 
 class ActionPolicy(_Strict):

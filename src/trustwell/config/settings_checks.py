@@ -3,7 +3,8 @@
 Rotations must be computable, the incident channel and every team's channel
 must be configured announcement channels, channels must be complete, people
 named by teams and rotations must be declared, policies must name real
-severities and durations, and the time zone must exist. Each problem names the
+severities and durations, certification policies real requirements
+(``config/use_cases.py``), and the time zone must exist. Each problem names the
 line.
 """
 
@@ -72,6 +73,9 @@ def settings_problems(settings: ProjectSettings, doc: Doc) -> list[Problem]:
                     parse_duration(value)
                 except ValueError as exc:
                     add(("response", severity, key), f"{key} of {severity}: {exc}")
+    for name, use_case in settings.use_cases.items():
+        for problem in use_case.problems(name):
+            add(("use_cases", name, *problem.path), problem.message, problem.hint)
     # The URL as written may hold a password: the message masks it (never a traceback).
     store_problem = store_url_problem(settings.store)
     if store_problem:
