@@ -100,7 +100,14 @@ def test_commented_examples_use_spec_key_names_and_load_when_switched_on(
     assert list(settings.warehouses) == ["main", "pg", "lake"]
     assert settings.teams and settings.people and settings.oncall and settings.channels
     assert sorted(settings.response) == ["SEV-1", "SEV-2", "SEV-3"]
-    assert list(settings.use_cases) == ["exec_reporting"]
+    assert list(settings.use_cases) == ["exec_reporting", "weekly_kpis"]
+    kpis = settings.use_cases["weekly_kpis"].policy("weekly_kpis")
+    assert [r.label for r in kpis.requirements] == [
+        "schema",
+        "freshness",
+        "slo: met",
+        "lineage: known",
+    ]
     assert settings.incident_channel == "data-incidents"
     assert settings.store == "sqlite:///.trustwell/trustwell.db"
     assert settings.openlineage is not None
