@@ -22,6 +22,7 @@ they need to give.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -56,7 +57,7 @@ def no_other_assets(name: str) -> exp.Expr:
     raise LookupError(f"referenced asset {name!r} is not in the project")
 
 
-class CheckType(Generic[C]):
+class CheckType(ABC, Generic[C]):
     """One built-in check type. Subclasses set the class attributes and override what they need."""
 
     name: ClassVar[str]
@@ -82,13 +83,13 @@ class CheckType(Generic[C]):
         """False for checks that query something else (``sql``): no describe, no scope."""
         return True
 
+    @abstractmethod
     def metrics(self, check: C, scope: Scope) -> dict[str, Metric]:
         """The named metrics the check needs."""
-        raise NotImplementedError
 
+    @abstractmethod
     def evaluate(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
         """Status, value, message and details from the metric values (pure)."""
-        raise NotImplementedError
 
     def detail_metrics(self, check: C, scope: Scope, outcome: Outcome) -> dict[str, Metric]:
         """Metrics asked for after evaluation, when ``outcome`` calls for them (default none)."""
@@ -112,9 +113,9 @@ class RowLevelType(CheckType[R]):
     what: ClassVar[str]
     empty = "passes: 0 failing rows, `failing_fraction` null"
 
+    @abstractmethod
     def predicate(self, check: R) -> exp.Expr:
         """The condition a failing row meets (without the check's ``where``)."""
-        raise NotImplementedError
 
     def metrics(self, check: R, scope: Scope) -> dict[str, Metric]:
         return {
