@@ -111,10 +111,6 @@ class Statement:
         """The checks whose metrics this statement computes, in plan order."""
         return list(dict.fromkeys(n.check for n in self.needs))
 
-    def checks_by_column(self) -> dict[str, list[str]]:
-        """Output column -> the checks behind it (for ``--show-sql`` comments)."""
-        return {c: list(dict.fromkeys(check for check, _ in s)) for c, s in self.columns.items()}
-
     def slots(self) -> dict[str, dict[str, str]]:
         """Check -> metric -> output column: what ``--show-sql`` comments each column with."""
         found: dict[str, dict[str, str]] = {}
@@ -129,8 +125,6 @@ class AssetPlan:
     """The statements of an asset and where each check's metrics are."""
 
     statements: list[Statement] = field(default_factory=list)
-    #: check display name -> metric key -> output column (unique across the statements)
-    slots: dict[str, dict[str, str]] = field(default_factory=dict)
     #: metrics answered by describing the relation, not by a statement
     described: list[Need] = field(default_factory=list)
 
@@ -255,10 +249,7 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
 
 def plan_asset(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -> AssetPlan:
     """Plan the statements of one asset for the ``needs`` of all its checks."""
-    plan = AssetPlan(statements=plan_statements(needs, relation, engine))
-    plan.described = [n for n in needs if isinstance(n.value, Described)]
-    for statement in plan.statements:
-        for output, served in statement.columns.items():
-            for check, metric in served:
-                plan.slots.setdefault(check, {})[metric] = output
-    return plan
+    return AssetPlan(
+        statements=plan_statements(needs, relation, engine),
+        described=[n for n in needs if isinstance(n.value, Described)],
+    )

@@ -31,11 +31,11 @@ from trustwell.checks.isolation import Isolating
 from trustwell.checks.masking import masked_rows
 from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase
-from trustwell.checks.registry import type_of
+from trustwell.checks.registry import type_of, unit_of
 from trustwell.checks.result import CheckResult
 from trustwell.checks.statements import Statement as Told
 from trustwell.checks.statements import StatementListener
-from trustwell.checks.types.base import Scope
+from trustwell.checks.types.base import Scope, no_other_assets
 from trustwell.config.errors import did_you_mean
 from trustwell.engines.base import Column, Engine, EngineError
 
@@ -111,7 +111,7 @@ class AssetRun:
         """Another asset's relation (the target of a ``references`` check)."""
         target = (self.assets or {}).get(name)
         if target is None:
-            raise LookupError(f"referenced asset {name!r} is not in the project")
+            return no_other_assets(name)  # raises LookupError, one message for both paths
         return relation_for(target, self.engine, self.root)
 
 
@@ -275,7 +275,7 @@ def _result(run: AssetRun, item: _Pending) -> CheckResult:
         failing_fraction=outcome.failing_fraction,
         message=outcome.message + item.note,
         queries=item.queries,
-        unit=type_of(check).unit(check),
+        unit=unit_of(check),
         details=item.details,
     )
     if outcome.status == "fail" and check.samples and (outcome.value or 0) > 0:
@@ -302,5 +302,5 @@ def error_result(asset: Asset, check: CheckBase, message: str, queries: int) -> 
         failing_fraction=None,
         message=message,
         queries=queries,
-        unit=type_of(check).unit(check),
+        unit=unit_of(check),
     )

@@ -155,8 +155,9 @@ def dbt_command(
 
 def _print_recorded(report: RunReport, tool: str) -> None:
     """``recorded 7 dbt results as run …: 6 pass, 1 fail``, each result, each incident."""
-    statuses = ("pass", "warn", "fail", "error")
-    counts = {s: sum(r.status == s for r in report.results) for s in statuses}
+    from trustwell.integrations.results import STATUSES
+
+    counts = {s: sum(r.status == s for r in report.results) for s in STATUSES}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     total = len(report.results)
     typer.echo(

@@ -95,15 +95,15 @@ class LineageGraph:
 
     def ancestors(self, asset: str, depth: int | None = None) -> list[str]:
         """The assets upstream of ``asset`` (nearest first), not the asset itself."""
-        return [
-            h.node for h in self.walk(asset, "upstream", depth) if h.node not in self.lineage_only
-        ]
+        return self._assets(asset, "upstream", depth)
 
     def descendants(self, asset: str, depth: int | None = None) -> list[str]:
         """The assets downstream of ``asset`` (nearest first), not the asset itself."""
-        return [
-            h.node for h in self.walk(asset, "downstream", depth) if h.node not in self.lineage_only
-        ]
+        return self._assets(asset, "downstream", depth)
+
+    def _assets(self, start: str, direction: Direction, depth: int | None) -> list[str]:
+        hops = self.walk(start, direction, depth)
+        return [h.node for h in hops if h.node not in self.lineage_only]
 
     def walk(self, start: str, direction: Direction, depth: int | None = None) -> list[Hop]:
         """Every node ``direction`` of ``start`` within ``depth`` hops, nearest first."""

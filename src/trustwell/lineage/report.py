@@ -20,7 +20,7 @@ from trustwell.lineage.service import lineage_graph
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from trustwell.config.models import Project
+    from trustwell.config.models import Asset, Project
     from trustwell.status.model import AssetState
     from trustwell.store import Store
 
@@ -62,16 +62,18 @@ def _document(
 
     graph = lineage_graph(conn, project)
     hops = [(asset, 0), *((h.node, h.distance) for h in graph.walk(asset, direction, depth))]
-    assets = {a.name for a in project.assets}
+    by_name = {a.name: a for a in project.assets}
     states = {
         s.asset: s
-        for s in current_states(conn, project, clock.now(), {n for n, _ in hops if n in assets})
+        for s in current_states(conn, project, clock.now(), {n for n, _ in hops if n in by_name})
     }
     return {
         "asset": asset,
         "direction": direction,
         "depth": depth,
-        "nodes": [_node(graph, project, node, distance, states) for node, distance in hops],
+        "nodes": [
+            _node(graph, by_name.get(node), node, distance, states) for node, distance in hops
+        ],
         "edges": [
             {"upstream": source, "downstream": target, "origins": graph.origins_of(source, target)}
             for source, target in graph.edges_within(n for n, _ in hops)
@@ -81,12 +83,11 @@ def _document(
 
 def _node(
     graph: LineageGraph,
-    project: Project,
+    declared: Asset | None,
     node: str,
     distance: int,
     states: dict[str, AssetState],
 ) -> dict[str, Any]:
-    declared = project.asset(node)
     state = states.get(node)
     dataset = graph.datasets.get(node)
     return {

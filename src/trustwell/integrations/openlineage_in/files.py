@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trustwell.errors import Invalid
-from trustwell.integrations.openlineage_in.ingest import IngestSummary, ingest_events
+from trustwell.integrations.openlineage_in.ingest import (
+    IngestSummary,
+    ingest_events,
+    parse_documents,
+)
 from trustwell.integrations.openlineage_in.parse import InvalidEvent, ParsedEvent
+from trustwell.lineage.naming import AssetIndex
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
@@ -59,9 +64,8 @@ def ingest_files(
     project: Project, store: Store, path: Path, *, actor: str | None = None
 ) -> FileIngest:
     """Store the events of every line of the files at ``path``; bad lines are reported."""
-    from trustwell.integrations.openlineage_in.ingest import parse_documents
-
     files = event_files(path)
+    index = AssetIndex.from_assets(project.assets)  # once, not once per line
     result = FileIngest(IngestSummary(), files)
     events: list[ParsedEvent] = []
     for file in files:
@@ -75,7 +79,7 @@ def ingest_files(
                 result.problems.append(f"{label}not valid JSON: {exc.msg} (column {exc.colno})")
                 continue
             try:
-                events.extend(parse_documents(project, [document], where=[label]))
+                events.extend(parse_documents(project, [document], where=[label], index=index))
             except InvalidEvent as exc:
                 result.problems.append(str(exc))
     if events:

@@ -60,16 +60,21 @@ class IngestSummary:
 
 
 def parse_documents(
-    project: Project, documents: Sequence[Any], *, where: Sequence[str] | None = None
+    project: Project,
+    documents: Sequence[Any],
+    *,
+    where: Sequence[str] | None = None,
+    index: AssetIndex | None = None,
 ) -> list[ParsedEvent]:
     """Parse and check every document before anything is stored (:class:`InvalidEvent`).
 
     ``where`` labels each document in errors (default ``[i].`` for a batch of
-    several, nothing for one).
+    several, nothing for one); ``index`` maps datasets to assets (built from the
+    project when not given: a caller parsing line by line builds it once).
     """
     from trustwell.integrations.external import check_results
 
-    index = AssetIndex.from_assets(project.assets)
+    index = index or AssetIndex.from_assets(project.assets)
     if where is None:
         where = [""] if len(documents) == 1 else [f"[{i}]." for i in range(len(documents))]
     parsed = []

@@ -102,7 +102,7 @@ def _node(node: LineageNode, corner: tuple[float, float], *, current: bool) -> s
     name = node.name if len(node.name) <= NAME_CHARS else node.name[: NAME_CHARS - 1] + "…"
     where = "this asset" if current else _where(node.distance)
     label = html.escape(f"{node.name}: {state}, {where}")
-    classes = f"lineage-node node-{'dataset' if node.lineage_only else state}"
+    classes = f"lineage-node node-{state}"
     if current:
         classes += " node-current"
     body = (
