@@ -1,0 +1,128 @@
+"""Evaluating and storing certification decisions (SPEC 5).
+
+:func:`evaluate` gathers each asset's evidence, decides every use case the
+asset names with the decision stored before, and stores a new row only when
+the state or the reasons changed. :func:`current` reads the latest stored
+decision per asset and use case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from trustwell.certification.decide import Decision, Previous, State, decide
+from trustwell.certification.evidence import gather_in
+from trustwell.clock import now as clock_now
+from trustwell.store.certification_tables import certification_decisions as table
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Project
+    from trustwell.store import Store
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A decision as stored: the state of one asset for one use case, and why."""
+
+    id: int
+    asset: str
+    use_case: str
+    state: State
+    since: datetime
+    decided_at: datetime
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+    outcomes: tuple[dict[str, Any], ...]
+    run_ids: tuple[str, ...]
+    result_ids: tuple[int, ...]
+    incident_ids: tuple[str, ...]
+    rule_version: str
+
+
+def evaluate(
+    store: Store, project: Project, assets: list[str] | None = None, now: datetime | None = None
+) -> list[Decision]:
+    """Decide every (asset, use case) of ``assets`` (all by default); store the changes."""
+    moment = now or clock_now()
+    wanted = [a for a in project.assets if assets is None or a.name in assets]
+
+    def work(conn: sa.Connection) -> list[Decision]:
+        decisions: list[Decision] = []
+        for asset in wanted:
+            if not asset.use_cases:
+                continue
+            evidence = gather_in(conn, project, asset, moment)
+            latest = _latest(conn, asset.name)
+            for name in asset.use_cases:
+                use_case = project.settings.use_cases.get(name)
+                if use_case is None:
+                    continue
+                before = latest.get(name)
+                previous = Previous(before.state, before.since) if before else None
+                decision = decide(use_case.policy(name), evidence, previous)
+                decisions.append(decision)
+                if before is None or (before.state, before.reasons) != (
+                    decision.state,
+                    decision.reasons,
+                ):
+                    conn.execute(table.insert().values(**_row(decision)))
+        return decisions
+
+    return store.write(work)
+
+
+def current(store: Store, project: Project, asset: str | None = None) -> list[StoredDecision]:
+    """The latest stored decision of every asset (or of ``asset``) and use case."""
+    names = [a.name for a in project.assets if asset is None or a.name == asset]
+
+    def work(conn: sa.Connection) -> list[StoredDecision]:
+        out: list[StoredDecision] = []
+        for name in names:
+            out.extend(sorted(_latest(conn, name).values(), key=lambda d: d.use_case))
+        return out
+
+    return store.read(work)
+
+
+def _latest(conn: sa.Connection, asset: str) -> dict[str, StoredDecision]:
+    query = sa.select(table).where(table.c.asset == asset).order_by(table.c.id)
+    return {row.use_case: _stored(row) for row in conn.execute(query)}
+
+
+def _row(decision: Decision) -> dict[str, Any]:
+    return {
+        "asset": decision.asset,
+        "use_case": decision.use_case,
+        "state": decision.state,
+        "since": decision.since,
+        "decided_at": decision.decided_at,
+        "reasons": list(decision.reasons),
+        "missing": list(decision.missing),
+        "outcomes": [asdict(o) for o in decision.outcomes],
+        "run_ids": list(decision.run_ids),
+        "result_ids": list(decision.result_ids),
+        "incident_ids": list(decision.incident_ids),
+        "rule_version": decision.rule_version,
+    }
+
+
+def _stored(row: sa.Row[Any]) -> StoredDecision:
+    return StoredDecision(
+        id=int(row.id),
+        asset=row.asset,
+        use_case=row.use_case,
+        state=row.state,
+        since=row.since,
+        decided_at=row.decided_at,
+        reasons=tuple(row.reasons),
+        missing=tuple(row.missing),
+        outcomes=tuple(row.outcomes),
+        run_ids=tuple(row.run_ids),
+        result_ids=tuple(int(i) for i in row.result_ids),
+        incident_ids=tuple(row.incident_ids),
+        rule_version=row.rule_version,
+    )
