@@ -44,8 +44,10 @@ def step(root: Path) -> tuple[str, tuple[str, ...], int]:
     cli(root, "run")
     project, store = open_project_store(root)
     try:
+        (after_run,) = current(store, project, "raw.feed")  # stored by the run itself
         (decision,) = evaluate(store, project)
         (stored,) = current(store, project, "raw.feed")
+        assert stored.id == after_run.id
         assert (stored.state, stored.reasons) == (decision.state, decision.reasons)
         assert stored.rule_version == "1" and stored.run_ids
         return decision.state, decision.reasons, stored.id
@@ -82,7 +84,14 @@ def test_walk_certified_at_risk_revoked_certified(
         from trustwell.store.certification_tables import certification_decisions as table
 
         rows = store.read(lambda c: list(c.execute(sa.select(table).order_by(table.c.id))))
-        assert [r.state for r in rows] == ["certified", "at_risk", "revoked", "certified"]
-        assert rows[2].incident_ids == ["INC-1"]
+        assert [r.state for r in rows] == [
+            "certified",
+            "at_risk",
+            "revoked",
+            "revoked",  # the fixed run: freshness passes, INC-1 still open (monitoring)
+            "certified",
+        ]
+        assert rows[2].incident_ids == rows[3].incident_ids == ["INC-1"]
+        assert len(rows[3].reasons) == 1 and "INC-1" in rows[3].reasons[0]
     finally:
         store.close()

@@ -8,6 +8,7 @@ decision per asset and use case.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from trustwell.store.certification_tables import certification_decisions as tabl
 if TYPE_CHECKING:
     from trustwell.config.models import Project
     from trustwell.store import Store
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,17 @@ def evaluate(
         return decisions
 
     return store.write(work)
+
+
+def reevaluate(store: Store, project: Project, assets: list[str] | None = None) -> None:
+    """:func:`evaluate` after a run or a change; a failure here is logged, never raised.
+
+    Certification must never fail the run, incident change or import that triggered it.
+    """
+    try:
+        evaluate(store, project, assets)
+    except Exception:
+        _log.exception("certification could not be re-evaluated")
 
 
 def current(store: Store, project: Project, asset: str | None = None) -> list[StoredDecision]:

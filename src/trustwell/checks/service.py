@@ -179,6 +179,7 @@ def _record_and_respond(
     trigger: str,
 ) -> list[dict[str, Any]]:
     """Store the run, open or update incidents, then deliver what is due."""
+    from trustwell.certification.service import reevaluate
     from trustwell.incidents.signals import handle_run
     from trustwell.notify.outbox import deliver_due
     from trustwell.openlineage.queue import queue_run_events, undelivered_warnings
@@ -202,4 +203,5 @@ def _record_and_respond(
     incidents = handle_run(store, project, report)
     deliver_due(store, project.settings)
     report.warnings += undelivered_warnings(store, lineage)
+    reevaluate(store, project)  # logs, never fails the run
     return incidents
