@@ -11,6 +11,8 @@ from incidents.conftest import Warehouse, write_project
 from trustwell.certification.service import current, evaluate
 from trustwell.cli.actions import open_project_store
 from trustwell.cli.app import create_app
+from trustwell.config.loader import load_project
+from trustwell.config.models import Project
 
 USE_CASES = """\
 use_cases:
@@ -38,6 +40,10 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     assets.write_text(text)
     return tmp_path
+
+
+def project_of(root: Path) -> Project:
+    return load_project(root)
 
 
 def step(root: Path) -> tuple[str, tuple[str, ...], int]:
@@ -75,6 +81,12 @@ def test_walk_certified_at_risk_revoked_certified(
     monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-22T10:00:00Z")
     cli(root, "run")
     cli(root, "incident", "resolve", "INC-1", "--cause", "late-data", "--summary", "late load")
+    # Resolving re-evaluates at once, without a run.
+    _, store = open_project_store(root)
+    try:
+        assert [d.state for d in current(store, project_of(root), "raw.feed")] == ["certified"]
+    finally:
+        store.close()
     state, reasons, _ = step(root)
     assert state == "certified", reasons
     _, store = open_project_store(root)

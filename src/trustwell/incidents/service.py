@@ -242,7 +242,9 @@ def declare(
         )
         return snapshot(conn, number)
 
-    return store.write(work)
+    result = store.write(work)
+    _recertify(store, project)
+    return result
 
 
 # --- reading -----------------------------------------------------------------------
@@ -288,6 +290,13 @@ def incident_page(
 # --- changing --------------------------------------------------------------------
 
 
+def _recertify(store: Store, project: Project) -> None:
+    """Re-evaluate certification after an incident change (logs, never fails the change)."""
+    from trustwell.certification.service import reevaluate
+
+    reevaluate(store, project)
+
+
 def _change(store: Store, project: Project, ident: str, change: Any) -> IncidentSnapshot:
     """Run ``change(conn, ctx, number, row, now)`` in one transaction; return the result."""
     ctx = IncidentContext(project, store)
@@ -300,7 +309,9 @@ def _change(store: Store, project: Project, ident: str, change: Any) -> Incident
         conn.execute(incidents.update().where(incidents.c.number == number).values(updated_at=now))
         return snapshot(conn, number)
 
-    return store.write(work)
+    result = store.write(work)
+    _recertify(store, project)
+    return result
 
 
 def transition(
