@@ -137,6 +137,10 @@ def ingest_events(
             raise
         summary.results += len(event.results)
         summary.incidents.extend(report.incidents)
+    if summary.stored:  # the lineage changed: an asset may gain or lose "lineage: known"
+        from trustwell.certification.service import reevaluate
+
+        reevaluate(store, project)  # logs, never fails the ingest
     return summary
 
 
