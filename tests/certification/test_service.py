@@ -107,3 +107,21 @@ def test_walk_certified_at_risk_revoked_certified(
         assert len(rows[3].reasons) == 1 and "INC-1" in rows[3].reasons[0]
     finally:
         store.close()
+
+
+def test_certify_command_table_json_and_unknown_names(root: Path) -> None:
+    import json
+
+    cli(root, "run")
+    out = cli(root, "certify", "--format", "json")
+    (entry,) = json.loads(out)
+    assert entry["asset"] == "raw.feed"
+    assert entry["use_cases"]["exec_reporting"]["state"] == "certified"
+    explained = cli(root, "certify", "raw.feed", "--explain")
+    assert "freshness: holds" in explained
+    result = CliRunner().invoke(create_app(), ["certify", "raw.fed", "--project", str(root)])
+    assert result.exit_code == 2 and "did you mean 'raw.feed'" in result.stderr
+    result = CliRunner().invoke(
+        create_app(), ["certify", "--use-case", "exec_reportin", "--project", str(root)]
+    )
+    assert result.exit_code == 2 and "exec_reporting" in result.stderr

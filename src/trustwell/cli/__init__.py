@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "project_cmds",
     "import_cmds",
     "demo",
+    "certify",
 )
 
 

@@ -1,0 +1,76 @@
+"""``trustwell certify``: each asset's state per use case, and why (SPEC 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trustwell.cli.common import OutputFormat, ProjectOption, fail_invalid, load_project_or_exit
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``trustwell certify`` to the app."""
+    app.command("certify")(certify_command)
+
+
+def certify_command(
+    asset: Annotated[str | None, typer.Argument(help="One asset (default: every asset).")] = None,
+    use_case: Annotated[str | None, typer.Option("--use-case", help="Only this use case.")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Each requirement, its verdict and evidence.")
+    ] = False,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+    project: Path = ProjectOption,
+) -> None:
+    """Evaluate and show certification: asset, use case, state, since, reasons."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from trustwell.certification.service import current, evaluate
+    from trustwell.clock import isoformat
+    from trustwell.config.errors import did_you_mean
+    from trustwell.store import open_store
+
+    loaded = load_project_or_exit(project)
+    names = [a.name for a in loaded.assets]
+    if asset is not None and asset not in names:
+        raise fail_invalid(f"error: unknown asset '{asset}'{did_you_mean(asset, names)}")
+    cases = list(loaded.settings.use_cases)
+    if use_case is not None and use_case not in cases:
+        raise fail_invalid(f"error: unknown use case '{use_case}'{did_you_mean(use_case, cases)}")
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        evaluate(store, loaded, [asset] if asset else None)
+        decisions = [
+            d for d in current(store, loaded, asset) if use_case is None or d.use_case == use_case
+        ]
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        by_asset: dict[str, dict[str, Any]] = {}
+        for d in decisions:
+            entry = by_asset.setdefault(d.asset, {"asset": d.asset, "use_cases": {}})
+            entry["use_cases"][d.use_case] = {
+                "state": d.state,
+                "since": isoformat(d.since),
+                "reasons": list(d.reasons),
+                "missing": list(d.missing),
+                "outcomes": list(d.outcomes),
+            }
+        typer.echo(json.dumps(list(by_asset.values()), indent=2))
+        return
+    console = Console()
+    table = Table("asset", "use case", "state", "since", "reasons")
+    for d in decisions:
+        table.add_row(d.asset, d.use_case, d.state, isoformat(d.since), "\n".join(d.reasons))
+    console.print(table)
+    if explain:
+        for d in decisions:
+            console.print(f"\n[bold]{d.asset}[/bold] for {d.use_case}: {d.state}")
+            for o in d.outcomes:
+                console.print(f"  {o['requirement']}: {o['verdict']} ({o['detail']})")
