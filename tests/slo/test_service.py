@@ -21,7 +21,8 @@ def test_check_slo_from_stored_results(tmp_path: Path, sqlite_store: Store) -> N
     (tmp_path / "trustwell.yml").write_text("name: p\n")
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "orders.yml").write_text(
-        "assets:\n  - name: orders\n    checks:\n      - {type: row_count, min: 1, name: has_rows}\n"
+        "assets:\n  - name: orders\n    checks:\n"
+        "      - {type: row_count, min: 1, name: has_rows}\n"
         "    slos:\n      - {check: has_rows, objective: 80%, window: 28d}\n"
     )
     project = load_project(tmp_path)
