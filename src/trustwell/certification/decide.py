@@ -63,6 +63,8 @@ class SloEvidence:
     name: str
     met: bool
     burning_fast: bool = False
+    attainment: float | None = None  # 0..1 over the SLO window, None without data
+    objective: float | None = None  # 0..1
 
 
 @dataclass(frozen=True)

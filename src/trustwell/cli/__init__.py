@@ -9,6 +9,7 @@ from types import ModuleType
 _COMMAND_MODULES = (
     "run",
     "history",
+    "slo",
     "lineage",
     "incident",
     "ops",

@@ -202,6 +202,57 @@ class ColumnDoc(_Strict):
     data_type: str | None = None
 
 
+def _percent(value: Any) -> float:
+    """``99%``, ``99.5%`` or a number 0..100 as a fraction 0..1."""
+    text = str(value).strip()
+    number = text[:-1].strip() if text.endswith("%") else text
+    try:
+        result = float(number) / 100.0
+    except ValueError:
+        raise rule(
+            f"objective {value!r} is not a percentage like 99% or 99.5%", "objective"
+        ) from None
+    if isinstance(value, bool) or not 0.0 <= result <= 1.0:
+        raise rule(f"objective {value!r} is not a percentage between 0% and 100%", "objective")
+    return result
+
+
+class Slo(_Strict):
+    """``slos:`` item: a check SLO (share of results passed) or a freshness SLO (time fresh)."""
+
+    name: str | None = None
+    check: str | None = None  # a check of the asset, by its display name or name
+    freshness: str | None = None  # a duration: the data is fresh while its age is at most this
+    objective: Any
+    window: str = "28d"
+
+    @field_validator("objective")
+    @classmethod
+    def _objective(cls, value: Any) -> float:
+        return _percent(value)
+
+    @field_validator("window", "freshness")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        from trustwell.durations import parse_duration
+
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_sli(self) -> Slo:
+        if (self.check is None) == (self.freshness is None):
+            raise ValueError("an SLO gives one of check: or freshness:")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return f"{self.check} passed" if self.check else f"fresh within {self.freshness}"
+
+
 class Asset(_Strict):
     """One data asset (a table, a query or files) and its checks."""
 
@@ -227,6 +278,25 @@ class Asset(_Strict):
     openlineage: OpenLineageAlias | None = None  # the OpenLineage dataset that is this asset
     columns: dict[str, ColumnDoc] = Field(default_factory=dict)  # documented columns, in order
     checks: list[Check] = Field(default_factory=list)
+    slos: list[Slo] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _slo_checks(self) -> Asset:
+        from trustwell.config.errors import did_you_mean
+
+        known = {c.display_name for c in self.checks} | {
+            n for c in self.checks if (n := getattr(c, "name", None))
+        }
+        for i, slo in enumerate(self.slos):
+            if slo.check is not None and slo.check not in known:
+                hint = did_you_mean(slo.check, sorted(known))
+                raise rule(
+                    f"SLO names check {slo.check!r}, not a check of this asset{hint}",
+                    "slos",
+                    str(i),
+                    "check",
+                )
+        return self
 
     @model_validator(mode="after")
     def _one_source(self) -> Asset:

@@ -1,0 +1,1 @@
+"""Trust SLOs and error budgets: pure maths in ``compute``, store reads in ``service``."""
