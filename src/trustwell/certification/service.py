@@ -9,19 +9,19 @@ decision per asset and use case.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from trustwell.certification.decide import Decision, Previous, State, decide
+from trustwell.certification.decide import Decision, Previous, SloEvidence, State, decide
 from trustwell.certification.evidence import gather_in
 from trustwell.clock import now as clock_now
 from trustwell.store.certification_tables import certification_decisions as table
 
 if TYPE_CHECKING:
-    from trustwell.config.models import Project
+    from trustwell.config.models import Asset, Project
     from trustwell.store import Store
 
 _log = logging.getLogger(__name__)
@@ -52,13 +52,14 @@ def evaluate(
     """Decide every (asset, use case) of ``assets`` (all by default); store the changes."""
     moment = now or clock_now()
     wanted = [a for a in project.assets if assets is None or a.name in assets]
+    slos = _slos(store, project, wanted, moment)
 
     def work(conn: sa.Connection) -> list[Decision]:
         decisions: list[Decision] = []
         for asset in wanted:
             if not asset.use_cases:
                 continue
-            evidence = gather_in(conn, project, asset, moment)
+            evidence = replace(gather_in(conn, project, asset, moment), slos=slos[asset.name])
             latest = _latest(conn, asset.name)
             for name in asset.use_cases:
                 use_case = project.settings.use_cases.get(name)
@@ -76,6 +77,19 @@ def evaluate(
         return decisions
 
     return store.write(work)
+
+
+def _slos(
+    store: Store, project: Project, assets: list[Asset], now: datetime
+) -> dict[str, tuple[SloEvidence, ...]]:
+    """The SLO evidence of each asset taking part in a use case, read before deciding."""
+    from trustwell.slo.service import asset_slos, to_slo_evidence
+
+    return {
+        a.name: tuple(to_slo_evidence(r) for r in asset_slos(store, project, a.name, now))
+        for a in assets
+        if a.use_cases
+    }
 
 
 def reevaluate(store: Store, project: Project, assets: list[str] | None = None) -> None:
