@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
-from trustwell.certification.decide import CheckEvidence, Evidence, IncidentEvidence, PassRate
+from trustwell.certification.decide import (
+    CheckEvidence,
+    Evidence,
+    IncidentEvidence,
+    PassRate,
+    SloEvidence,
+)
 from trustwell.checks.result import Status
 from trustwell.incidents.model import OPEN_STATES
 from trustwell.lineage.service import lineage_graph
@@ -42,11 +48,29 @@ def windows(project: Project) -> tuple[timedelta, ...]:
 
 def gather(store: Store, project: Project, asset: Asset, now: datetime) -> Evidence:
     """The evidence of ``asset`` at ``now`` (one read transaction)."""
-    return store.read(lambda conn: gather_in(conn, project, asset, now))
+    slos = slo_evidence(store, project, asset, now)
+    return store.read(lambda conn: gather_in(conn, project, asset, now, slos))
 
 
-def gather_in(conn: sa.Connection, project: Project, asset: Asset, now: datetime) -> Evidence:
-    """:func:`gather` in the caller's transaction."""
+def slo_evidence(
+    store: Store, project: Project, asset: Asset, now: datetime
+) -> tuple[SloEvidence, ...]:
+    """Each trust SLO of ``asset`` met or missed at ``now`` (none declared: empty)."""
+    if not asset.slos:
+        return ()
+    from trustwell.slo.service import asset_slos, to_slo_evidence
+
+    return tuple(to_slo_evidence(r) for r in asset_slos(store, project, asset.name, now))
+
+
+def gather_in(
+    conn: sa.Connection,
+    project: Project,
+    asset: Asset,
+    now: datetime,
+    slos: tuple[SloEvidence, ...] = (),
+) -> Evidence:
+    """:func:`gather` in the caller's transaction; ``slos`` read before it (they use the store)."""
     graph = lineage_graph(conn, project)
     upstream = graph.ancestors(asset.name)
     return Evidence(
@@ -57,8 +81,8 @@ def gather_in(conn: sa.Connection, project: Project, asset: Asset, now: datetime
         lineage_known=bool(upstream),
         owner=asset.owner,
         description=asset.description,
-        slos=(),
-        pass_rates={w: _pass_rate(conn, asset.name, now - w, now) for w in windows(project)},
+        slos=slos,
+        pass_rates=_pass_rates(conn, asset.name, windows(project), now),
     )
 
 
@@ -122,11 +146,25 @@ def _incidents(
     )
 
 
-def _pass_rate(conn: sa.Connection, asset: str, start: datetime, end: datetime) -> PassRate:
-    query = sa.select(results.c.status, results.c.run_id).where(
-        results.c.asset == asset, results.c.executed_at > start, results.c.executed_at <= end
+def _pass_rates(
+    conn: sa.Connection, asset: str, spans: Iterable[timedelta], now: datetime
+) -> dict[timedelta, PassRate]:
+    """The pass rate over each window ending at ``now``, from one read of the longest."""
+    spans = tuple(spans)
+    if not spans:
+        return {}
+    query = sa.select(results.c.status, results.c.run_id, results.c.executed_at).where(
+        results.c.asset == asset,
+        results.c.executed_at > now - max(spans),
+        results.c.executed_at <= now,
     )
     rows: list[Any] = list(conn.execute(query))
-    passed = sum(1 for r in rows if r.status == "pass")
-    run_ids = tuple(dict.fromkeys(str(r.run_id) for r in rows))
-    return PassRate(passed=passed, total=len(rows), run_ids=run_ids)
+    rates = {}
+    for span in spans:
+        inside = [r for r in rows if r.executed_at > now - span]
+        rates[span] = PassRate(
+            passed=sum(1 for r in inside if r.status == "pass"),
+            total=len(inside),
+            run_ids=tuple(dict.fromkeys(str(r.run_id) for r in inside)),
+        )
+    return rates

@@ -9,14 +9,14 @@ decision per asset and use case.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from trustwell.certification.decide import Decision, Previous, SloEvidence, State, decide
-from trustwell.certification.evidence import gather_in
+from trustwell.certification.evidence import gather_in, slo_evidence
 from trustwell.clock import now as clock_now
 from trustwell.store.certification_tables import certification_decisions as table
 
@@ -59,7 +59,7 @@ def evaluate(
         for asset in wanted:
             if not asset.use_cases:
                 continue
-            evidence = replace(gather_in(conn, project, asset, moment), slos=slos[asset.name])
+            evidence = gather_in(conn, project, asset, moment, slos[asset.name])
             latest = _latest(conn, asset.name)
             for name in asset.use_cases:
                 use_case = project.settings.use_cases.get(name)
@@ -83,13 +83,7 @@ def _slos(
     store: Store, project: Project, assets: list[Asset], now: datetime
 ) -> dict[str, tuple[SloEvidence, ...]]:
     """The SLO evidence of each asset taking part in a use case, read before deciding."""
-    from trustwell.slo.service import asset_slos, to_slo_evidence
-
-    return {
-        a.name: tuple(to_slo_evidence(r) for r in asset_slos(store, project, a.name, now))
-        for a in assets
-        if a.use_cases
-    }
+    return {a.name: slo_evidence(store, project, a, now) for a in assets if a.use_cases}
 
 
 def reevaluate(store: Store, project: Project, assets: list[str] | None = None) -> None:
