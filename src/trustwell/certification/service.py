@@ -3,7 +3,8 @@
 :func:`evaluate` gathers each asset's evidence, decides every use case the
 asset names with the decision stored before, and stores a new row only when
 the state or the reasons changed. :func:`current` reads the latest stored
-decision per asset and use case.
+decision per asset and use case;
+:func:`in_force` the decisions of one asset over a window (for evidence packs).
 """
 
 from __future__ import annotations
@@ -108,6 +109,22 @@ def current(store: Store, project: Project, asset: str | None = None) -> list[St
         return out
 
     return store.read(work)
+
+
+def in_force(store: Store, asset: str, start: datetime, end: datetime) -> list[StoredDecision]:
+    """Every stored decision of ``asset`` in force at some moment from ``start`` to ``end``.
+
+    That is each decision taken in the window and, per use case, the one in force
+    when it opened (taken before ``start``); oldest first. Evidence packs list them.
+    """
+    query = (
+        sa.select(table)
+        .where(table.c.asset == asset, table.c.decided_at <= end)
+        .order_by(table.c.decided_at, table.c.id)
+    )
+    rows = [_stored(row) for row in store.read(lambda conn: list(conn.execute(query)))]
+    opening = {d.use_case: d for d in rows if d.decided_at <= start}
+    return [d for d in rows if d.decided_at > start or opening.get(d.use_case) is d]
 
 
 def _latest(conn: sa.Connection, asset: str) -> dict[str, StoredDecision]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from trustwell.cli.certify_evidence import evidence_request, write_evidence
 from trustwell.cli.common import OutputFormat, ProjectOption, fail_invalid, load_project_or_exit
 
 
@@ -25,6 +26,13 @@ def certify_command(
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json.")
     ] = OutputFormat.text,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", metavar="DIR", help="Write ASSET's evidence pack into DIR."),
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="The pack's window, ending now [90d].")
+    ] = None,
     project: Path = ProjectOption,
 ) -> None:
     """Evaluate and show certification: asset, use case, state, since, reasons."""
@@ -43,9 +51,12 @@ def certify_command(
     cases = list(loaded.settings.use_cases)
     if use_case is not None and use_case not in cases:
         raise fail_invalid(f"error: unknown use case '{use_case}'{did_you_mean(use_case, cases)}")
+    pack = evidence_request(asset, evidence, window)  # None without --evidence
     store = open_store(loaded.settings.store, loaded.root)
     try:
         evaluate(store, loaded, [asset] if asset else None)
+        if pack is not None:
+            write_evidence(store, loaded, pack)
         decisions = [
             d for d in current(store, loaded, asset) if use_case is None or d.use_case == use_case
         ]
