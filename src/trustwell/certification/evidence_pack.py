@@ -124,7 +124,10 @@ def _incidents(
             .where(
                 incidents.c.number.in_(touching),
                 incidents.c.drill.is_(False),
-                incidents.c.declared_at <= window.end,
+                # began (data went bad, or declared) by the end; overlaps() decides the rest
+                sa.or_(
+                    incidents.c.declared_at <= window.end, incidents.c.occurred_at <= window.end
+                ),
             )
             .order_by(incidents.c.number)
         ).scalars()
