@@ -176,9 +176,10 @@ def test_pack_of_a_30_day_window(root: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     # The page: the digest of the JSON bytes, the evidence in words, nothing from elsewhere.
     page = (out / "evidence.html").read_text()
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     shown = re.search(r"SHA-256 of evidence\.json:\s*([0-9a-f]{64})", text)
     assert shown is not None and shown.group(1) == hashlib.sha256(data).hexdigest()
+    assert "freshness: broken (freshness:loaded_at failed in run" in text
     for words in ("raw.feed", "INC-2", "The loader's credentials expired.", "late-data"):
         assert words in text
     assert "Alert on expiring loader credentials" in text and "INC-1" not in text
