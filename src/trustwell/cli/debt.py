@@ -67,39 +67,52 @@ def fail_debt_files(exc: ProjectError) -> typer.Exit:
 
 
 def print_report(found: DebtReport) -> None:
-    """The ranked items, then the totals per team, as Rich tables (never cut)."""
-    from rich.console import Console
-    from rich.table import Table
-
+    """The ranked items, then the totals per team, as Rich tables, never cut to the width."""
     from trustwell import display
 
-    console = Console()
     if not found.items:
-        console.print("No data-quality debt.")
+        typer.echo("No data-quality debt.")
         return
-    items = Table(
-        "#", "interest/wk", "team", "kind", "asset", "title", "since", "principal", "due",
-        title="Data-quality debt, ranked by interest",
-    )  # fmt: skip
-    for rank, item in enumerate(found.items, start=1):
-        items.add_row(
+    header = ["#", "interest/wk", "principal", "team", "kind", "asset", "since", "due", "title"]
+    rows = [
+        [
             str(rank),
             _points(item.interest),
+            _points(item.principal),
             item.team or "unowned",
             item.kind,
             item.asset or display.MISSING,
-            item.title,
             _since(item, found),
-            _points(item.principal),
             _due(item, found),
-        )
-    console.print(items)
-    teams = Table("team", "items", "principal", "interest/wk", title="Totals per team")
-    for team, totals in found.teams.items():
-        teams.add_row(team, str(totals.items), _points(totals.principal), _points(totals.interest))
+            item.title,
+        ]
+        for rank, item in enumerate(found.items, start=1)
+    ]
+    _print_table("Data-quality debt, ranked by interest", header, rows)
     total = found.total
-    teams.add_row("total", str(total.items), _points(total.principal), _points(total.interest))
-    console.print(teams)
+    teams = [
+        [team, str(t.items), _points(t.principal), _points(t.interest)]
+        for team, t in [*found.teams.items(), ("total", total)]
+    ]
+    _print_table("Totals per team", ["team", "items", "principal", "interest/wk"], teams)
+
+
+def _print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    """One Rich table, as wide as its longest cells need (a pipe gets whole lines)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    typer.echo(title)
+    table = Table(*header)
+    for column in table.columns:
+        column.no_wrap = True
+    for row in rows:
+        table.add_row(*row)
+    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
+    needed = sum(widths) + 3 * len(widths) + 1
+    console = Console(highlight=False)
+    console.width = max(console.width, needed)
+    console.print(table)
 
 
 def _points(value: float) -> str:
