@@ -9,8 +9,8 @@ import pytest
 from trustwell.debt.derive import (
     DEFAULTS,
     AssetFacts,
-    FailingCheck,
     Facts,
+    FailingCheck,
     OverdueAction,
     OwedPostmortem,
     RevokedCertificate,

@@ -69,6 +69,7 @@ def fail_debt_files(exc: ProjectError) -> typer.Exit:
 def print_report(found: DebtReport) -> None:
     """The ranked items, then the totals per team, as Rich tables, never cut to the width."""
     from trustwell import display
+    from trustwell.debt.model import interest_label
 
     if not found.items:
         typer.echo("No data-quality debt.")
@@ -77,7 +78,7 @@ def print_report(found: DebtReport) -> None:
     rows = [
         [
             str(rank),
-            _points(item.interest),
+            interest_label(item, found.today),
             _points(item.principal),
             item.team or "unowned",
             item.kind,

@@ -119,6 +119,19 @@ def report(items: Iterable[DebtItem], today: date) -> DebtReport:
     return DebtReport(today=today, items=ranked, teams=ordered, total=totals(ranked))
 
 
+def interest_label(item: DebtItem, today: date) -> str:
+    """The interest as people read it: ``4 (x2 overdue)`` when the ranking doubles it.
+
+    >>> late = DebtItem("a", "file", "t", None, None, 1.0, 4.0, None, date(2026, 1, 1), "file")
+    >>> interest_label(late, date(2026, 2, 1))
+    '4 (x2 overdue)'
+    """
+    text = f"{item.interest:g}"
+    if item.rank_interest(today) != item.interest:
+        text += f" (x{OVERDUE_FACTOR:g} overdue)"
+    return text
+
+
 def item_json(item: DebtItem, today: date) -> dict[str, Any]:
     """One item as JSON: the keys of SPEC 5's debt list, ``overdue`` and ``notes``."""
     from trustwell.clock import isoformat

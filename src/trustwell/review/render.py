@@ -172,6 +172,8 @@ TOP_DEBT = 10
 
 def _debt(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
     """The data-quality debt sections (totals per team, the top items), when asked for."""
+    from trustwell.debt.model import interest_label
+
     debt = review.debt
     if debt is None:
         return []
@@ -186,7 +188,7 @@ def _debt(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
     top = [
         [
             str(rank),
-            points(i.interest),
+            interest_label(i, debt.today),
             i.team or "unowned",
             i.kind,
             i.asset or display.MISSING,
