@@ -182,3 +182,21 @@ def test_the_monthly_review_shows_the_debt(root: Path, tmp_path: Path) -> None:
     assert top.count("\n| ") == 1 + min(10, len(document["items"]))  # header + rows
     assert "<h2>Data-quality debt: totals per team</h2>" in html
     assert '<span class="overdue">2026-11-15 (overdue)</span>' in html
+
+
+def test_a_review_built_without_debt_items_has_no_debt_section(root: Path) -> None:
+    """The /review page builds the review without ``debt=``: its figures are unchanged."""
+    from trustwell.cli.actions import open_project_store
+    from trustwell.review.build import build_review, render_markdown
+
+    project, store = open_project_store(root)
+    try:
+        plain = build_review(store, project, "2026-11")
+        with_debt = build_review(store, project, "2026-11", debt=[])
+    finally:
+        store.close()
+    assert plain.debt is None and "Data-quality debt" not in render_markdown(plain)
+    assert with_debt.debt is not None
+    assert all(i.source == "derived" for i in with_debt.debt.items)  # no hand items given
+    markdown = render_markdown(with_debt)
+    assert markdown.startswith(render_markdown(plain).rstrip("\n"))
