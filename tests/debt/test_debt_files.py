@@ -81,9 +81,10 @@ def test_bad_values_are_named(root: Path) -> None:
         "  - {id: c, title: C, interest: -1, due: someday}\n"
         "  - {id: a, title: again}\n"
         "  - just text\n"
+        "  - {id: a b, title: ' '}\n"
     )
     found = problems(root, text)
-    assert len(found) == 6, found
+    assert len(found) == 8, found
     assert found[0] == "unknown key 'itmes' in debt/b-bad.yml line 1: did you mean 'items'?"
     assert any(p.startswith("principal '3 days' is not an effort") for p in found)
     assert any("line 3" in p and "debt item 'a'" in p for p in found)

@@ -73,8 +73,8 @@ class HandItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: Annotated[str, Field(pattern=_ID, max_length=200)]
-    title: Annotated[str, Field(min_length=1)]
+    id: str
+    title: str
     asset: str | None = None
     team: str | None = None
     principal: Annotated[
@@ -83,6 +83,23 @@ class HandItem(BaseModel):
     interest: _Number = 1.0
     due: date | None = None
     notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not re.match(_ID, value) or len(value) > 200:
+            raise ValueError(
+                f"id {value!r} must be letters, digits, '_', '.' or '-' (no spaces, at most"
+                " 200), starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("title must not be empty")
+        return value
 
     @field_validator("principal")
     @classmethod

@@ -78,12 +78,13 @@ def gather_facts(store: Store, project: Project, now: datetime) -> Facts:
         graph = lineage_graph(conn, project)
         reported = _recently_reported(conn, names, now - RECENT)
         declared = {(a.name, c.display_name) for a in project.assets for c in a.checks}
+        checked = {asset for asset, _ in reported}
         assets = [
             AssetFacts(
                 name=a.name,
                 owner=a.owner,
                 description=a.description,
-                has_checks=bool(a.checks) or a.name in {asset for asset, _ in reported},
+                has_checks=bool(a.checks) or a.name in checked,
                 lineage_known=bool(graph.ancestors(a.name)),
             )
             for a in project.assets
