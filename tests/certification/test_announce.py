@@ -16,7 +16,7 @@ from trustwell.certification.announce import CHANGE_EVENT
 from trustwell.certification.service import evaluate, history
 from trustwell.cli.actions import open_project_store
 from trustwell.errors import NotFound
-from trustwell.status.subscriptions import subscribe, unsubscribe
+from trustwell.status.subscriptions import subscribe, unsubscribe, unsubscribe_address
 from trustwell.store.certification_tables import certification_decisions
 from trustwell.store.incident_tables import outbox
 
@@ -47,7 +47,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         assets.read_text().replace(
             "  - name: raw.feed\n",
             "  - name: raw.feed\n    use_cases: [exec_reporting]\n"
-            "    subscribers: [finance@acme.test, cfo@acme.test]\n",
+            "    subscribers: [finance@acme.test, cfo@acme.test, board@acme.test]\n",
         )
     )
     project, store = open_project_store(tmp_path)
@@ -55,6 +55,9 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         subscribe(store, project, "raw.feed", "ops@acme.test", "alice", vouched=True)
         subscribe(store, project, "raw.feed", "stranger@acme.test", "anonymous")  # unconfirmed
         unsubscribe(store, project, "raw.feed", "cfo@acme.test", "cfo@acme.test")
+        unsubscribe_address(  # no more e-mail at all
+            store, project, "board@acme.test", everything=True, actor="board@acme.test"
+        )
     finally:
         store.close()
     return tmp_path
@@ -85,8 +88,9 @@ def reevaluate(root: Path) -> None:
 def test_revocation_tells_each_recipient_once_and_no_change_tells_nobody(root: Path) -> None:
     cli(root, "run")
     first = notices(root)
+    # The owners' channel and two subscribers: cfo left, board opted out, stranger unconfirmed.
     told = {"platform-alerts", "finance@acme.test", "ops@acme.test"}
-    assert recipients(first) == dict.fromkeys(told, 1)  # cfo left, stranger unconfirmed
+    assert recipients(first) == dict.fromkeys(told, 1)
     for row in first:
         assert row.payload["text"].startswith("raw.feed is certified for exec_reporting")
     mails = [r.payload["text"] for r in first if r.channel_type == "email"]
