@@ -140,7 +140,8 @@ def _sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
         [p.incident, p.severity, p.status, p.postmortem or "none", p.title]
         for p in review.missing_postmortems
     ]
-    return [*_incident_sections(review, trend, sources, prone, items, missing), *_debt(review)]
+    incident = _incident_sections(review, trend, sources, prone, items, missing)
+    return [*incident, *debt_sections(review)]
 
 
 def _incident_sections(
@@ -170,7 +171,7 @@ def _incident_sections(
 TOP_DEBT = 10
 
 
-def _debt(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
+def debt_sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
     """The data-quality debt sections (totals per team, the top items), when asked for."""
     from trustwell.debt.model import interest_label
 
