@@ -38,7 +38,12 @@ class Change:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"breaking": self.breaking, "kind": self.kind, "path": self.path, "message": self.message}
+        return {
+            "breaking": self.breaking,
+            "kind": self.kind,
+            "path": self.path,
+            "message": self.message,
+        }
 
 
 def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -46,20 +51,24 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     found: list[Change] = []
     olds = {o.get("name"): (i, o) for i, o in enumerate(old.get("schema") or [])}
     news = {o.get("name"): (i, o) for i, o in enumerate(new.get("schema") or [])}
-    for name, (i, obj) in olds.items():
+    for name, (i, _obj) in olds.items():
         if name not in news:
             path = show_path(("schema", i))
             found.append(Change(True, "object_removed", path, f"object {name} removed"))
     for name, (i, obj) in news.items():
         if name not in olds:
-            found.append(Change(False, "object_added", show_path(("schema", i)), f"object {name} added"))
+            found.append(
+                Change(False, "object_added", show_path(("schema", i)), f"object {name} added")
+            )
         else:
             found += _object(str(name), olds[name][1], obj, ("schema", i))
     found += _sla(old.get("slaProperties") or [], new.get("slaProperties") or [])
     return sorted(found, key=lambda c: not c.breaking)
 
 
-def _object(name: str, old: dict[str, Any], new: dict[str, Any], at: tuple[Any, ...]) -> list[Change]:
+def _object(
+    name: str, old: dict[str, Any], new: dict[str, Any], at: tuple[Any, ...]
+) -> list[Change]:
     found: list[Change] = []
     olds = {str(p["name"]).lower(): p for p in old.get("properties") or []}
     for i, prop in enumerate(new.get("properties") or []):
@@ -73,8 +82,9 @@ def _object(name: str, old: dict[str, Any], new: dict[str, Any], at: tuple[Any, 
         found += _rules(subject, before.get("quality") or [], prop.get("quality") or [], path)
     for i, prop in enumerate(old.get("properties") or []):
         if str(prop["name"]).lower() in olds:
-            path = show_path((*at, "properties", i))
-            found.append(Change(True, "column_removed", path, f"column {name}.{prop['name']} removed"))
+            where = show_path((*at, "properties", i))
+            text = f"column {name}.{prop['name']} removed"
+            found.append(Change(True, "column_removed", where, text))
     found += _rules(name, old.get("quality") or [], new.get("quality") or [], at)
     return found
 
@@ -87,7 +97,9 @@ def _property(
     before, after = _type(old), _type(new)
     if before != after:
         if not after[0] and not after[1]:
-            found.append(Change(False, "column_untyped", where, f"{subject} no longer declares a type"))
+            found.append(
+                Change(False, "column_untyped", where, f"{subject} no longer declares a type")
+            )
         else:
             text = f"{subject} retyped: {_show_type(before)} → {_show_type(after)}"
             found.append(Change(True, "column_retyped", where, text))
@@ -194,8 +206,11 @@ def _sla_change(old: dict[str, Any], new: dict[str, Any]) -> tuple[bool, str, st
             lowered = after < before
         else:
             return True, "sla_changed", f"changed: {shown}"
-        return (True, "sla_lowered", f"lowered: {shown}") if lowered else (
-            False, "sla_raised", f"raised: {shown}")
+        return (
+            (True, "sla_lowered", f"lowered: {shown}")
+            if lowered
+            else (False, "sla_raised", f"raised: {shown}")
+        )
     return True, "sla_changed", f"changed: {shown}"
 
 

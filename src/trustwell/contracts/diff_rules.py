@@ -17,7 +17,16 @@ from typing import Any
 
 from trustwell.contracts.quality import OPERATORS, Interval, interval_of
 
-_IGNORED = {"name", "description", "tags", "samples", "dimension", "severity", "businessImpact", "id"}
+_IGNORED = {
+    "name",
+    "description",
+    "tags",
+    "samples",
+    "dimension",
+    "severity",
+    "businessImpact",
+    "id",
+}
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,12 @@ def _sets(old: Any, new: Any, key: str, tighter_if_fewer: bool) -> Verdict:
         return Verdict("changed" if new is not None else "loosened", f"{key} removed")
     gone, added = sorted(before - after), sorted(after - before)
     what = f"{key}: " + "; ".join(
-        p for p in (f"removed {', '.join(gone)}" if gone else "", f"added {', '.join(added)}" if added else "") if p
+        p
+        for p in (
+            f"removed {', '.join(gone)}" if gone else "",
+            f"added {', '.join(added)}" if added else "",
+        )
+        if p
     )
     if gone and added:
         return Verdict("changed", what)
@@ -154,7 +168,9 @@ def _bounds(old: dict[str, Any], new: dict[str, Any]) -> Verdict | None:
     if a == b:
         return None
     shown = f"[{a[0]}, {a[1]}] → [{b[0]}, {b[1]}]"
-    if not all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in (*a, *b)):
+    if not all(
+        v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in (*a, *b)
+    ):
         return Verdict("changed", shown)
     return _interval(Interval(a[0], a[1]), Interval(b[0], b[1]), shown)
 
@@ -193,4 +209,6 @@ def _schema_columns(a: dict[str, Any], b: dict[str, Any]) -> Verdict:
     added = [k for k in b if k not in a]
     if added:
         return Verdict("tightened", f"columns now required: {', '.join(added)}")
-    return Verdict("loosened", f"columns no longer required: {', '.join(k for k in a if k not in b)}")
+    return Verdict(
+        "loosened", f"columns no longer required: {', '.join(k for k in a if k not in b)}"
+    )

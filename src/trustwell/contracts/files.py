@@ -32,8 +32,9 @@ class ContractInvalid(Invalid):
         self.problems = problems
         listed = "\n".join(f"  {p}" for p in problems)
         count = len(problems)
-        super().__init__(f"{label} is not a valid ODCS contract ({count} problem"
-                         f"{'s' * (count != 1)}):\n{listed}")
+        super().__init__(
+            f"{label} is not a valid ODCS contract ({count} problem{'s' * (count != 1)}):\n{listed}"
+        )
 
 
 class StandardMissing(Invalid):
@@ -80,7 +81,7 @@ def api_version() -> str:
     default = spec.get("default")
     if isinstance(default, str) and default.startswith("v3"):
         return default
-    return next(v for v in spec["enum"] if str(v).startswith("v3"))
+    return str(next(v for v in spec["enum"] if str(v).startswith("v3")))
 
 
 def violations(data: Any) -> list[tuple[tuple[Any, ...], str]]:

@@ -17,14 +17,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trustwell.checks.params import CheckBase
 from trustwell.checks.spec import AcceptedValues, Freshness, NotNull, Regex, RowCount, Schema, Sql
 from trustwell.checks.spec import Unique as UniqueCheck
-from trustwell.config.models import Asset
 from trustwell.contracts.quality import allowance_operator, bounds_operator
 from trustwell.durations import parse_duration
+
+if TYPE_CHECKING:
+    from trustwell.config.models import Asset
 
 VENDOR = "trustwell"
 #: trustwell's schema types as ODCS logical types.
@@ -183,9 +185,9 @@ def _schema_object(asset: Asset, described: Sequence[ColumnInfo] | None) -> dict
                 at_property.setdefault(column.lower(), []).append(entry)
         if isinstance(check, NotNull) and plain(check) and not _allows(check):
             required.update(c.lower() for c in check.column_list)
-        if isinstance(check, UniqueCheck) and plain(check) and not _allows(check):
-            if len(check.column_list) == 1:
-                unique.add(check.column_list[0].lower())
+        one = isinstance(check, UniqueCheck) and len(check.column_list) == 1
+        if one and plain(check) and not _allows(check):  # type: ignore[arg-type]
+            unique.add(check.column_list[0].lower())
     names = _column_order(asset, described, declared)
     by_name = {c.name.lower(): c for c in described or ()}
     types = {k.lower(): v for k, v in (declared.columns.items() if declared else ())}
@@ -290,7 +292,9 @@ def _library(check: CheckBase) -> list[tuple[str | None, dict[str, Any]]] | None
     if isinstance(check, RowCount) and (check.min is not None or check.max is not None):
         return [(None, {"metric": "rowCount"} | bounds_operator(check.min, check.max))]
     if isinstance(check, Sql) and check.query is not None:
-        return [(None, {"type": "sql", "query": check.query} | bounds_operator(check.min, check.max))]
+        return [
+            (None, {"type": "sql", "query": check.query} | bounds_operator(check.min, check.max))
+        ]
     return None
 
 

@@ -96,9 +96,10 @@ def read_document(doc: dict[str, Any], known: Known) -> Imported:
 
 
 _ORDER = (
-    "name warehouse table query path description owner tier customer_facing use_cases upstream"
-    " consumers subscribers schedule pii tags openlineage columns checks slos"
-).split()
+    *("name", "warehouse", "table", "query", "path", "description", "owner", "tier"),
+    *("customer_facing", "use_cases", "upstream", "consumers", "subscribers", "schedule"),
+    *("pii", "tags", "openlineage", "columns", "checks", "slos"),
+)
 
 
 def _ordered(asset: dict[str, Any]) -> dict[str, Any]:

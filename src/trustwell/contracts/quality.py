@@ -68,7 +68,7 @@ def operator_of(entry: dict[str, Any]) -> str | None:
 def interval_of(entry: dict[str, Any]) -> Interval | None:
     """The interval a rule's operator allows; None for ``mustNotBe…`` or no operator."""
     op = operator_of(entry)
-    value = entry.get(op) if op else None
+    value: Any = entry.get(op) if op else None
     if op == "mustBe" and _number(value):
         return Interval(float(value), float(value))
     if op in ("mustBeGreaterThan", "mustBeGreaterOrEqualTo") and _number(value):
@@ -83,7 +83,11 @@ def interval_of(entry: dict[str, Any]) -> Interval | None:
 def bounds_operator(low: float | None, high: float | None) -> dict[str, Any]:
     """Inclusive bounds as one ODCS operator (``mustBeBetween`` needs two different numbers)."""
     if low is not None and high is not None:
-        return {"mustBe": _plain(low)} if low == high else {"mustBeBetween": [_plain(low), _plain(high)]}
+        return (
+            {"mustBe": _plain(low)}
+            if low == high
+            else {"mustBeBetween": [_plain(low), _plain(high)]}
+        )
     if low is not None:
         return {"mustBeGreaterOrEqualTo": _plain(low)}
     if high is not None:

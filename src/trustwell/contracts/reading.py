@@ -89,5 +89,3 @@ class Located:
     check: dict[str, Any]
     path: Path
     column: str | None = None
-
-

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trustwell.config.errors import nearest_names_hint
-from trustwell.contracts.files import Contract, ContractInvalid, api_version, read_contract, validate
+from trustwell.contracts.files import (
+    Contract,
+    ContractInvalid,
+    api_version,
+    read_contract,
+    validate,
+)
 from trustwell.contracts.odcs import ColumnInfo, ExportInput, Member, export_document
 from trustwell.contracts.odcs_read import ContractShapeError, Known, Unmapped, read_document
 from trustwell.errors import NotFound
@@ -122,12 +128,14 @@ class ImportReport:
             "file": self.path.relative_to(root).as_posix(),
             "created": self.created,
             "checks": self.checks,
-            "unmapped": [{"path": u.path, "line": u.line, "reason": u.reason} for u in self.unmapped],
+            "unmapped": [
+                {"path": u.path, "line": u.line, "reason": u.reason} for u in self.unmapped
+            ],
         }
 
 
 def read_valid(path: Path) -> Contract:
-    """A contract file read and validated against the ODCS schema (else :class:`ContractInvalid`)."""
+    """A contract file, read and validated against the ODCS schema (:class:`ContractInvalid`)."""
     contract = read_contract(path)
     validate(contract)
     return contract
