@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustwell.contracts.diff_rules import Verdict, compare_rule, rule_key, rule_label
+from trustwell.contracts.odcs import INFERRED
 from trustwell.contracts.reading import show_path
 
 _LOWER_IS_BETTER = {"latency", "ly", "frequency", "fy", "timetodetect", "td", "timetonotify", "tn"}
@@ -113,7 +114,11 @@ def _property(
 
 
 def _type(prop: dict[str, Any]) -> tuple[str, str]:
-    logical = str(prop.get("logicalType") or "")
+    guessed = any(
+        c.get("property") == INFERRED and c.get("value") is True
+        for c in prop.get("customProperties") or []
+    )
+    logical = "" if guessed else str(prop.get("logicalType") or "")
     physical = " ".join(str(prop.get("physicalType") or "").lower().split())
     return logical, physical
 

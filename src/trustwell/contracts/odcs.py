@@ -17,10 +17,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from trustwell.checks.params import CheckBase
-from trustwell.checks.spec import AcceptedValues, Freshness, NotNull, Regex, RowCount, Schema, Sql
+from trustwell.checks.spec import (
+    AcceptedValues,
+    Freshness,
+    Length,
+    NotNull,
+    Range,
+    Regex,
+    RowCount,
+    Schema,
+    Sql,
+    Stat,
+)
 from trustwell.checks.spec import Unique as UniqueCheck
 from trustwell.contracts.quality import allowance_operator, bounds_operator
 from trustwell.durations import parse_duration
@@ -53,6 +65,8 @@ DIMENSIONS = {
     "stat": "accuracy",
 }
 DEFAULT_SAMPLES = 5
+#: The custom property marking a logical type trustwell inferred rather than knew.
+INFERRED = "inferredType"
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,7 @@ def _schema_object(asset: Asset, described: Sequence[ColumnInfo] | None) -> dict
     types = {k.lower(): v for k, v in (declared.columns.items() if declared else ())}
     docs = {k.lower(): v for k, v in asset.columns.items()}
     pii = {p.lower() for p in asset.pii}
+    guessed = inferred_types(asset)
     properties = []
     for name in names:
         key = name.lower()
@@ -203,6 +218,8 @@ def _schema_object(asset: Asset, described: Sequence[ColumnInfo] | None) -> dict
         kind = types.get(key) or (by_name[key].type if key in by_name else None)
         if kind in LOGICAL:
             prop["logicalType"] = LOGICAL[kind]
+        else:  # the schema wants one on every property; marked, so import never enforces it
+            prop["logicalType"] = guessed.get(key, "string")
         if key in by_name:
             prop["physicalType"] = by_name[key].native_type
         elif doc is not None and doc.data_type:
@@ -217,6 +234,8 @@ def _schema_object(asset: Asset, described: Sequence[ColumnInfo] | None) -> dict
             prop["classification"] = "pii"
         if key in at_property:
             prop["quality"] = at_property[key]
+        if kind not in LOGICAL:
+            prop["customProperties"] = [_custom(INFERRED, True)]
         properties.append(prop)
     obj["properties"] = properties
     if at_object:
@@ -243,6 +262,46 @@ def _column_order(
     for name in candidates:
         seen.setdefault(name.lower(), name)
     return list(seen.values())
+
+
+def inferred_types(asset: Asset) -> dict[str, str]:
+    """Logical types the checks suggest, for columns neither described nor declared.
+
+    ODCS 3.2's schema requires a ``logicalType`` on every property (without one,
+    its rule for ``map`` applies and asks for a ``map:`` key), so a column of
+    unknown type still needs one: the kind of value its checks compare with.
+    """
+    found: dict[str, str] = {}
+    for check in asset.checks:
+        guess: str | None = None
+        if isinstance(check, Freshness):
+            guess = "timestamp"
+        elif isinstance(check, Length | Regex):
+            guess = "string"
+        elif isinstance(check, Stat) and check.stat not in ("distinct_count", "null_fraction"):
+            guess = "number"
+        elif isinstance(check, Range | AcceptedValues):
+            listed = [check.min, check.max] if isinstance(check, Range) else list(check.values)
+            guess = _kind_of([v for v in listed if v is not None])
+        for column in check.column_list if guess else ():
+            found.setdefault(column.lower(), str(guess))
+    return found
+
+
+def _kind_of(values: list[Any]) -> str | None:
+    if values and all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "integer"
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number"
+    if values and all(isinstance(v, datetime) for v in values):
+        return "timestamp"
+    if values and all(isinstance(v, date) for v in values):
+        return "date"
+    if values and all(isinstance(v, str) for v in values):
+        return "string"
+    return None
 
 
 def _allows(check: NotNull | UniqueCheck) -> bool:

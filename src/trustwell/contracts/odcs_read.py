@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from trustwell.contracts.odcs import INFERRED
 from trustwell.contracts.odcs_checks import finish_checks
 from trustwell.contracts.odcs_extras import read_extras
 from trustwell.contracts.reading import Known, Located, Path, Reading, Unmapped
@@ -63,7 +64,9 @@ def read_document(doc: dict[str, Any], known: Known) -> Imported:
         reading.use(*path, "name")
         columns[column] = _column_doc(prop, path, reading)
         kind = _schema_type(prop.get("logicalType"), prop.get("physicalType"))
-        if kind is not None:
+        if _inferred(prop, path, reading):
+            reading.use(*path, "logicalType")  # trustwell's guess, never enforced
+        elif kind is not None:
             typed[column] = kind
             reading.use(*path, "logicalType")
         elif "logicalType" in prop:
@@ -124,6 +127,15 @@ def _source(obj: dict[str, Any], name: str, base: Path, reading: Reading) -> dic
     if kind == "file":
         return {"path": physical}
     return {} if physical == name else {"table": physical}
+
+
+def _inferred(prop: dict[str, Any], path: Path, reading: Reading) -> bool:
+    """True when the exporter marked the logical type as inferred (custom property)."""
+    for k, item in enumerate(prop.get("customProperties") or []):
+        if item.get("property") == INFERRED and item.get("value") is True:
+            reading.use(*path, "customProperties", k)
+            return True
+    return False
 
 
 def _column_doc(prop: dict[str, Any], path: Path, reading: Reading) -> dict[str, Any]:
