@@ -41,7 +41,9 @@ def test_the_mart_contract_says_what_the_asset_and_warehouse_say(demo: Path) -> 
     assert props["new_customers"]["logicalType"] == "integer"
     assert props["week"]["required"] is True and "required" not in props["loaded_at"]
     # not_null over five columns: one nullValues rule per column, under the check's name.
-    nulls = [q for p in props.values() for q in p.get("quality", []) if q.get("metric") == "nullValues"]
+    nulls = [
+        q for p in props.values() for q in p.get("quality", []) if q.get("metric") == "nullValues"
+    ]
     assert len(nulls) == 5 and {q["name"] for q in nulls} == {
         "not_null:week,channel,spend,new_customers,cac"
     }
