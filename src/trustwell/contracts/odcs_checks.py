@@ -40,7 +40,7 @@ def finish_checks(
     reading: Reading,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The asset's ``checks:`` and ``slos:`` as written in YAML."""
-    checks = _in_order(lists)
+    checks = _in_order(lists, known.check_order)
     checks += _latency(sla, checks, reading)
     checks += _flagged(flags, checks)
     if typed:
@@ -49,8 +49,12 @@ def finish_checks(
     return kept, _slos(sla, kept, reading)
 
 
-def _in_order(lists: list[list[Located]]) -> list[Located]:
-    """One check per rule (grouped ``nullValues`` merged), in an order every place agrees with."""
+def _in_order(lists: list[list[Located]], before: tuple[str, ...]) -> list[Located]:
+    """One check per rule (grouped ``nullValues`` merged), in an order every place agrees with.
+
+    Where the places leave the order open, a check keeps its place among ``before``
+    (the asset's checks as they were), and the others follow in the order written.
+    """
     groups: dict[str, Located] = {}
     alias: dict[int, Located] = {}
     order: list[Located] = []
@@ -69,7 +73,11 @@ def _in_order(lists: list[list[Located]]) -> list[Located]:
                 groups[key] = item
             order.append(item)
     # Kahn's algorithm: each place's order is a constraint, ties go to the first written.
-    rank = {id(item): i for i, item in enumerate(order)}
+    known = {name: i for i, name in enumerate(before)}
+    rank = {
+        id(item): (known.get(str(item.check.get("name")), len(known)), i)
+        for i, item in enumerate(order)
+    }
     after: dict[int, set[int]] = {id(item): set() for item in order}
     waiting = dict.fromkeys(rank, 0)
     for place in lists:

@@ -30,6 +30,8 @@ class Known:
     warehouses: Collection[str] = ()
     assets: Collection[str] = ()
     dialect: str = "duckdb"
+    #: The checks of the asset being replaced, by name: their order is kept where it can be.
+    check_order: tuple[str, ...] = ()
 
 
 def show_path(path: Path) -> str:

@@ -157,6 +157,7 @@ def import_contract(project: Project, path: Path) -> ImportReport:
                 warehouses=list(warehouses),
                 assets=[a.name for a in project.assets],
                 dialect=DIALECTS.get(warehouses[project.settings.default_warehouse].type, "duckdb"),
+                check_order=_check_order(project, contract.data),
             ),
         )
     except ContractShapeError as exc:
@@ -165,6 +166,13 @@ def import_contract(project: Project, path: Path) -> ImportReport:
     unmapped = [_locate(u, contract) for u in imported.unmapped]
     checks = len(imported.asset.get("checks", []))
     return ImportReport(imported.asset["name"], written, created, checks, unmapped)
+
+
+def _check_order(project: Project, data: dict[str, Any]) -> tuple[str, ...]:
+    """The display names of the checks of the asset the contract replaces, if any."""
+    schema = data.get("schema") or [{}]
+    asset = project.asset(str(schema[0].get("name") or data.get("name")))
+    return tuple(c.display_name for c in asset.checks) if asset else ()
 
 
 def _locate(item: Unmapped, contract: Contract) -> Located:
