@@ -136,3 +136,18 @@ def test_output_file_and_unknown_asset(demo: Path, tmp_path: Path) -> None:
     code, _, err = cli("contract", "export", "marts.weekly_ca", "--project", str(demo))
     assert code == 2
     assert "unknown asset 'marts.weekly_ca'" in err and "marts.weekly_cac" in err
+
+
+def test_without_the_standard_package_the_error_says_what_to_install(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustwell.contracts import files
+
+    files.odcs_schema.cache_clear()
+    monkeypatch.setattr(files, "PACKAGE", "open_data_contract_standard_not_installed")
+    try:
+        code, out, err = cli("contract", "export", "marts.weekly_cac", "--project", str(demo))
+    finally:
+        files.odcs_schema.cache_clear()
+    assert code == 2 and out == ""
+    assert "need the open-data-contract-standard package" in err and "trustwell[interop]" in err

@@ -1,4 +1,4 @@
-"""``trustwell contract import``: other assets untouched, unmapped parts listed, bad input refused."""
+"""``trustwell contract import``: other assets kept, unmapped parts listed, bad input refused."""
 
 from __future__ import annotations
 
