@@ -97,8 +97,12 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="The contract as it was.")],
     new: Annotated[Path, typer.Argument(help="The contract as proposed.")],
     format: FormatArg = OutputFormat.text,
+    project: Path = ProjectOption,
 ) -> None:
-    """List the changes from OLD to NEW; exit 1 when any is breaking, 0 otherwise."""
+    """List the changes from OLD to NEW; exit 1 when any is breaking, 0 otherwise.
+
+    ``--project`` is accepted as by every command; the diff reads only its two files.
+    """
     from trustwell.contracts.service import diff_files
 
     changes = diff_files(old, new)
