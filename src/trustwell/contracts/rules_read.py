@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from trustwell.contracts.odcs import VENDOR
 from trustwell.contracts.quality import OPERATORS, allowance_of, row_bounds, value_bounds
+from trustwell.contracts.rules_write import VENDOR
 
 #: Keys of a rule that are read (the rest is listed as not mapped).
 COMMON = ("name", "description", "tags", "dimension", "severity", "unit", "id", "type")
