@@ -138,3 +138,29 @@ def test_imported_contracts_run_in_an_empty_project(
     results = json.loads(out)["results"]
     assert len(results) == sum(len(a.checks) for a in declared.assets)
     assert {r["status"] for r in results} == {"pass"}
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "query: select id, amount from sales.payments where amount > 0\n"
+        "    checks:\n      - {type: row_count, min: 1}\n",
+        "path: data/events_*.parquet\n"
+        "    checks:\n      - {type: not_null, column: id}\n"
+        "    slos:\n      - {freshness: 2h, objective: 90%}\n",
+    ],
+    ids=["query", "path"],
+)
+def test_query_and_file_assets_round_trip(tmp_path: Path, declaration: str) -> None:
+    asset = f"assets:\n  - name: source\n    {declaration}"
+    source = _project(tmp_path / "a", ("source.yml", asset))
+    first = export(source, "source")
+    assert odcs_errors(first) == []
+    target = _project(tmp_path / "b")
+    contract = write(tmp_path / "c.yaml", first)
+    code, _, err = cli("contract", "import", str(contract), "--project", str(target))
+    assert code == 0 and err == ""
+    assert without_id(export(target, "source")) == without_id(first)
+    before, after = load_project(source).asset("source"), load_project(target).asset("source")
+    assert before is not None and after is not None
+    assert (after.query, after.path, after.slos) == (before.query, before.path, before.slos)

@@ -73,7 +73,7 @@ class Reading:
             )
             for key, child in items:
                 here = (*path, key)
-                if here in self.used:
+                if here in self.used or child in ([], {}):  # an empty list says nothing
                     continue
                 if here in prefixes:
                     walk(child, here)

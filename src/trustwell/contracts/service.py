@@ -102,7 +102,7 @@ def _members(project: Project, owner: str | None) -> list[Member]:
 
 
 @dataclass
-class Located:
+class UnmappedLine:
     """A part of the contract that was not mapped, with its line in the file."""
 
     path: str
@@ -120,7 +120,7 @@ class ImportReport:
     path: Path
     created: bool
     checks: int
-    unmapped: list[Located] = field(default_factory=list)
+    unmapped: list[UnmappedLine] = field(default_factory=list)
 
     def to_json(self, root: Path) -> dict[str, Any]:
         return {
@@ -156,7 +156,7 @@ def import_contract(project: Project, path: Path) -> ImportReport:
                 use_cases=list(project.settings.use_cases),
                 warehouses=list(warehouses),
                 assets=[a.name for a in project.assets],
-                dialect=DIALECTS.get(warehouses[project.settings.default_warehouse].type, "duckdb"),
+                dialect=DIALECTS.get(warehouses[_warehouse(project, contract.data)].type, "duckdb"),
                 check_order=_check_order(project, contract.data),
             ),
         )
@@ -168,6 +168,15 @@ def import_contract(project: Project, path: Path) -> ImportReport:
     return ImportReport(imported.asset["name"], written, created, checks, unmapped)
 
 
+def _warehouse(project: Project, data: dict[str, Any]) -> str:
+    """The warehouse the imported asset will be in: its custom property, else the default."""
+    for prop in data.get("customProperties") or []:
+        name = prop.get("value")
+        if prop.get("property") == "warehouse" and name in project.settings.warehouses:
+            return str(name)
+    return project.settings.default_warehouse
+
+
 def _check_order(project: Project, data: dict[str, Any]) -> tuple[str, ...]:
     """The display names of the checks of the asset the contract replaces, if any."""
     schema = data.get("schema") or [{}]
@@ -175,8 +184,8 @@ def _check_order(project: Project, data: dict[str, Any]) -> tuple[str, ...]:
     return tuple(c.display_name for c in asset.checks) if asset else ()
 
 
-def _locate(item: Unmapped, contract: Contract) -> Located:
-    return Located(item.path, item.reason, contract.line(_parse_path(item.path)))
+def _locate(item: Unmapped, contract: Contract) -> UnmappedLine:
+    return UnmappedLine(item.path, item.reason, contract.line(_parse_path(item.path)))
 
 
 def _parse_path(text: str) -> tuple[Any, ...]:
