@@ -173,7 +173,7 @@ def test_a_foreign_contract_maps_what_it_can_and_lists_the_rest(tmp_path: Path) 
 
 def test_a_schema_violation_is_refused_with_its_path_and_line(tmp_path: Path) -> None:
     root = _project(tmp_path)
-    broken = FOREIGN.replace("logicalType: integer", "logicalType: int").replace(
+    broken = FOREIGN.replace("logicalType: integer", "logicalType: integr").replace(
         "mustBeGreaterThan: 100", "mustBeGreaterThan: 100\n        mustBeLessThan: 10"
     )
     contract = tmp_path / "orders.odcs.yaml"
@@ -182,8 +182,9 @@ def test_a_schema_violation_is_refused_with_its_path_and_line(tmp_path: Path) ->
     assert code == 2 and out == ""
     assert f"{contract} is not a valid ODCS contract" in err
     lines = broken.splitlines()
-    int_line = next(i for i, line in enumerate(lines, 1) if "logicalType: int" in line)
-    assert f"line {int_line}, at schema[0].properties[0].logicalType: 'int' is not one of" in err
+    int_line = next(i for i, line in enumerate(lines, 1) if "logicalType: integr" in line)
+    assert f"line {int_line}, at schema[0].properties[0].logicalType: 'integr' is not one of" in err
+    assert ": did you mean 'integer'?" in err
     assert "at schema[0].quality[1]" in err
     assert sorted(p.name for p in (root / "assets").iterdir()) == ["shop.yml"]
     assert (root / "assets" / "shop.yml").read_text() == SHOP

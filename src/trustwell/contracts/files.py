@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from trustwell.config.errors import did_you_mean
 from trustwell.contracts.reading import show_path
 from trustwell.errors import Invalid
 
@@ -93,6 +94,8 @@ def violations(data: Any) -> list[tuple[tuple[Any, ...], str]]:
     found = []
     for error in validator.iter_errors(data):
         message = error.message if len(error.message) <= 300 else error.message[:297] + "…"
+        if error.validator == "enum" and isinstance(error.instance, str):
+            message += did_you_mean(error.instance, [str(v) for v in error.validator_value])
         found.append((tuple(error.absolute_path), message))
     return sorted(found, key=lambda item: [str(p) for p in item[0]])
 
