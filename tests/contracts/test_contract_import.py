@@ -205,3 +205,59 @@ def test_unreadable_and_nameless_contracts_exit_2(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.yaml"
     code, _, err = cli("contract", "import", str(missing), "--project", str(root))
     assert code == 2 and "cannot be read" in err
+
+
+ODD = """\
+apiVersion: v3.2.0
+kind: DataContract
+id: odd
+version: 1.0.0
+schema:
+  - name: odd
+    properties:
+      - name: id
+        logicalType: integer
+    quality:
+      - {name: fine, type: custom, engine: trustwell, implementation: {type: row_count, min: 1}}
+      - {type: custom, engine: trustwell, implementation: {type: anomaly, metric: row_count}}
+      - {type: custom, engine: trustwell, implementation: {type: range, column: id}}
+      - type: custom
+        engine: trustwell
+        implementation: "type: sql\\nquery: delete from odd\\nmax: 0"
+      - type: custom
+        engine: trustwell
+        implementation: {type: references, column: id, to: elsewhere.id}
+      - {type: sql, query: "select count(*) from odd", mustNotBe: 3}
+slaProperties:
+  - property: slo
+    value: 99
+    unit: percent
+    customProperties: [{property: check, value: missing_check}]
+customProperties:
+  - {property: schedule, value: every monday}
+  - {property: tier, value: 7}
+"""
+
+
+def test_rules_the_project_would_refuse_are_listed_and_the_rest_imported(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    contract = tmp_path / "odd.yaml"
+    contract.write_text(ODD, encoding="utf-8")
+    code, out, err = cli("contract", "import", str(contract), "--project", str(root), "-f", "json")
+    assert code == 0, err
+    reasons = {u["path"]: u["reason"] for u in json.loads(out)["unmapped"]}
+    assert "is not one of trustwell's" in reasons["schema[0].quality[1]"]
+    assert (
+        reasons["schema[0].quality[2]"]
+        == "not a valid range check: Value error, give min, max or both"
+    )
+    assert "delete" in reasons["schema[0].quality[3]"].lower()
+    assert "'elsewhere'" in reasons["schema[0].quality[4]"]
+    assert "mustNotBe" in reasons["schema[0].quality[5]"]
+    assert "missing_check" in reasons["slaProperties[0]"]
+    assert (
+        "cron" in reasons["customProperties[0]"] and "1, 2 or 3" in reasons["customProperties[1]"]
+    )
+    odd = load_project(root).asset("odd")
+    assert odd is not None and odd.schedule is None and odd.tier == 3
+    assert [c.display_name for c in odd.checks] == ["schema", "fine"]

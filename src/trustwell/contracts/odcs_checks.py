@@ -187,7 +187,8 @@ def _validated(
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            reading.skip(path, f"not a valid {check['type']} check: {where}: {first['msg']}")
+            problem = f"{where}: {first['msg']}" if where else str(first["msg"])
+            reading.skip(path, f"not a valid {check['type']} check: {problem}")
             continue
         problem = _refused(asset, check, known)
         if problem:
@@ -241,7 +242,7 @@ def _slos(
         extra = {p.get("property"): p.get("value") for p in item.get("customProperties") or []}
         value = item.get("value")
         slo: dict[str, Any] = {}
-        if extra.get("name"):
+        if isinstance(extra.get("name"), str) and extra["name"]:
             slo["name"] = extra["name"]
         for key in ("check", "freshness"):
             if extra.get(key) is not None:

@@ -98,12 +98,15 @@ def _one(name: Any, value: Any, known: Known, found: dict[str, Any]) -> str | No
             return None
         return f"warehouse {value!r} is not declared in trustwell.yml"
     if name == "schedule":
-        if isinstance(value, str):
+        from croniter import croniter
+
+        if isinstance(value, str) and croniter.is_valid(value):
             found["schedule"] = value
             return None
-        return "schedule is not a cron expression"
+        return f"schedule {value!r} is not a cron expression"
     if name == "openlineage":
-        if isinstance(value, dict) and {"namespace", "name"} <= set(value):
+        parts = [value.get(k) for k in ("namespace", "name")] if isinstance(value, dict) else []
+        if parts and all(isinstance(p, str) and p for p in parts):
             found["openlineage"] = {"namespace": value["namespace"], "name": value["name"]}
             return None
         return "openlineage is not {namespace, name}"

@@ -64,8 +64,10 @@ def _custom(entry: dict[str, Any]) -> Rule:
         raise NotMapped(f"a rule for the engine {engine!r}: only engine {VENDOR!r} rules map")
     spec = entry.get("implementation")
     if isinstance(spec, str):
-        try:
-            spec = yaml.safe_load(spec)
+        from trustwell.config.yaml_limits import BoundedLoader
+
+        try:  # bounded as every project file is: no alias bomb inside a string either
+            spec = yaml.load(spec, Loader=BoundedLoader)  # a SafeLoader
         except yaml.YAMLError as exc:
             raise NotMapped(f"its implementation is not YAML: {exc}") from None
     if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
