@@ -104,23 +104,25 @@ BREAKING: list[tuple[Callable[[Doc], None], str, str]] = [
     ("change", "kind", "text"), BREAKING, ids=[b[1] + ":" + b[0].__name__ for b in BREAKING]
 )
 def test_each_breaking_change_exits_1(
-    base: Doc, tmp_path: Path, change: Callable[[Doc], None], kind: str, text: str
+    demo: Path, base: Doc, tmp_path: Path, change: Callable[[Doc], None], kind: str, text: str
 ) -> None:
     new = copy.deepcopy(base)
     change(new)
     assert odcs_errors(new) == []  # a valid contract, only a different one
     old_file, new_file = write(tmp_path / "old.yaml", base), write(tmp_path / "new.yaml", new)
-    code, out, _ = cli("contract", "diff", str(old_file), str(new_file), "--format", "json")
+    code, out, _ = cli(
+        "contract", "diff", "--project", str(demo), str(old_file), str(new_file), "--format", "json"
+    )
     assert code == 1
     report = json.loads(out)
     assert report["breaking"] is True
     (found,) = [c for c in report["changes"] if c["breaking"]]
     assert found["kind"] == kind and text in found["message"], found
-    code, out, _ = cli("contract", "diff", str(old_file), str(new_file))
+    code, out, _ = cli("contract", "diff", "--project", str(demo), str(old_file), str(new_file))
     assert code == 1 and out.startswith("BREAKING  ") and "1 breaking change," in out
 
 
-def test_additions_and_loosening_exit_0(base: Doc, tmp_path: Path) -> None:
+def test_additions_and_loosening_exit_0(demo: Path, base: Doc, tmp_path: Path) -> None:
     new = copy.deepcopy(base)
     new["schema"][0]["properties"].append(
         {"name": "region", "logicalType": "string", "required": True}
@@ -131,7 +133,9 @@ def test_additions_and_loosening_exit_0(base: Doc, tmp_path: Path) -> None:
     new["slaProperties"][0]["value"] = 2  # fresher than promised
     _rule(new, "row_count")["description"] = "Thirteen weeks of four channels."
     old_file, new_file = write(tmp_path / "old.yaml", base), write(tmp_path / "new.yaml", new)
-    code, out, _ = cli("contract", "diff", str(old_file), str(new_file), "--format", "json")
+    code, out, _ = cli(
+        "contract", "diff", "--project", str(demo), str(old_file), str(new_file), "--format", "json"
+    )
     assert code == 0, out
     report = json.loads(out)
     assert report["breaking"] is False
@@ -141,20 +145,22 @@ def test_additions_and_loosening_exit_0(base: Doc, tmp_path: Path) -> None:
         "rule_removed",
         "sla_raised",
     ]
-    code, out, _ = cli("contract", "diff", str(old_file), str(old_file))
+    code, out, _ = cli("contract", "diff", "--project", str(demo), str(old_file), str(old_file))
     assert (code, out) == (0, "no changes\n")
 
 
-def test_an_invalid_contract_exits_2_with_its_path(base: Doc, tmp_path: Path) -> None:
+def test_an_invalid_contract_exits_2_with_its_path(demo: Path, base: Doc, tmp_path: Path) -> None:
     new = copy.deepcopy(base)
     _prop(new, "cac")["required"] = "yes"
     old_file, new_file = write(tmp_path / "old.yaml", base), write(tmp_path / "new.yaml", new)
-    code, out, err = cli("contract", "diff", str(old_file), str(new_file))
+    code, out, err = cli("contract", "diff", "--project", str(demo), str(old_file), str(new_file))
     assert code == 2 and out == ""
     lines = new_file.read_text().splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "required: 'yes'" in text)
     assert (
         f"line {line}, at schema[0].properties[4].required: 'yes' is not of type 'boolean'" in err
     )
-    code, _, err = cli("contract", "diff", str(old_file), str(tmp_path / "missing.yaml"))
+    code, _, err = cli(
+        "contract", "diff", "--project", str(demo), str(old_file), str(tmp_path / "missing.yaml")
+    )
     assert code == 2 and "cannot be read" in err

@@ -99,12 +99,12 @@ def diff_command(
     format: FormatArg = OutputFormat.text,
     project: Path = ProjectOption,
 ) -> None:
-    """List the changes from OLD to NEW; exit 1 when any is breaking, 0 otherwise.
-
-    ``--project`` is accepted as by every command; the diff reads only its two files.
-    """
+    """List the changes from OLD to NEW; exit 1 when any is breaking, 0 otherwise."""
     from trustwell.contracts.service import diff_files
 
+    # Read as by every command: outside a project the command exits 2 before it
+    # reads anything else; the comparison itself reads only the two files.
+    load_project_or_exit(project)
     changes = diff_files(old, new)
     breaking = [c for c in changes if c.breaking]
     if format == OutputFormat.json:

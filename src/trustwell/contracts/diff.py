@@ -27,6 +27,8 @@ _LOWER_IS_BETTER |= {"timetorepair", "tr", "errorrate", "er"}
 _HIGHER_IS_BETTER = {"slo", "availability", "av", "throughput", "th", "retention", "re"}
 _SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "day": 86400, "days": 86400}
 _SECONDS |= {"w": 604800, "y": 31536000, "yr": 31536000, "years": 31536000}
+_SECONDS |= {"sec": 1, "second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600}
+_SECONDS |= {"hours": 3600, "week": 604800, "weeks": 604800, "year": 31536000}
 
 
 @dataclass(frozen=True)

@@ -187,12 +187,12 @@ def _validated(
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            problem = f"{where}: {first['msg']}" if where else str(first["msg"])
-            reading.skip(path, f"not a valid {check['type']} check: {problem}")
+            why = f"{where}: {first['msg']}" if where else str(first["msg"])
+            reading.skip(path, f"not a valid {check['type']} check: {why}")
             continue
-        problem = _refused(asset, check, known)
-        if problem:
-            reading.skip(path, problem)
+        refused = _refused(asset, check, known)
+        if refused:
+            reading.skip(path, refused)
             continue
         default = parsed.model_copy(update={"name": None}).display_name
         if check.get("name") == default:
