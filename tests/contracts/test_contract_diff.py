@@ -164,3 +164,26 @@ def test_an_invalid_contract_exits_2_with_its_path(demo: Path, base: Doc, tmp_pa
         "contract", "diff", "--project", str(demo), str(old_file), str(tmp_path / "missing.yaml")
     )
     assert code == 2 and "cannot be read" in err
+
+
+def test_a_column_dropped_from_a_shared_not_null_is_loosening(
+    demo: Path, base: Doc, tmp_path: Path
+) -> None:
+    """The check's name changes with its columns; its rules are still matched by content."""
+    old_name = "not_null:week,channel,spend,new_customers,cac"
+    new = copy.deepcopy(base)
+    for prop in new["schema"][0]["properties"]:
+        rules = prop.get("quality", [])
+        for rule in rules:
+            if rule["name"] == old_name:
+                rule["name"] = "not_null:week,channel,spend,new_customers"
+        if prop["name"] == "cac":
+            prop["quality"] = [r for r in rules if r.get("metric") != "nullValues"]
+            del prop["required"]
+    old_file, new_file = write(tmp_path / "old.yaml", base), write(tmp_path / "new.yaml", new)
+    code, out, _ = cli(
+        "contract", "diff", "--project", str(demo), str(old_file), str(new_file), "-f", "json"
+    )
+    assert code == 0, out
+    kinds = sorted(c["kind"] for c in json.loads(out)["changes"])
+    assert kinds == ["required_removed", "rule_removed"]

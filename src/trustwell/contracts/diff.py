@@ -135,26 +135,31 @@ def _show_type(found: tuple[str, str]) -> str:
 def _rules(
     subject: str, old: list[dict[str, Any]], new: list[dict[str, Any]], at: tuple[Any, ...]
 ) -> list[Change]:
-    """Rules of one place matched by name (else by what they check), then compared."""
+    """Rules of one place matched by name, then the rest by what they check; then compared."""
     found: list[Change] = []
-    waiting: dict[Any, list[tuple[int, dict[str, Any]]]] = {}
-    for j, entry in enumerate(old):
-        waiting.setdefault(rule_key(entry), []).append((j, entry))
+    left = dict(enumerate(old))
+    matched: dict[int, dict[str, Any]] = {}
+    for by_name in (True, False):
+        waiting: dict[Any, list[int]] = {}
+        for j, entry in left.items():
+            waiting.setdefault(rule_key(entry, by_name=by_name), []).append(j)
+        for j, entry in enumerate(new):
+            key = rule_key(entry, by_name=by_name)
+            if j in matched or (by_name and key[0] != "name") or not waiting.get(key):
+                continue
+            matched[j] = left.pop(waiting[key].pop(0))
     for j, entry in enumerate(new):
         path = show_path((*at, "quality", j))
         label = f"{subject}: rule {rule_label(entry)}"
-        matches = waiting.get(rule_key(entry))
-        if not matches:
+        if j not in matched:
             found.append(Change(True, "rule_added", path, f"{label} added"))
             continue
-        _, before = matches.pop(0)
-        for verdict in compare_rule(before, entry):
+        for verdict in compare_rule(matched[j], entry):
             found.append(_rule_change(verdict, path, label))
-    for matches in waiting.values():
-        for j, entry in matches:
-            path = show_path((*at, "quality", j))
-            label = f"{subject}: rule {rule_label(entry)}"
-            found.append(Change(False, "rule_removed", path, f"{label} removed"))
+    for j, entry in left.items():
+        path = show_path((*at, "quality", j))
+        label = f"{subject}: rule {rule_label(entry)}"
+        found.append(Change(False, "rule_removed", path, f"{label} removed"))
     return found
 
 

@@ -35,9 +35,10 @@ class Verdict:
     what: str
 
 
-def rule_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    """What identifies a rule across versions: its name, else what it checks."""
-    if entry.get("name"):
+def rule_key(entry: dict[str, Any], *, by_name: bool = True) -> tuple[Any, ...]:
+    """What identifies a rule across versions: its name, else (or if not ``by_name``) what
+    it checks, so a rule renamed along with its check (one column fewer) is still matched."""
+    if by_name and entry.get("name"):
         return ("name", entry["name"])
     kind = entry.get("type") or "library"
     spec = entry.get("implementation")
