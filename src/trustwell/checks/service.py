@@ -31,8 +31,8 @@ ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its resul
 class StoreHistory(NoHistory):
     """Past results read from the store with :func:`trustwell.store.check_history`.
 
-    Read only when a type asks: the built-in types of today never do, so a run
-    costs no store query for them. Kept here, with the run's other I/O, so that
+    Read only when a type asks (``anomaly``), so a run without one costs no
+    store query. Kept here, with the run's other I/O, so that
     :mod:`trustwell.checks.context` stays pure.
     """
 
@@ -40,11 +40,19 @@ class StoreHistory(NoHistory):
         self.store = store
 
     def past_results(
-        self, asset: str, check: str, *, before: datetime, limit: int
+        self,
+        asset: str,
+        check: str,
+        *,
+        before: datetime,
+        limit: int,
+        outside_incidents: bool = False,
     ) -> Sequence[PastResult]:
         from trustwell.store import check_history
 
-        return check_history(self.store, asset, check, limit, before=before)
+        return check_history(
+            self.store, asset, check, limit, before=before, outside_incidents=outside_incidents
+        )
 
 
 class SelectionError(Invalid):

@@ -1,0 +1,197 @@
+"""The band of an ``anomaly`` check, pure: past values in, a low and a high out.
+
+The band is robust: its centre is the median of the baseline and its width
+``sensitivity`` times the median absolute deviation scaled by 1.4826 (so that,
+on normally distributed values, it is one standard deviation). A value below
+``low`` or above ``high`` is an anomaly (``direction`` can limit that to one
+side). Outliers in the baseline barely move a median, so one bad day does not
+widen the band for the days after it.
+
+With ``seasonality``, the baseline is the past values of the same bucket as
+the moment tested: the same hour of the day (``daily``, over the last 14
+days) or the same day of the week (``weekly``, over the last 8 weeks). A
+bucket with fewer than 3 values falls back to the whole baseline. Without
+seasonality the baseline is the latest 30 values. Hours and weekdays are read
+in the warehouse's time zone (UTC unless it sets ``timezone:``).
+
+:func:`replay` judges a whole series, each point against only the points
+before it: the ``trustwell anomaly backtest`` command and the tests use it.
+Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Literal
+
+Seasonality = Literal["none", "daily", "weekly"]
+Direction = Literal["both", "up", "down"]
+
+MAD_SCALE = 1.4826  # MAD of a normal distribution -> its standard deviation
+MEAN_DEVIATION_SCALE = 1.2533  # mean absolute deviation -> standard deviation (normal)
+LATEST = 30  # values in the baseline without seasonality (and on a bucket's fallback)
+MIN_BUCKET = 3  # fewer values in a bucket: fall back to the whole baseline
+BUCKET_SPAN: dict[str, timedelta] = {"daily": timedelta(days=14), "weekly": timedelta(weeks=8)}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One past value of the metric and when it was measured (aware)."""
+
+    at: datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """Where the metric was expected to be, and from what."""
+
+    low: float
+    high: float
+    expected: float  # the baseline's median
+    spread: float  # the robust standard deviation the width is made of
+    points: int  # values in the baseline
+    bucket: str | None  # "hour 09", "Monday", or None (no seasonality, or fallen back)
+
+    def verdict(self, value: float, direction: Direction = "both") -> Literal["up", "down"] | None:
+        """``up`` above the band, ``down`` below it, None inside (or on the ignored side)."""
+        if value > self.high and direction in ("both", "up"):
+            return "up"
+        if value < self.low and direction in ("both", "down"):
+            return "down"
+        return None
+
+
+def robust_spread(values: Sequence[float], centre: float) -> float:
+    """1.4826 x MAD; when more than half the values equal the median (MAD 0),
+    1.2533 x the mean absolute deviation; 0 when every value is the same."""
+    deviations = [abs(v - centre) for v in values]
+    mad = statistics.median(deviations)
+    if mad > 0:
+        return MAD_SCALE * mad
+    return MEAN_DEVIATION_SCALE * statistics.fmean(deviations)
+
+
+def bucket_of(moment: datetime, seasonality: Seasonality, zone: tzinfo | None = None) -> str | None:
+    """The bucket of a moment: ``hour 09`` (daily), ``Monday`` (weekly), None (none)."""
+    if seasonality == "none":
+        return None
+    local = moment.astimezone(zone) if zone is not None else moment
+    if seasonality == "daily":
+        return f"hour {local.hour:02d}"
+    return _WEEKDAYS[local.weekday()]
+
+
+def baseline(
+    history: Sequence[Point],
+    at: datetime,
+    seasonality: Seasonality = "none",
+    zone: tzinfo | None = None,
+) -> tuple[list[float], str | None]:
+    """The values the band of moment ``at`` is made of, and their bucket (None: no bucket).
+
+    ``history`` is oldest first and holds only points before ``at``.
+    """
+    if seasonality != "none":
+        wanted = bucket_of(at, seasonality, zone)
+        since = at - BUCKET_SPAN[seasonality]
+        same = [
+            p.value
+            for p in history
+            if p.at >= since and bucket_of(p.at, seasonality, zone) == wanted
+        ]
+        if len(same) >= MIN_BUCKET:
+            return same, wanted
+    return [p.value for p in history[-LATEST:]], None
+
+
+def band(
+    history: Sequence[Point],
+    at: datetime,
+    *,
+    sensitivity: float = 3.0,
+    seasonality: Seasonality = "none",
+    zone: tzinfo | None = None,
+) -> Band:
+    """The band for a value measured at ``at``, from the points before it (at least one).
+
+    >>> b = band([Point(t, v) for t, v in past], now)          # doctest: +SKIP
+    >>> (b.low, b.expected, b.high)                             # doctest: +SKIP
+    (94.0, 100.0, 106.0)
+    """
+    values, bucket = baseline(history, at, seasonality, zone)
+    if not values:
+        raise ValueError("a band needs at least one past value")
+    centre = statistics.median(values)
+    spread = robust_spread(values, centre)
+    if bucket is not None:
+        spread = max(spread, pooled_spread(history, at, seasonality, zone))
+    width = sensitivity * spread
+    return Band(centre - width, centre + width, centre, spread, len(values), bucket)
+
+
+def pooled_spread(
+    history: Sequence[Point], at: datetime, seasonality: Seasonality, zone: tzinfo | None
+) -> float:
+    """The robust spread of every value of the span around its own bucket's median.
+
+    A floor for one bucket's spread: a bucket holds 3 to a few dozen values,
+    and three values can lie close together by chance, which would make a
+    band too narrow to hold the next ordinary value.
+    """
+    since = at - BUCKET_SPAN[seasonality]
+    buckets: dict[str | None, list[float]] = {}
+    for p in history:
+        if p.at >= since:
+            buckets.setdefault(bucket_of(p.at, seasonality, zone), []).append(p.value)
+    residuals = [
+        v - statistics.median(values[:i] + values[i + 1 :])
+        for values in buckets.values()
+        if len(values) >= MIN_BUCKET
+        for i, v in enumerate(values)
+    ]
+    return robust_spread(residuals, 0.0) if residuals else 0.0
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One point of a replayed series and what the check would have said of it."""
+
+    point: Point
+    band: Band | None  # None while learning
+    fired: Literal["up", "down"] | None
+
+
+def replay(
+    series: Sequence[Point],
+    *,
+    sensitivity: float = 3.0,
+    min_history: int = 7,
+    seasonality: Seasonality = "none",
+    direction: Direction = "both",
+    zone: tzinfo | None = None,
+    baseline_ok: Sequence[bool] | None = None,
+) -> list[Judged]:
+    """Judge every point of ``series`` (oldest first) against only the points before it.
+
+    ``baseline_ok[i]`` False keeps point ``i`` out of later baselines (a result
+    recorded inside an incident) while it is still judged itself. A point with
+    fewer than ``min_history`` usable points before it is learning: never fired.
+    """
+    judged: list[Judged] = []
+    usable: list[Point] = []
+    for i, point in enumerate(series):
+        if len(usable) < max(min_history, 1):
+            judged.append(Judged(point, None, None))
+        else:
+            found = band(
+                usable, point.at, sensitivity=sensitivity, seasonality=seasonality, zone=zone
+            )
+            judged.append(Judged(point, found, found.verdict(point.value, direction)))
+        if baseline_ok is None or baseline_ok[i]:
+            usable.append(point)
+    return judged
