@@ -1,18 +1,26 @@
 """The band of an ``anomaly`` check, pure: past values in, a low and a high out.
 
-The band is robust: its centre is the median of the baseline and its width
-``sensitivity`` times the median absolute deviation scaled by 1.4826 (so that,
-on normally distributed values, it is one standard deviation). A value below
-``low`` or above ``high`` is an anomaly (``direction`` can limit that to one
-side). Outliers in the baseline barely move a median, so one bad day does not
-widen the band for the days after it.
+The band is robust: its centre is the median of the baseline and its
+half-width ``sensitivity`` times the spread, the median absolute deviation
+(MAD) scaled by 1.4826 (on normally distributed values, one standard
+deviation). A value below ``low`` or above ``high`` is an anomaly
+(``direction`` can limit that to one side). Outliers in the baseline barely
+move a median, so one bad day does not widen the band for the days after it.
 
 With ``seasonality``, the baseline is the past values of the same bucket as
 the moment tested: the same hour of the day (``daily``, over the last 14
 days) or the same day of the week (``weekly``, over the last 8 weeks). A
 bucket with fewer than 3 values falls back to the whole baseline. Without
-seasonality the baseline is the latest 30 values. Hours and weekdays are read
-in the warehouse's time zone (UTC unless it sets ``timezone:``).
+seasonality (and on that fallback) the baseline is the latest 30 values.
+Hours and weekdays are read in the warehouse's time zone (UTC unless it sets
+``timezone:``).
+
+Three floors keep a band from being narrower than the data allows: when the
+MAD is 0 (over half the values equal) the mean absolute deviation scaled by
+1.2533 is used; a bucket's spread is at least that of every value of the
+span around the median of the rest of its bucket (three values can lie close
+together by chance); and the spread is at least 0.1% of the expected value
+(a constant series tolerates 0.3% at the default sensitivity).
 
 :func:`replay` judges a whole series, each point against only the points
 before it: the ``trustwell anomaly backtest`` command and the tests use it.
@@ -33,6 +41,7 @@ Direction = Literal["both", "up", "down"]
 MAD_SCALE = 1.4826  # MAD of a normal distribution -> its standard deviation
 MEAN_DEVIATION_SCALE = 1.2533  # mean absolute deviation -> standard deviation (normal)
 LATEST = 30  # values in the baseline without seasonality (and on a bucket's fallback)
+MIN_RELATIVE_SPREAD = 0.001  # the spread is at least 0.1% of the expected value
 MIN_BUCKET = 3  # fewer values in a bucket: fall back to the whole baseline
 BUCKET_SPAN: dict[str, timedelta] = {"daily": timedelta(days=14), "weekly": timedelta(weeks=8)}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -130,6 +139,7 @@ def band(
     spread = robust_spread(values, centre)
     if bucket is not None:
         spread = max(spread, pooled_spread(history, at, seasonality, zone))
+    spread = max(spread, MIN_RELATIVE_SPREAD * abs(centre))
     width = sensitivity * spread
     return Band(centre - width, centre + width, centre, spread, len(values), bucket)
 
@@ -137,11 +147,12 @@ def band(
 def pooled_spread(
     history: Sequence[Point], at: datetime, seasonality: Seasonality, zone: tzinfo | None
 ) -> float:
-    """The robust spread of every value of the span around its own bucket's median.
+    """The robust spread of every value of the span around the median of the rest of its bucket.
 
     A floor for one bucket's spread: a bucket holds 3 to a few dozen values,
     and three values can lie close together by chance, which would make a
-    band too narrow to hold the next ordinary value.
+    band too narrow to hold the next ordinary value. Leaving the value out of
+    its own median measures what the band is for: how far a new value lands.
     """
     since = at - BUCKET_SPAN[seasonality]
     buckets: dict[str | None, list[float]] = {}

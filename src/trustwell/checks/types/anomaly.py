@@ -24,6 +24,7 @@ from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where,
 from trustwell.checks.outcome import Outcome, as_utc, fmt, number
 from trustwell.checks.params import CheckBase, Float, Int, Name
 from trustwell.checks.types.base import CheckType, Scope, Unit
+from trustwell.durations import humanize
 
 HISTORY_LIMIT = 500  # past results read per evaluation (the baseline uses fewer)
 _JUDGED = ("pass", "warn", "fail")  # statuses whose value was computed
@@ -142,17 +143,18 @@ class AnomalyType(CheckType[Anomaly]):
             baseline=found.points,
             bucket=found.bucket,
         )
-        shown = f"[{fmt(found.low)}, {fmt(found.high)}]"
-        basis = f"expected {fmt(found.expected)} from {found.points} past runs"
+        show = humanize if check.metric == "freshness" else fmt
+        shown = f"[{show(found.low)}, {show(found.high)}]"
+        basis = f"expected {show(found.expected)} from {found.points} past runs"
         if found.bucket is not None:
             basis += f" on {found.bucket}"
         side = found.verdict(value, check.direction)
         if side is not None:
             where = "above" if side == "up" else "below"
             facts["direction"] = side
-            message = f"{check.metric_label} {fmt(value)} is {where} the band {shown} ({basis})"
+            message = f"{check.metric_label} {show(value)} is {where} the band {shown} ({basis})"
             return Outcome("fail", value, message, details=facts)
-        message = f"{check.metric_label} {fmt(value)} is inside the band {shown} ({basis})"
+        message = f"{check.metric_label} {show(value)} is inside the band {shown} ({basis})"
         return Outcome("pass", value, message, details=facts)
 
     def _value(
