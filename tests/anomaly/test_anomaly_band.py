@@ -86,7 +86,8 @@ def test_a_bucket_with_fewer_than_three_values_falls_back_to_all_history() -> No
     past = [Point(MONDAY + i * DAY, 100.0 + i) for i in range(10)]  # two Mondays only
     found = band(past, MONDAY + 14 * DAY, seasonality="weekly")
     assert (found.bucket, found.points) == (None, 10)
-    found = band(past + [Point(MONDAY + 14 * DAY, 103.0)], MONDAY + 21 * DAY, seasonality="weekly")
+    third_monday = Point(MONDAY + 14 * DAY, 103.0)
+    found = band([*past, third_monday], MONDAY + 21 * DAY, seasonality="weekly")
     assert (found.bucket, found.points, found.expected) == ("Monday", 3, 103.0)
 
 
