@@ -26,7 +26,7 @@ from trustwell.checks.params import CheckBase, Float, Int, Name
 from trustwell.checks.types.base import CheckType, Scope, Unit
 from trustwell.durations import humanize
 
-HISTORY_LIMIT = 500  # past results read per evaluation (the baseline uses fewer)
+HISTORY_LIMIT = 2000  # past results read per evaluation (the baseline uses fewer)
 _JUDGED = ("pass", "warn", "fail")  # statuses whose value was computed
 
 
