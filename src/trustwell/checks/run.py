@@ -5,7 +5,8 @@ the columns every other check names: a missing one is an ``error`` before
 anything is planned), plan every check's metrics into as few statements as
 the engine runs fastest, run them with isolation (a failing statement is
 planned again until its culprits are alone), evaluate each check through its
-type's entry, then ask for what only a failing check needs: its details
+type's entry (a check that judges another check's outcome, ``anomaly`` on a
+``stat``, after the rest), then ask for what only a failing check needs: its details
 (grouped, planned together) and its failed-row samples. A check that cannot
 be computed is an ``error`` result carrying the database's message; the
 others keep their exact values.
