@@ -76,3 +76,17 @@ def test_an_anomaly_on_a_check_that_errors_is_an_error_naming_it(
     assert found["status"] == "error"
     assert found["message"].startswith("no value to judge: check 'stat:mean(amount)' ")
     assert result(document, "anomaly:row_count")["status"] == "pass"  # untouched
+
+
+def test_a_tagged_anomaly_check_runs_the_check_it_judges(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "assets" / "shop.yml").write_text(
+        ASSETS.replace("name: mean_moves}", "name: mean_moves, tags: [kpi]}")
+    )
+    load(project, 10)
+    monkeypatch.setenv("TRUSTWELL_NOW", "2026-11-01T09:00:00Z")
+    _, stdout, stderr = cli(project, "run", "--tag", "kpi", "--format", "json")
+    document = json.loads(stdout)
+    assert [r["check"] for r in document["results"]] == ["stat:mean(amount)", "mean_moves"], stderr
+    assert result(document, "mean_moves")["message"] == "learning: 0 of 5 runs"

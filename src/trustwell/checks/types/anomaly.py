@@ -174,7 +174,7 @@ class AnomalyType(CheckType[Anomaly]):
         target = check.metric
         outcome = context.checks.get(target)
         if outcome is None:
-            raise ValueError(f"no value to judge: check '{target}' did not run")
+            raise ValueError(f"no value to judge: no check '{target}' ran on this asset")
         if outcome.status == "error" or outcome.value is None:
             why = outcome.message if outcome.status == "error" else "it has no value"
             raise ValueError(f"no value to judge: check '{target}' {why}")
