@@ -111,3 +111,20 @@ def test_replay_learns_first_and_keeps_flagged_points_out_of_later_baselines() -
     assert kept_out[5].band is not None and kept_out[5].band.points == 4
     with pytest.raises(ValueError, match="at least one"):
         band([], MONDAY)
+
+
+def test_daily_seasonality_compares_each_hour_with_the_same_hour_of_the_last_14_days() -> None:
+    # Hourly runs for 20 days: 500 rows at 09:00 (the nightly batch), 50 at other hours.
+    rng = random.Random(7)
+    start = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
+    series = [
+        Point(start + timedelta(hours=h), (500 if h % 24 == 9 else 50) + rng.gauss(0, 3))
+        for h in range(20 * 24)
+    ]
+    nine = start + timedelta(days=20, hours=9)
+    found = band(series, nine, seasonality="daily")
+    assert (found.bucket, found.points) == ("hour 09", 14)  # the last 14 days only
+    assert found.low < 500 < found.high
+    assert found.verdict(50.0) == "down"  # the batch did not land
+    flat = band(series, nine)  # without seasonality: the latest 30 hourly values
+    assert flat.verdict(500.0) == "up"
