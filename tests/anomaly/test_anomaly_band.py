@@ -128,3 +128,24 @@ def test_daily_seasonality_compares_each_hour_with_the_same_hour_of_the_last_14_
     assert found.verdict(50.0) == "down"  # the batch did not land
     flat = band(series, nine)  # without seasonality: the latest 30 hourly values
     assert flat.verdict(500.0) == "up"
+
+
+def test_the_pooled_floor_is_each_value_against_the_median_of_the_rest_of_its_bucket() -> None:
+    import statistics
+
+    from trustwell.checks.anomaly_band import pooled_spread, robust_spread
+
+    rng = random.Random(3)
+    for _ in range(200):
+        grouped: dict[str | None, list[float]] = {
+            b: [float(rng.choice([1, 2, 3, 4.5, 7, 7, 9])) for _ in range(rng.randint(2, 9))]
+            for b in ("Monday", "Tuesday")
+        }
+        by_hand = [
+            v - statistics.median(values[:i] + values[i + 1 :])
+            for values in grouped.values()
+            if len(values) >= 3  # a bucket of two says nothing yet
+            for i, v in enumerate(values)
+        ]
+        expected = robust_spread(by_hand, 0.0) if by_hand else 0.0
+        assert pooled_spread(grouped) == pytest.approx(expected)
