@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "import_cmds",
     "demo",
     "certify",
+    "debt",
 )
 
 
