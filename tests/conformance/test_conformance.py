@@ -196,6 +196,10 @@ CASES: list[tuple[dict[str, Any], str, float | None, float | None]] = [
         None,
     ),
     ({"type": "sql", "failing_rows": "select * from orders where amount < 0"}, "fail", 1, None),
+    # No past results here: learning, with the metric's value (test_anomaly_history has a band).
+    ({"type": "anomaly", "metric": "row_count"}, "pass", 10, None),
+    ({"type": "anomaly", "metric": "row_count", "where": "status = 'paid'"}, "pass", 6, None),
+    ({"type": "anomaly", "metric": "freshness", "column": "created_at"}, "pass", 10800, None),
 ]
 
 

@@ -95,6 +95,13 @@ CASES: list[tuple[dict[str, Any], str, float | None, str]] = [
         0,
         "0 rows returned by the failing_rows query; allowed 0",
     ),
+    ({"type": "anomaly", "metric": "row_count"}, "pass", 0, "learning: 0 of 7 runs"),
+    (
+        {"type": "anomaly", "metric": "freshness", "column": "created_at"},
+        "error",
+        None,
+        "no value to judge: no rows with a created_at value",
+    ),
     # A query is evaluated as written: trustwell cannot know which rows it reads.
     (
         {"type": "sql", "query": "select count(*) from empty_orders", "min": 1},

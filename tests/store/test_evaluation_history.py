@@ -1,8 +1,11 @@
-"""What an evaluation may read of the past: the same check's stored results (for ``anomaly``)."""
+"""What an evaluation may read of the past: the same check's stored results (for ``anomaly``),
+with or without those recorded inside incidents."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
 
 from trustwell.checks.context import EvaluationContext, NoHistory
 from trustwell.checks.result import CheckResult, RunReport
@@ -49,3 +52,51 @@ def test_the_context_gives_past_results_of_the_same_check_oldest_first(store: St
 def test_without_a_store_there_is_no_past() -> None:
     context = EvaluationContext(now=T0, asset="orders", check="row_count", source=NoHistory())
     assert list(context.history()) == []
+
+
+def _incident(store: Store, asset: str, **values: object) -> None:
+    from trustwell.store.incident_tables import incident_assets, incidents
+
+    row = {
+        "title": "t",
+        "severity": "SEV-3",
+        "status": "investigating",
+        "detection_source": "check",
+        "root_asset": asset,
+        "drill": False,
+        "declared_at": T0,
+        "escalation_level": 0,
+        "updated_at": T0,
+        **values,
+    }
+
+    def work(conn: sa.Connection) -> None:
+        inserted = conn.execute(incidents.insert().values(**row)).inserted_primary_key
+        assert inserted is not None
+        link = {"incident": inserted[0], "asset": asset, "impact": "root", "added_at": T0}
+        conn.execute(incident_assets.insert().values(**link))
+
+    store.write(work)
+
+
+def test_results_inside_incidents_are_left_out_but_not_drills_or_dismissals(store: Store) -> None:
+    from trustwell.store.service import flagged_history
+
+    for hours in range(7):
+        _record(store, T0 + hours * HOUR, float(hours))
+    # resolved: after occurred_at (the last good moment), before resolved_at
+    _incident(store, "orders", occurred_at=T0 + HOUR, resolved_at=T0 + 3 * HOUR, status="resolved")
+    _incident(store, "orders", occurred_at=T0 + 3 * HOUR, drill=True)
+    _incident(store, "orders", occurred_at=T0 + 3 * HOUR, status="dismissed")
+    _incident(store, "customers", occurred_at=T0)  # another asset's
+    _incident(store, "orders", declared_at=T0 + 5 * HOUR)  # open, no occurred_at
+    context = EvaluationContext(
+        now=T0 + 7 * HOUR, asset="orders", check="row_count", source=StoreHistory(store)
+    )
+    assert [p.value for p in context.history(outside_incidents=True)] == [0, 1, 3, 4, 5]
+    assert [p.value for p in context.history(limit=3, outside_incidents=True)] == [3, 4, 5]
+    assert [p.value for p in context.history()] == [0, 1, 2, 3, 4, 5, 6]
+    flagged = flagged_history(store, "orders", "row_count")
+    assert [(e.value, inside) for e, inside in flagged] == [
+        (0, False), (1, False), (2, True), (3, False), (4, False), (5, False), (6, True)
+    ]  # fmt: skip

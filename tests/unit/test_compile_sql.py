@@ -159,6 +159,10 @@ TYPE_CASES: dict[str, dict[str, object]] = {
     },
     "sql-query": {"type": "sql", "query": "select count(*) from raw.orders", "min": 1},
     "sql-failing_rows": {"type": "sql", "failing_rows": "select * from raw.orders where x < 0"},
+    "anomaly-row_count": {"type": "anomaly", "metric": "row_count", "where": "region = 'eu'"},
+    "anomaly-freshness": {"type": "anomaly", "metric": "freshness", "column": "loaded_at"},
+    # the value of another check, computed by that check's own statements: none of its own
+    "anomaly-check": {"type": "anomaly", "metric": "stat:mean(amount)", "seasonality": "weekly"},
 }
 ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -135,7 +135,7 @@ def test_check_without_type_lists_the_types(tmp_path: Path) -> None:
     assert problems(tmp_path) == [
         "missing key 'type' in check #1 in assets/orders.yml line 5: one of row_count,"
         " freshness, not_null, unique, accepted_values, range, regex, length, stat, schema,"
-        " references, sql"
+        " references, sql, anomaly"
     ]
 
 

@@ -119,6 +119,9 @@ CHECKS = TypeAdapter(Check)
         ({"type": "stat", "column": "n", "stat": "null_fraction", "max": 0.1}, "fraction", False),
         ({"type": "sql", "name": "q", "query": "select 1", "min": 1}, "number", False),
         ({"type": "sql", "name": "f", "failing_rows": "select 1"}, "rows", True),
+        ({"type": "anomaly", "metric": "row_count"}, "rows", False),  # rows, none failing
+        ({"type": "anomaly", "metric": "freshness", "column": "at"}, "duration", False),
+        ({"type": "anomaly", "metric": "stat:mean(n)"}, "number", False),
     ],
 )
 def test_every_declared_check_has_its_unit_from_the_registry(
@@ -137,6 +140,7 @@ def test_every_declared_check_has_its_unit_from_the_registry(
         ("references", ("rows", True)),
         ("schema", ("mismatched columns", False)),
         ("stat", ("number", False)),  # its unit depends on the statistic
+        ("anomaly", ("number", False)),  # its unit depends on the metric
         (None, ("number", False)),
         ("anomaly", ("number", False)),  # a type this version does not know yet
     ],

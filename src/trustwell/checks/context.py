@@ -6,6 +6,10 @@ store's history (:class:`trustwell.checks.service.StoreHistory`); the Python
 API, a dry run and a run that is not recorded give it none. The run being evaluated is never part of
 its own history (``before`` the run's start).
 
+A type that judges another check's value (``anomaly`` on a ``stat`` check)
+reads it from ``checks``: the outcomes of the asset's other checks in this
+run, evaluated first.
+
 Baselines (for ``drift``: stored reference distributions) are an interface
 only: there is no baseline table in the store yet, so every source answers
 ``None`` until one is added.
@@ -16,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from trustwell.checks.outcome import Outcome
 
 
 class PastResult(Protocol):
@@ -36,9 +43,20 @@ class HistorySource(Protocol):
     """Where past results come from."""
 
     def past_results(
-        self, asset: str, check: str, *, before: datetime, limit: int
+        self,
+        asset: str,
+        check: str,
+        *,
+        before: datetime,
+        limit: int,
+        outside_incidents: bool = False,
     ) -> Sequence[PastResult]:
-        """The latest ``limit`` results of ``check`` executed before ``before``, oldest first."""
+        """The latest ``limit`` results of ``check`` executed before ``before``, oldest first.
+
+        ``outside_incidents`` leaves out results recorded while an incident on
+        the asset was open (after its ``occurred_at``, before its resolution;
+        drills and dismissed incidents do not count).
+        """
         ...
 
 
@@ -54,7 +72,13 @@ class NoHistory:
     """No past results and no baselines: the Python API, dry runs, unrecorded runs."""
 
     def past_results(
-        self, asset: str, check: str, *, before: datetime, limit: int
+        self,
+        asset: str,
+        check: str,
+        *,
+        before: datetime,
+        limit: int,
+        outside_incidents: bool = False,
     ) -> Sequence[PastResult]:
         return []
 
@@ -76,10 +100,18 @@ class EvaluationContext:
     timezone: str | None = None  # how to read timestamps without a zone (default UTC)
     source: HistorySource = field(default_factory=NoHistory)
     baselines: BaselineSource = field(default_factory=NoHistory)
+    #: outcomes of the asset's other checks in this run (for types that read them)
+    checks: Mapping[str, Outcome] = field(default_factory=dict)
 
-    def history(self, limit: int = 100) -> Sequence[PastResult]:
+    def history(self, limit: int = 100, *, outside_incidents: bool = False) -> Sequence[PastResult]:
         """Past results of this check, oldest first; never the run being evaluated."""
-        return self.source.past_results(self.asset, self.check, before=self.now, limit=limit)
+        return self.source.past_results(
+            self.asset,
+            self.check,
+            before=self.now,
+            limit=limit,
+            outside_incidents=outside_incidents,
+        )
 
     def baseline(self, name: str) -> Mapping[str, Any] | None:
         """A stored baseline of this asset (always None until baselines are stored)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from trustwell.checks.params import CheckBase
+from trustwell.checks.types.anomaly import AnomalyType
 from trustwell.checks.types.base import CheckType, Unit
 from trustwell.checks.types.references import ReferencesType
 from trustwell.checks.types.rows import NotNullType, UniqueType
@@ -39,12 +40,13 @@ BUILTIN: tuple[CheckType[Any], ...] = (
     SchemaType(),
     ReferencesType(),
     SqlType(),
+    AnomalyType(),
 )
 REGISTRY: dict[str, CheckType[Any]] = {t.name: t for t in BUILTIN}
 CHECK_TYPES: tuple[str, ...] = tuple(REGISTRY)
 CHECK_MODELS: dict[str, type[CheckBase]] = {t.name: t.model for t in BUILTIN}
 #: Declared by the SPEC, built in later work: the loader says "not available in this version".
-LATER_TYPES = ("anomaly", "drift", "fairness", "model")
+LATER_TYPES = ("drift", "fairness", "model")
 
 if TYPE_CHECKING:
     # Statically every check is a CheckBase; code that needs a type's own keys
@@ -85,8 +87,8 @@ def unit_for(check_type: str | None, check: CheckBase | None = None) -> tuple[Un
     """
     if check is not None:
         unit = unit_of(check)
-        # Every count of rows but row_count's is a count of failing rows.
-        return unit, unit == "rows" and check.type != "row_count"
+        # Every count of rows but row_count's (and an anomaly on it) counts failing rows.
+        return unit, unit == "rows" and check.type not in ("row_count", "anomaly")
     entry = REGISTRY.get(check_type or "")
     if entry is None:
         return "number", False

@@ -5,7 +5,8 @@ the columns every other check names: a missing one is an ``error`` before
 anything is planned), plan every check's metrics into as few statements as
 the engine runs fastest, run them with isolation (a failing statement is
 planned again until its culprits are alone), evaluate each check through its
-type's entry, then ask for what only a failing check needs: its details
+type's entry (a check that judges another check's outcome, ``anomaly`` on a
+``stat``, after the rest), then ask for what only a failing check needs: its details
 (grouped, planned together) and its failed-row samples. A check that cannot
 be computed is an ``error`` result carrying the database's message; the
 others keep their exact values.
@@ -169,21 +170,34 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     described = {n.check for n in plan.described}
     for need in plan.described:
         computed.values.setdefault(need.check, {})[need.metric] = columns
-    for name, item in pending.items():
+    # Checks that judge another check's outcome (anomaly) come after the others.
+    ordered = sorted(pending.items(), key=lambda p: bool(_reads_checks(p[1].check)))
+    # What an anomaly on another check reads: errors so far, then each outcome.
+    outcomes = {name: Outcome("error", None, r.message) for name, r in results.items()}
+    for name, item in ordered:
         item.queries = computed.queries[name] + (name in described)
         if name in computed.errors:
             results[name] = error_result(asset, item.check, computed.errors[name], item.queries)
-            continue
-        context = EvaluationContext(now, asset.name, name, run.timezone, run.history)
-        try:
-            item.outcome = type_of(item.check).evaluate(item.check, computed.values[name], context)
-        except (TypeError, ValueError) as exc:
-            results[name] = error_result(asset, item.check, str(exc), item.queries)
+        else:
+            context = EvaluationContext(
+                now, asset.name, name, run.timezone, run.history, checks=outcomes
+            )
+            values = computed.values.get(name, {})
+            try:
+                item.outcome = type_of(item.check).evaluate(item.check, values, context)
+            except (TypeError, ValueError) as exc:
+                results[name] = error_result(asset, item.check, str(exc), item.queries)
+        done = results.get(name)
+        outcomes[name] = item.outcome or Outcome("error", None, done.message if done else "")
     evaluated = [p for p in pending.values() if p.outcome is not None]
     _add_details(run, relation, evaluated)
     for item in evaluated:
         results[item.check.display_name] = _result(run, item)
     return [results[c.display_name] for c in asset.checks]
+
+
+def _reads_checks(check: CheckBase) -> list[str]:
+    return type_of(check).reads_checks(check)
 
 
 def _describe(

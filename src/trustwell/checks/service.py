@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
 from trustwell.checks.context import HistorySource, NoHistory, PastResult
+from trustwell.checks.registry import type_of
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import nearest_names_hint
@@ -31,8 +32,8 @@ ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its resul
 class StoreHistory(NoHistory):
     """Past results read from the store with :func:`trustwell.store.check_history`.
 
-    Read only when a type asks: the built-in types of today never do, so a run
-    costs no store query for them. Kept here, with the run's other I/O, so that
+    Read only when a type asks (``anomaly``), so a run without one costs no
+    store query. Kept here, with the run's other I/O, so that
     :mod:`trustwell.checks.context` stays pure.
     """
 
@@ -40,11 +41,19 @@ class StoreHistory(NoHistory):
         self.store = store
 
     def past_results(
-        self, asset: str, check: str, *, before: datetime, limit: int
+        self,
+        asset: str,
+        check: str,
+        *,
+        before: datetime,
+        limit: int,
+        outside_incidents: bool = False,
     ) -> Sequence[PastResult]:
         from trustwell.store import check_history
 
-        return check_history(self.store, asset, check, limit, before=before)
+        return check_history(
+            self.store, asset, check, limit, before=before, outside_incidents=outside_incidents
+        )
 
 
 class SelectionError(Invalid):
@@ -56,7 +65,8 @@ def select_assets(
 ) -> list[Asset]:
     """Assets chosen by name and/or tag (an asset's tag or any of its checks' tags).
 
-    With a tag, only the checks carrying it run unless the asset itself has it.
+    With a tag, only the checks carrying it run unless the asset itself has it
+    (and the checks whose value a tagged ``anomaly`` check judges).
     """
     known = [a.name for a in project.assets]
     for name in names:
@@ -71,7 +81,11 @@ def select_assets(
         if wanted & set(asset.tags):
             selected.append(asset)
             continue
-        checks = [c for c in asset.checks if wanted & set(c.tags)]
+        tagged = [c for c in asset.checks if wanted & set(c.tags)]
+        # A check judging another check's value (anomaly) brings that check along.
+        judged = {name for c in tagged for name in type_of(c).reads_checks(c)}
+        picked = {id(c) for c in tagged}
+        checks = [c for c in asset.checks if id(c) in picked or c.display_name in judged]
         if checks:
             selected.append(asset.model_copy(update={"checks": checks}))
     if not selected:

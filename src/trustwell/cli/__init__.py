@@ -10,6 +10,7 @@ _COMMAND_MODULES = (
     "run",
     "history",
     "slo",
+    "anomaly",
     "lineage",
     "incident",
     "ops",

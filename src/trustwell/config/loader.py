@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from trustwell.checks.types.anomaly import Anomaly, metric_problem
 from trustwell.config.documents import SETTINGS_FILE, Doc, Loc, problems_from, read_yaml
 from trustwell.config.errors import Problem, ProjectError, did_you_mean
 from trustwell.config.models import Asset, Located, Project, ProjectSettings
@@ -260,6 +261,12 @@ def _asset_problems(
             found.append(Problem(doc.file, doc.line(check_loc), message, hint))
         else:
             seen[name] = doc.line(check_loc)
+        if isinstance(check, Anomaly):
+            others = {c.display_name: c.type for c in asset.checks if c is not check}
+            problem = metric_problem(check, others)
+            if problem:
+                hint = _suggest(check.metric, [n for n, t in others.items() if t != "anomaly"])
+                found.append(Problem(doc.file, doc.line((*check_loc, "metric")), problem, hint))
         target = getattr(check, "target", None)
         if check.type == "references" and target is not None:
             found.extend(_reference_problems(asset, home, target, warehouse_of, doc, check_loc))

@@ -21,6 +21,7 @@ from trustwell.checks.result import CheckResult, RunReport
 from trustwell.clock import isoformat
 from trustwell.redact import scrub
 from trustwell.store.database import Store
+from trustwell.store.incident_windows import inside_incident
 from trustwell.store.tables import checks, results, runs
 
 # uuid5 namespace for check identities; never change it (ids are stored).
@@ -162,12 +163,21 @@ def last_results(store: Store, asset: str) -> dict[str, HistoryEntry]:
 
 
 def check_history(
-    store: Store, asset: str, check: str, limit: int = 100, *, before: datetime | None = None
+    store: Store,
+    asset: str,
+    check: str,
+    limit: int = 100,
+    *,
+    before: datetime | None = None,
+    outside_incidents: bool = False,
 ) -> list[HistoryEntry]:
     """The latest ``limit`` results of one check, oldest first: a metric's values over time.
 
     ``before`` leaves out results executed at or after that moment (so the run
-    being evaluated is never part of its own baseline).
+    being evaluated is never part of its own baseline); ``outside_incidents``
+    those recorded inside an incident on the asset (see
+    :func:`~trustwell.store.incident_windows.inside_incident`),
+    in the same query.
 
     >>> [e.value for e in check_history(store, "marts.weekly_cac", "row_count", 3)]
     [120.0, 118.0, 131.0]
@@ -180,7 +190,30 @@ def check_history(
     )
     if before is not None:
         query = query.where(results.c.executed_at < before)
+    if outside_incidents:
+        query = query.where(~inside_incident())
     return list(reversed(store.read(lambda conn: _entries(conn.execute(query)))))
+
+
+def flagged_history(
+    store: Store, asset: str, check: str, limit: int = 1000
+) -> list[tuple[HistoryEntry, bool]]:
+    """The latest ``limit`` results of one check, oldest first, each with whether it
+    was recorded inside an incident (one query; ``trustwell anomaly backtest``)."""
+    inside = inside_incident().label("inside_incident")
+    query = (
+        _entry_select()
+        .add_columns(inside)
+        .where(results.c.asset == asset, results.c.check_name == check)
+        .order_by(results.c.executed_at.desc(), results.c.id.desc())
+        .limit(limit)
+    )
+
+    def read(conn: sa.Connection) -> list[tuple[HistoryEntry, bool]]:
+        rows = conn.execute(query).all()
+        return [(e, bool(r.inside_incident)) for e, r in zip(_entries(rows), rows, strict=True)]
+
+    return list(reversed(store.read(read)))
 
 
 def results_between(

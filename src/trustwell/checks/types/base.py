@@ -6,7 +6,9 @@ A type is a small class with one instance in :mod:`trustwell.checks.registry`:
   documentation line (the JSON Schema and ``docs/checks.md`` show it);
 - :meth:`~CheckType.metrics`: what it asks the database for (:mod:`~trustwell.checks.metrics`);
 - :meth:`~CheckType.evaluate`: metric values in, an :class:`~trustwell.checks.outcome.Outcome`
-  out (pure; past results through the :class:`~trustwell.checks.context.EvaluationContext`);
+  out (pure; past results, and the outcomes of the checks named by
+  :meth:`~CheckType.reads_checks`, through the
+  :class:`~trustwell.checks.context.EvaluationContext`);
 - :meth:`~CheckType.detail_metrics` and :meth:`~CheckType.details`: what it
   asks for after evaluating, only when the outcome calls for it (offending
   values), and the details made from them;
@@ -82,6 +84,10 @@ class CheckType(ABC, Generic[C]):
     def reads_relation(self, check: C) -> bool:
         """False for checks that query something else (``sql``): no describe, no scope."""
         return True
+
+    def reads_checks(self, check: C) -> list[str]:
+        """Other checks of the asset whose outcome it judges (evaluated first; default none)."""
+        return []
 
     @abstractmethod
     def metrics(self, check: C, scope: Scope) -> dict[str, Metric]:
