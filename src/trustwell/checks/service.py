@@ -192,11 +192,16 @@ def _record_and_respond(
     assets: list[Asset],
     trigger: str,
 ) -> list[dict[str, Any]]:
-    """Store the run, open or update incidents, then deliver what is due."""
-    from trustwell.certification.service import reevaluate
-    from trustwell.incidents.signals import handle_run
+    """Store the run, open or update incidents, then deliver what is due.
+
+    Only what the run needs is imported: the incident service when a check
+    failed or an incident may calm (:func:`~trustwell.incidents.quiet.needs_incidents`),
+    OpenLineage with ``openlineage:``, certification when an asset takes part
+    in a use case or declares SLOs. ``trustwell run`` of a healthy project pays
+    for none of them (tests/cli/test_run_imports.py).
+    """
+    from trustwell.incidents.quiet import needs_incidents
     from trustwell.notify.outbox import deliver_due
-    from trustwell.openlineage.queue import queue_run_events, undelivered_warnings
     from trustwell.store import record_run
 
     definitions = {
@@ -212,10 +217,24 @@ def _record_and_respond(
         definitions=definitions,
         trigger=trigger,
     )
-    # OpenLineage events go through the outbox: a receiver that is down never fails the run.
-    lineage = queue_run_events(store, report, project, assets, clock.now())
-    incidents = handle_run(store, project, report)
+    lineage = None
+    if project.settings.openlineage is not None:
+        from trustwell.openlineage.queue import queue_run_events
+
+        # OpenLineage events go through the outbox: a receiver that is down never fails the run.
+        lineage = queue_run_events(store, report, project, assets, clock.now())
+    incidents: list[dict[str, Any]] = []
+    if needs_incidents(store, report):
+        from trustwell.incidents.signals import handle_run
+
+        incidents = handle_run(store, project, report)
     deliver_due(store, project.settings)
-    report.warnings += undelivered_warnings(store, lineage)
-    reevaluate(store, project)  # logs, never fails the run
+    if lineage is not None:
+        from trustwell.openlineage.queue import undelivered_warnings
+
+        report.warnings += undelivered_warnings(store, lineage)
+    if any(a.use_cases or a.slos for a in project.assets):
+        from trustwell.certification.service import reevaluate
+
+        reevaluate(store, project)  # logs, never fails the run
     return incidents

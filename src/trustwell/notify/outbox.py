@@ -139,8 +139,6 @@ def deliver_due(
     Raises :class:`~trustwell.notify.config.ChannelConfigError` before claiming
     anything when a channel is misconfigured.
     """
-    import httpx
-
     configs = outbox_channels(settings)
     worker = worker_id or f"{socket.gethostname()}:{os.getpid()}"
     sent = retried = dead = 0
@@ -158,7 +156,9 @@ def deliver_due(
             )
             if not claimed:
                 break
-            if http is None:  # made only when there is work
+            if http is None:  # made (and httpx imported, ~0.1 s) only when there is work
+                import httpx
+
                 client = httpx.Client(
                     transport=transport, follow_redirects=False, verify=_tls_context()
                 )
