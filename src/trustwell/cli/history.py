@@ -132,7 +132,7 @@ def print_history(
     """Print the results as a table (time, check, status, value, message)."""
     from rich.table import Table
 
-    from trustwell.cli.output import STYLES
+    from trustwell.cli.run_text import STYLES
     from trustwell.clock import isoformat
 
     subject = asset if check is None else f"{asset} {check}"

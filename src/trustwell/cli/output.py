@@ -8,23 +8,15 @@ name, a message or a query is never cut to the console's width.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from trustwell.cli.run_text import (
-    STYLES,
-    ResultKey,
-    check_lines,
-    failure_lines,
-    incident_lines,
-    result_key,
-    statement_lines,
-)
-
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
     from trustwell.checks.result import CheckResult, RunReport
@@ -32,19 +24,48 @@ if TYPE_CHECKING:
     from trustwell.checks.statements import Statement
     from trustwell.config.models import Project
 
-__all__ = ["STYLES", "ResultPrinter", "value_texts"]
+__all__ = ["ResultPrinter", "value_texts"]
+
+ResultKey = tuple[str, str]  # (asset, check), as trustwell.cli.run_text keys values
 
 
 def _console(*, stderr: bool) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _surely_not_a_terminal() -> bool:
+    """True when Rich would find stderr no terminal, told without importing Rich.
+
+    Rich asks ``isatty()`` unless ``TTY_COMPATIBLE`` or ``FORCE_COLOR`` says
+    otherwise (it also says no in Jupyter and IDLE, never yes).
+    """
+    if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return not sys.stderr.isatty()
+    except ValueError:  # closed
+        return True
+
+
 class ResultPrinter:
-    """Where a run's output goes: ``out`` for the report, ``err`` for everything else."""
+    """Where a run's output goes: ``out`` for the report, ``err`` for everything else.
+
+    The consoles are made on first use: ``run --format json`` in a pipe prints
+    its document with ``sys.stdout`` and never imports Rich.
+    """
 
     def __init__(self, *, stderr_only: bool = False) -> None:
-        self.err = _console(stderr=True)
-        self.out = self.err if stderr_only else _console(stderr=False)
+        self.stderr_only = stderr_only
+
+    @cached_property
+    def err(self) -> Console:
+        return _console(stderr=True)
+
+    @cached_property
+    def out(self) -> Console:
+        return self.err if self.stderr_only else _console(stderr=False)
 
     @contextmanager
     def progress(self, assets: int, *, quiet: bool = False) -> Iterator[ProgressListener]:
@@ -53,6 +74,9 @@ class ResultPrinter:
         Only on a terminal: in a pipe or a CI log a bar is noise (and Rich
         would print its last frame).
         """
+        if quiet or _surely_not_a_terminal() or not self.err.is_terminal:
+            yield lambda _asset, _results: None
+            return
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -61,9 +85,6 @@ class ResultPrinter:
             TimeElapsedColumn,
         )
 
-        if quiet or not self.err.is_terminal:
-            yield lambda _asset, _results: None
-            return
         bar = Progress(
             TextColumn("[bold]checking[/]"),
             BarColumn(),
@@ -87,6 +108,8 @@ class ResultPrinter:
 
     def statements(self, statements: Iterable[Statement], *, to_stdout: bool) -> None:
         """Print statements as ``--show-sql`` shows them."""
+        from trustwell.cli.run_text import statement_lines
+
         self._print(statement_lines(statements), self.out if to_stdout else self.err)
 
     def note(self, text: str) -> None:
@@ -101,6 +124,8 @@ class ResultPrinter:
     ) -> None:
         """Checks, failing checks (with their SQL when ``statements`` are given), then
         the incidents (``report.incidents`` unless read back with commander and checks)."""
+        from trustwell.cli.run_text import check_lines, failure_lines, incident_lines
+
         lines = check_lines(report, values)
         lines += failure_lines(report, values, statements)
         lines += incident_lines(report.incidents if incidents is None else incidents)
@@ -126,8 +151,9 @@ def value_texts(report: RunReport, project: Project | None) -> dict[ResultKey, s
         declared = {(a.name, c.display_name): c for a in project.assets for c in a.checks}
     texts = {}
     for result in report.results:
-        check = declared.get(result_key(result))
+        key = (result.asset, result.check)
+        check = declared.get(key)
         unit, _ = unit_for(result.type, check) if check is not None else ("number", False)
         # A line's message says which rows fail, so the value is just "2 rows".
-        texts[result_key(result)] = "" if result.value is None else metric_value(result.value, unit)
+        texts[key] = "" if result.value is None else metric_value(result.value, unit)
     return texts

@@ -133,16 +133,18 @@ def _emit(
     statements: list[Statement],
     incidents: list[dict[str, Any]],
 ) -> None:
-    from trustwell.checks.junit import check_seconds, to_junit
     from trustwell.cli.output import value_texts
 
-    values = value_texts(report, project)
     if format is Format.text:
+        values = value_texts(report, project)
         printer.report(report, values, shown, incidents or report.incidents)
         return
     if format is Format.json:
         document = json.dumps(report.to_json(), indent=2) + "\n"
     else:
+        from trustwell.checks.junit import check_seconds, to_junit
+
+        values = value_texts(report, project)
         document = to_junit(report, values=values, seconds=check_seconds(statements))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)

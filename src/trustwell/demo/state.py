@@ -112,7 +112,8 @@ def run_checks(demo: Demo, *, table: bool = True) -> RunReport:
     Without ``table`` only the one-line summary is printed.
     """
     from trustwell.checks.service import run_project
-    from trustwell.cli.output import STYLES, ResultPrinter, value_texts
+    from trustwell.cli.output import ResultPrinter, value_texts
+    from trustwell.cli.run_text import STYLES
     from trustwell.incidents.run_summary import incident_summaries
 
     project = demo.loaded()

@@ -7,7 +7,10 @@
 DeliveryReport(sent=3, retried=0, dead=0)
 
 Importing this package imports no SQLAlchemy or HTTP client; the outbox
-functions import them when called.
+functions import them when called. The message planner (and the incident
+document models behind it) is imported on first use too: the project's
+settings import :mod:`trustwell.notify.config`, and a run that opens no
+incident never plans a message.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from trustwell.notify.config import ChannelConfig, ChannelConfigError, parse_channels
-from trustwell.notify.messages import EVENTS, OutgoingMessage, plan_messages
 
 if TYPE_CHECKING:
+    from trustwell.notify.messages import EVENTS, OutgoingMessage, plan_messages
     from trustwell.notify.outbox import (
         DeliveryReport,
         OutboxRow,
@@ -37,7 +40,14 @@ _OUTBOX_NAMES = (
 )
 
 
+_MESSAGE_NAMES = ("EVENTS", "OutgoingMessage", "plan_messages")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MESSAGE_NAMES:
+        from trustwell.notify import messages
+
+        return getattr(messages, name)
     if name in _OUTBOX_NAMES:
         from trustwell.notify import outbox
 

@@ -1,0 +1,216 @@
+"""``trustwell --help`` and a passing ``trustwell run`` import only what they need.
+
+Each command runs in a fresh interpreter that writes, at exit, the names of
+every module it imported; the tests assert on those names, never on times,
+so they cannot flake on a busy machine. A failing run, a run that calms an
+incident and a store at an older schema are the counter-examples: there the
+incident service and Alembic must be imported, and are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+import trustwell
+from trustwell.store.migrate import SCHEMA_HEAD
+
+NOW = "2026-11-22T09:00:00Z"
+
+# Runs the CLI's main() like the `trustwell` script; at exit (after SystemExit)
+# writes sorted(sys.modules) as JSON to the file named by the first argument.
+PROBE = """\
+import atexit, json, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv[0] = "trustwell"
+from trustwell.cli.app import main
+main()
+"""
+
+SETTINGS = """\
+name: shop
+warehouses:
+  main: {type: duckdb, path: warehouse.duckdb}
+"""
+
+ASSETS = """\
+assets:
+  - name: shop.orders
+    checks:
+      - type: row_count
+        min: 1
+      - type: not_null
+        column: email
+"""
+
+#: Never needed by --help nor by a passing run against a current store.
+NOT_FOR_A_PASSING_RUN = (
+    "fastapi",
+    "jinja2",
+    "httpx",
+    "alembic",
+    "pandas",
+    "rich",
+    "trustwell.web",
+    "trustwell.incidents.service",
+    "trustwell.incidents.signals",
+    "trustwell.notify.messages",
+    "trustwell.certification.service",
+    "trustwell.openlineage.queue",
+)
+
+#: --help needs none of these either: they load when a command runs.
+NOT_FOR_HELP = (
+    *NOT_FOR_A_PASSING_RUN,
+    "duckdb",
+    "sqlalchemy",
+    "sqlglot",
+    "pydantic",
+    "yaml",
+    "trustwell.store",
+    "trustwell.checks",
+    "trustwell.config",
+)
+
+
+def run_cli(tmp_path: Path, *args: str) -> tuple[int, str, set[str]]:
+    """Exit code, stdout and the imported module names of ``trustwell ARGS``."""
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    src = str(Path(trustwell.__file__).resolve().parents[1])
+    env = {**os.environ, "TRUSTWELL_NOW": NOW, "PYTHONPATH": src}
+    env.pop("TTY_COMPATIBLE", None)
+    env.pop("FORCE_COLOR", None)
+    process = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert out.exists(), process.stderr
+    return process.returncode, process.stdout, set(json.loads(out.read_text()))
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` (packages or modules) are among ``modules``."""
+    return [n for n in names if any(m == n or m.startswith(n + ".") for m in modules)]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    with duckdb.connect(str(folder / "warehouse.duckdb")) as connection:
+        connection.execute("CREATE SCHEMA shop")
+        connection.execute("CREATE TABLE shop.orders (id INT, email VARCHAR)")
+        connection.execute("INSERT INTO shop.orders VALUES (1, 'a@x.io'), (2, 'b@x.io')")
+    (folder / "trustwell.yml").write_text(SETTINGS)
+    (folder / "assets").mkdir()
+    (folder / "assets" / "shop.yml").write_text(ASSETS)
+    return folder
+
+
+def run_json(tmp_path: Path, project: Path) -> tuple[int, dict[str, object], set[str]]:
+    code, stdout, modules = run_cli(tmp_path, "run", "--project", str(project), "--format", "json")
+    return code, json.loads(stdout), modules
+
+
+def store_revision(project: Path) -> str:
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar())
+    finally:
+        engine.dispose()
+
+
+def test_help_imports_no_library_and_no_service(tmp_path: Path) -> None:
+    code, stdout, modules = run_cli(tmp_path, "--help")
+    assert code == 0
+    assert "run" in stdout and "incident" in stdout  # the whole command list was built
+    assert "trustwell.cli.run" in modules and "typer" in modules
+    assert loaded(modules, NOT_FOR_HELP) == []
+
+
+def test_a_passing_run_imports_no_web_incident_or_migration_machinery(
+    tmp_path: Path, project: Path
+) -> None:
+    code, first, modules = run_json(tmp_path, project)
+    assert code == 0 and first["status"] == "pass"
+    assert "alembic" in modules  # the first run created the store: migrations ran
+
+    code, second, modules = run_json(tmp_path, project)
+    assert code == 0 and second["status"] == "pass" and second["incidents"] == []
+    assert loaded(modules, NOT_FOR_A_PASSING_RUN) == []
+    assert {"duckdb", "sqlalchemy", "trustwell.store.service"} <= modules
+
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:  # both runs and their results were stored
+            runs = conn.execute(sa.text("SELECT id FROM runs ORDER BY started_at")).scalars()
+            assert set(runs) == {first["run_id"], second["run_id"]}
+            stored = conn.execute(sa.text("SELECT count(*) FROM results")).scalar()
+            assert stored == 4
+    finally:
+        engine.dispose()
+
+
+def test_a_failing_run_opens_an_incident_and_the_next_passing_run_calms_it(
+    tmp_path: Path, project: Path
+) -> None:
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute("INSERT INTO shop.orders VALUES (3, NULL)")
+    code, failed, modules = run_json(tmp_path, project)
+    assert code == 1
+    assert failed["incidents"] == [{"id": "INC-1", "action": "opened", "severity": "SEV-3"}]
+    assert "trustwell.incidents.service" in modules
+
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute("DELETE FROM shop.orders WHERE email IS NULL")
+    code, passed, modules = run_json(tmp_path, project)
+    assert code == 0
+    # The check with the open incident ran and passed: the incident machinery ran.
+    assert passed["incidents"] == [{"id": "INC-1", "action": "monitoring", "severity": "SEV-3"}]
+    assert "trustwell.incidents.signals" in modules
+
+    # Monitoring is still open (each pass is noted); resolved, the incident is done with.
+    code, _, modules = run_json(tmp_path, project)
+    assert code == 0 and "trustwell.incidents.signals" in modules
+    resolve = ("incident", "resolve", "INC-1", "--cause", "late-data", "--summary", "fixed")
+    assert run_cli(tmp_path, *resolve, "--project", str(project))[0] == 0
+    code, quiet, modules = run_json(tmp_path, project)
+    assert code == 0 and quiet["incidents"] == []
+    assert loaded(modules, NOT_FOR_A_PASSING_RUN) == []
+
+
+def test_a_store_at_an_older_schema_is_still_migrated_by_run(tmp_path: Path, project: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from trustwell.store.migrate import MIGRATIONS
+
+    assert run_json(tmp_path, project)[0] == 0
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+    finally:
+        engine.dispose()
+    assert store_revision(project) == "0008"
+
+    code, _, modules = run_json(tmp_path, project)
+    assert code == 0
+    assert "alembic" in modules
+    assert store_revision(project) == SCHEMA_HEAD
