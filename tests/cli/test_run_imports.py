@@ -141,6 +141,30 @@ def test_help_imports_no_library_and_no_service(tmp_path: Path) -> None:
     assert loaded(modules, NOT_FOR_HELP) == []
 
 
+def test_main_registers_only_the_invoked_commands_module(tmp_path: Path) -> None:
+    import importlib
+
+    import typer
+    import typer.main
+
+    from trustwell.cli import _COMMAND_MODULES, module_of
+
+    for name in _COMMAND_MODULES:  # the table main() trusts matches what each registers
+        app = typer.Typer()
+        app.callback()(lambda: None)
+        importlib.import_module(f"trustwell.cli.{name}").register(app)
+        registered = typer.main.get_group(app).commands
+        assert registered and {module_of(command) for command in registered} == {name}
+
+    code, stdout, modules = run_cli(tmp_path, "tick", "--help")
+    assert code == 0 and "Usage: trustwell tick" in stdout
+    assert "trustwell.cli.ops" in modules
+    assert not {"trustwell.cli.incident", "trustwell.cli.certify", "trustwell.cli.run"} & modules
+    # A misspelt command gets the whole list, and Click's suggestion.
+    code, _, modules = run_cli(tmp_path, "tik")
+    assert code == 2 and "trustwell.cli.incident" in modules
+
+
 def test_a_passing_run_imports_no_web_incident_or_migration_machinery(
     tmp_path: Path, project: Path
 ) -> None:
@@ -152,6 +176,12 @@ def test_a_passing_run_imports_no_web_incident_or_migration_machinery(
     assert code == 0 and second["status"] == "pass" and second["incidents"] == []
     assert loaded(modules, NOT_FOR_A_PASSING_RUN) == []
     assert {"duckdb", "sqlalchemy", "trustwell.store.service"} <= modules
+    assert sorted(m for m in modules if m.startswith("trustwell.cli.")) == [
+        "trustwell.cli.app",
+        "trustwell.cli.common",
+        "trustwell.cli.output",
+        "trustwell.cli.run",
+    ]
 
     engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
     try:

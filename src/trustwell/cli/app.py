@@ -6,6 +6,8 @@ them, so ``trustwell --help`` imports nothing heavy.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from trustwell import __version__
@@ -25,8 +27,12 @@ def _root(
     """trustwell: detect, respond, prevent, certify, show."""
 
 
-def create_app() -> typer.Typer:
-    """A fresh application with every command registered (tests build their own)."""
+def create_app(command: str | None = None) -> typer.Typer:
+    """A fresh application with every command registered (tests build their own).
+
+    With ``command`` (the first argument :func:`main` was given), only the module
+    of that command is imported and registered: what ``trustwell run`` starts with.
+    """
     from trustwell.cli import commands
     from trustwell.cli.common import TrustwellGroup
 
@@ -42,7 +48,7 @@ def create_app() -> typer.Typer:
         rich_markup_mode=None,
     )
     app.callback()(_root)
-    for module in commands():
+    for module in commands(command):
         module.register(app)
     return app
 
@@ -53,11 +59,11 @@ def main() -> None:
 
     install_log_scrubbing()
     try:
-        create_app()()
+        first = sys.argv[1] if len(sys.argv) > 1 else ""
+        create_app(None if first.startswith("-") else first or None)()
     except Exception as exc:
         # A bug, not a user error: show the traceback as Python would, but an
         # exception's text may carry a connection string, so scrubbed.
-        import sys
         import traceback
 
         from trustwell.redact import scrub
