@@ -1,7 +1,7 @@
 # Shortcuts; the scripts are the source of truth (CI runs scripts/test).
 VENV := .venv/bin
 
-.PHONY: demo test lint format bench clean bootstrap
+.PHONY: demo test lint format bench bench-start clean bootstrap
 
 bootstrap:
 	scripts/bootstrap
@@ -24,6 +24,9 @@ format: bootstrap
 
 bench: bootstrap
 	$(VENV)/python bench/bench_run.py
+
+bench-start: bootstrap
+	$(VENV)/python bench/bench_start.py
 
 # Caches and build output; keeps .venv (rm -rf .venv to start over).
 clean:
