@@ -65,6 +65,7 @@ NOT_FOR_A_PASSING_RUN = (
     "trustwell.notify.messages",
     "trustwell.certification.service",
     "trustwell.openlineage.queue",
+    "sqlalchemy.dialects.postgresql",  # a SQLite store
 )
 
 #: --help needs none of these either: they load when a command runs.

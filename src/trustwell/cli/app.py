@@ -54,9 +54,20 @@ def create_app(command: str | None = None) -> typer.Typer:
 
 
 def main() -> None:
-    """The ``trustwell`` command: every log line scrubbed, and a crash too."""
+    """The ``trustwell`` command: every log line scrubbed, and a crash too.
+
+    The cyclic garbage collector is told to wait for 50,000 new objects (not
+    700) between young collections: start-up creates a few hundred thousand
+    objects (modules, classes, Pydantic schemas) that are never garbage, and
+    collecting them over and over cost ~0.06-0.09 s of CPU in every
+    ``trustwell run``. Reference counting still frees everything else at once.
+    """
+    import gc
+
     from trustwell.redact import install_log_scrubbing
 
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(50_000, middle, old)
     install_log_scrubbing()
     try:
         first = sys.argv[1] if len(sys.argv) > 1 else ""
