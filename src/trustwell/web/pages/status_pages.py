@@ -35,13 +35,17 @@ from trustwell.web.pages.security import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from trustwell.checks.spec import CheckBase
+    from trustwell.status.certified import UseCaseCert
     from trustwell.status.state import AssetState, CheckDetail
     from trustwell.status.subscriptions import Subscribed
 
 router = APIRouter(include_in_schema=False)
 
 RECENT = timedelta(days=7)  # how long a resolved incident stays on the status page
+PAGE_SIZE = 100  # assets per status page (with ?page=N)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
@@ -52,8 +56,15 @@ def looks_like_email(text: str) -> bool:
 
 @router.get("/")
 def status_page(
-    request: Request, q: str = "", state: str = "", team: str = "", use_case: str = ""
+    request: Request,
+    q: str = "",
+    state: str = "",
+    team: str = "",
+    use_case: str = "",
+    certification: str = "",
+    page: str = "1",
 ) -> Response:
+    from trustwell.status.certified import CERT_STATES
     from trustwell.status.state import STATES
     from trustwell.web.pages.status_cache import StatusCache
 
@@ -67,34 +78,88 @@ def status_page(
         cache = request.app.state.status_cache = StatusCache()
     data = cache.get(store, project, now, now - RECENT)
     states = data.states
-    shown = filter_states(states, q=q, state=state, team=team, use_case=use_case)
+    shown = filter_states(
+        states,
+        q=q,
+        state=state,
+        team=team,
+        use_case=use_case,
+        certification=certification,
+        certs=data.certs,
+    )
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    number = min(max(1, int(page) if page.isdigit() else 1), pages)
+    on_page = shown[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     counts = Counter(s.state for s in states)
     teams = sorted({s.owner for s in states if s.owner} | set(project.settings.teams))
     use_cases = sorted({u for s in states for u in s.use_cases} | set(project.settings.use_cases))
+    filters = {
+        "q": q,
+        "state": state,
+        "team": team,
+        "use_case": use_case,
+        "certification": certification,
+    }
     return render(
         request,
         "status.html",
         visitor,
         {
-            "assets": shown,
+            "assets": on_page,
+            "certs": data.certs,
+            "bars": data.bars,
+            "shown_count": len(shown),
+            "first": (number - 1) * PAGE_SIZE + 1,
             "all_count": len(states),
             "counts": [(name, counts.get(name, 0)) for name in STATES],
             "problems": sum(counts.get(n, 0) for n in ("incident", "warning", "stale")),
             "open": data.open,
             "resolved": data.resolved,
-            "filters": {"q": q, "state": state, "team": team, "use_case": use_case},
+            "filters": filters,
+            "page": number,
+            "pages": pages,
+            "page_link": lambda n: page_link(filters, n),
             "states": STATES,
+            "cert_states": CERT_STATES,
             "teams": teams,
             "use_cases": use_cases,
         },
     )
 
 
+def page_link(filters: dict[str, str], number: int) -> str:
+    """``/?…&page=N`` with the chosen filters kept."""
+    from urllib.parse import urlencode
+
+    chosen = {k: v for k, v in filters.items() if v}
+    if number > 1:
+        chosen["page"] = str(number)
+    return "/?" + urlencode(chosen) if chosen else "/"
+
+
 def filter_states(
-    states: list[AssetState], *, q: str, state: str, team: str, use_case: str
+    states: list[AssetState],
+    *,
+    q: str,
+    state: str,
+    team: str,
+    use_case: str,
+    certification: str = "",
+    certs: Mapping[str, list[UseCaseCert]] | None = None,
 ) -> list[AssetState]:
-    """The assets matching the search text and every chosen filter."""
+    """The assets matching the search text and every chosen filter.
+
+    ``certification`` keeps the assets with a use case in that state (with
+    ``use_case`` chosen too: that use case in that state).
+    """
     needle = q.strip().lower()
+    found = certs or {}
+
+    def certified(s: AssetState) -> bool:
+        return not certification or any(
+            c.state == certification and (not use_case or c.use_case == use_case)
+            for c in found.get(s.asset, [])
+        )
 
     def keep(s: AssetState) -> bool:
         text = " ".join([s.asset, s.description or "", s.owner or ""]).lower()
@@ -103,6 +168,7 @@ def filter_states(
             and (not state or s.state == state)
             and (not team or s.owner == team)
             and (not use_case or use_case in s.use_cases)
+            and certified(s)
         )
 
     return [s for s in states if keep(s)]
