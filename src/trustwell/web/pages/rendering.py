@@ -54,6 +54,13 @@ CERT_LOOK: Mapping[str, tuple[str, str]] = {
     "revoked": ("Revoked", "✕"),
     "uncertified": ("Uncertified", "–"),
 }
+#: A certification requirement's verdict: an icon and words.
+VERDICT_LOOK: Mapping[str, tuple[str, str]] = {
+    "holds": ("✓", "holds"),
+    "warns": ("!", "warns"),
+    "broken": ("✕", "broken"),
+    "missing": ("?", "no evidence"),
+}
 STATUS_LOOK: Mapping[str, str] = {
     "pass": "✓",
     "warn": "!",
@@ -82,6 +89,7 @@ def environment() -> Environment:
     env.globals["STATE_LOOK"] = STATE_LOOK
     env.globals["STATUS_LOOK"] = STATUS_LOOK
     env.globals["CERT_LOOK"] = CERT_LOOK
+    env.globals["VERDICT_LOOK"] = VERDICT_LOOK
     return env
 
 

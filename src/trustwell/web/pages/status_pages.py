@@ -187,6 +187,7 @@ def _asset_page(
 ) -> Response:
     from trustwell.status import UnknownAsset
     from trustwell.status.detail import asset_detail, public_view
+    from trustwell.web.pages.asset_trust import badge_snippets, slo_charts, use_case_panels
     from trustwell.web.pages.lineage_picture import lineage_svg
 
     visitor = visitor_of(request)
@@ -199,6 +200,8 @@ def _asset_page(
         detail = public_view(detail)
     declared = project.asset(name)
     specs = {c.display_name: c for c in declared.checks} if declared else {}
+    store = get_store(request)
+    panels = use_case_panels(store, project, name)
     return render(
         request,
         "asset.html",
@@ -212,6 +215,9 @@ def _asset_page(
             "error": error,
             "email": email,
             "may_subscribe": visitor.public or visitor.logged_in,
+            "use_case_panels": panels,
+            "slo_charts": slo_charts(store, project, name, clock.now()),
+            "badges": badge_snippets(project, name, [p.use_case for p in panels]),
         },
         status=status,
     )
