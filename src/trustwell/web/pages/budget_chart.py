@@ -10,15 +10,11 @@ are said.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from trustwell.display import percent
 from trustwell.slo.history import SloBurndown
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 WIDTH, HEIGHT, PAD = 320, 96, 8
 
