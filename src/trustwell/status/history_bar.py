@@ -15,8 +15,9 @@ decides. No store, no clock: ``today`` is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
@@ -54,7 +55,9 @@ class DayCell:
 
     @property
     def label(self) -> str:
-        """The cell's tooltip and accessible label: ``Sat 21 Nov: incident (INC-7 open)``."""
+        """The cell's tooltip and accessible label: ``Sat 21 Nov: incident (INC-7 was open)``."""
+        if self.state == "no_data":
+            return f"{self.day:%a %d %b}: no data"
         return f"{self.day:%a %d %b}: {_WORDS[self.state]} ({self.reason})"
 
 
@@ -84,21 +87,32 @@ def history_bar(
     >>> [c.state for c in history_bar(date(2026, 11, 22), {}, days=2)]
     ['no_data', 'no_data']
     """
+    first = today - timedelta(days=days - 1)
+    open_on: dict[date, set[str]] = {}
+    for span in incidents:  # mark each span's days once: spans are few days long
+        start = max(span.start.astimezone(UTC).date(), first)
+        last = today if span.end is None else min(span.end.astimezone(UTC).date(), today)
+        day = start
+        while day <= last:
+            open_on.setdefault(day, set()).add(span.id)
+            day += timedelta(days=1)
     cells = []
-    for offset in range(days - 1, -1, -1):
-        day = today - timedelta(days=offset)
-        cells.append(day_cell(day, results.get(day), incidents))
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        counts, ids = results.get(day), open_on.get(day)
+        # most days of most assets are alike: no data, or all passed and no incident
+        cells.append(day_cell(day, counts, ids) if ids else _quiet_day(day, counts))
     return cells
 
 
-def day_cell(day: date, counts: DayResults | None, incidents: Sequence[IncidentSpan]) -> DayCell:
-    """The state and reason of one day."""
-    begins = datetime.combine(day, time(0), tzinfo=UTC)
-    ends = begins + timedelta(days=1)
-    touching = sorted(
-        {i.id for i in incidents if i.start < ends and (i.end is None or i.end >= begins)},
-        key=_number,
-    )
+@lru_cache(maxsize=4096)
+def _quiet_day(day: date, counts: DayResults | None) -> DayCell:
+    return day_cell(day, counts)
+
+
+def day_cell(day: date, counts: DayResults | None, open_ids: Iterable[str] = ()) -> DayCell:
+    """The state and reason of one day, given the ids of the incidents open during it."""
+    touching = sorted(set(open_ids), key=_number)
     if touching:
         more = len(touching) - 3
         shown = ", ".join(touching[:3]) + (f" and {more} more" if more > 0 else "")

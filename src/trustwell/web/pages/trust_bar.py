@@ -11,6 +11,7 @@ hides all but the last 30 cells.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 
@@ -25,8 +26,13 @@ def trust_bar(asset: str, cells: Sequence[DayCell]) -> Markup:
     """``<ol class="trust-bar">`` with one ``<li>`` per day, oldest first."""
     label = html.escape(f"Trust history of {asset}, {summary(cells)}", quote=True)
     parts = [f'<ol class="trust-bar" aria-label="{label}">']
-    for cell in cells:
-        text = html.escape(cell.label, quote=True)
-        parts.append(f'<li class="{_CLASS[cell.state]}" title="{text}" aria-label="{text}"></li>')
+    parts.extend(_cell(cell) for cell in cells)
     parts.append("</ol>")
     return Markup("".join(parts))  # escaped parts only
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell(cell: DayCell) -> str:
+    """One cell's ``<li>``; many assets share a day's cell (no data, all passed)."""
+    text = html.escape(cell.label, quote=True)
+    return f'<li class="{_CLASS[cell.state]}" title="{text}" aria-label="{text}"></li>'
