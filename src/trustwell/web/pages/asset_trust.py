@@ -99,12 +99,8 @@ def badge_snippets(project: Project, asset: str, use_cases: list[str]) -> list[t
     """(what for, HTML to paste) for the asset's badge and each use case's badge."""
     base = project.settings.base_url.rstrip("/")
     src = f"{base}/badges/{quote(asset, safe='')}.svg"
-    out = [("The asset", f'<img src="{src}" alt="trust badge">')]
+    out = [("Badge of the asset", f'<img src="{src}" alt="trust badge">')]
     for name in use_cases:
-        out.append(
-            (
-                name,
-                f'<img src="{src}?use_case={quote(name, safe="")}" alt="trust badge for {name}">',
-            )
-        )
+        link = f"{src}?use_case={quote(name, safe='')}"
+        out.append((f"Badge for {name}", f'<img src="{link}" alt="trust badge for {name}">'))
     return out
