@@ -9,6 +9,10 @@ assets and 10,000 past incidents.
    ``--incidents`` past incidents (mostly resolved or closed, a few open, some
    resolved in the last week) with their assets, fingerprints, Commander and a
    three-entry timeline, inserted with SQLAlchemy Core into the incident tables.
+   Half the staging models and every mart take part in one of three use cases
+   (each with its own ``requires``); certification is evaluated once after the
+   runs (before any incident) and once after the incidents, so the store holds
+   decisions that changed (certified, at risk, revoked).
 3. Starts ``python -m trustwell serve --no-scheduler`` on a free port on
    127.0.0.1 (``TRUSTWELL_NOW`` one hour after the last run), waits for
    /healthz, warms up, then runs a closed loop per concurrency level: each of
