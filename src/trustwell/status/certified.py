@@ -52,7 +52,7 @@ def certifications(conn: sa.Connection, project: Project) -> dict[str, list[UseC
     rows = conn.execute(
         sa.select(
             table.c.asset, table.c.use_case, table.c.state, table.c.since, table.c.reasons
-        ).where(table.c.id.in_(newest.scalar_subquery()))
+        ).where(table.c.id.in_(newest))
     ).all()
     latest = {(r.asset, r.use_case): r for r in rows}
     known = project.settings.use_cases
