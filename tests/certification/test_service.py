@@ -114,9 +114,11 @@ def test_certify_command_table_json_and_unknown_names(root: Path) -> None:
 
     cli(root, "run")
     out = cli(root, "certify", "--format", "json")
-    (entry,) = json.loads(out)
-    assert entry["asset"] == "raw.feed"
+    entry, *others = json.loads(out)  # every asset's trust document (see test_trust.py)
+    assert entry["asset"] == "raw.feed" and entry["badge"] == "trusted"
     assert entry["use_cases"]["exec_reporting"]["state"] == "certified"
+    assert [o["asset"] for o in others] == ["marts.kpi", "other.table"]
+    assert all(o["use_cases"] == {} for o in others)
     explained = cli(root, "certify", "raw.feed", "--explain")
     assert "freshness: holds" in explained
     result = CliRunner().invoke(create_app(), ["certify", "raw.fed", "--project", str(root)])

@@ -22,6 +22,7 @@ from trustwell.store import HistoryEntry, history, open_store
 # Tuesday 07:00, the replay 10 minutes later. Acknowledged 09:10, resolved 12:20.
 NOW = "2026-11-19T12:30:00Z"
 DECLARED = "2026-11-19T09:00:00Z"
+CERTIFICATION = "certification.changed"
 FRESHNESS_CAUGHT = "  FAIL freshness:loaded_at: last row loaded 2d 1h ago (allowed 26h)"
 DUPLICATES_CAUGHT = (
     "  FAIL unique:date,channel,campaign_id: 9 rows duplicating another row's"
@@ -208,7 +209,9 @@ def test_notices_wait_in_the_outbox_for_the_finance_subscriber(played: Played) -
     # The Commander and the experts (members of both owning teams), and the mart's subscriber.
     told = ("alice", "bob", "carol", "erin", "farid", "finance")
     assert {r["recipient"] for r in declared} == {f"{who}@acme.test" for who in told}
-    to_finance = [r for r in rows if r["recipient"] == "finance@acme.test"]
+    to_finance = [
+        r for r in rows if r["recipient"] == "finance@acme.test" and r["event"] != CERTIFICATION
+    ]
     assert {r["event"] for r in to_finance} >= {"incident.declared", "incident.resolved"}
     assert all(r["status"] == "pending" and r["incident"] == "INC-1" for r in to_finance)
     out = played.result.stdout
@@ -240,6 +243,39 @@ def test_the_incident_is_worked_to_resolved_through_monitoring(played: Played) -
     assert "Status path: declared → acknowledged → identified → monitoring → resolved" in (
         played.result.stdout
     )
+
+
+def test_the_mart_is_certified_revoked_and_certified_again_with_a_notice_each_time(
+    played: Played,
+) -> None:
+    out = played.result.stdout
+    lines = [line for line in out.splitlines() if line.startswith("Certification: ")]
+    assert lines == [
+        "Certification: marts.weekly_cac is certified for exec_reporting",
+        "Certification: marts.weekly_cac is no longer certified for exec_reporting: INC-1 (SEV-1)"
+        " upstream (raw.ad_spend): no open incident is allowed",
+        "Certification: marts.weekly_cac is certified for exec_reporting again",
+    ]
+    # After the healthy run, after the broken one, and at the end, once INC-1 is resolved.
+    assert out.index(lines[0]) < out.index("3. The ad-spend feed fails silently")
+    assert out.index("4. Run the checks again") < out.index(lines[1])
+    assert out.index("Status path: ") < out.index(lines[2]) < out.index("9. The drafted")
+    document = cli_json(played.root, "history", "marts.weekly_cac", "--certification")
+    changes = [c for c in document["certification"] if c["use_case"] == "exec_reporting"]
+    # Newest first; the orchestrator's lineage events decided it first, before any run.
+    assert [c["state"] for c in changes] == ["certified", "revoked", "certified", "uncertified"]
+    assert changes[0]["decided_at"] == "2026-11-19T12:20:00Z" and changes[0]["incident_ids"] == []
+    assert changes[1]["incident_ids"] == ["INC-1"]
+    notices = [r for r in cli_json(played.root, "outbox") if r["event"] == CERTIFICATION]
+    by_time: dict[str, list[str]] = {}
+    for row in notices:
+        by_time.setdefault(row["created_at"], []).append(row["recipient"])
+    # growth-analytics has no channel: its lead and members by mail, and the subscriber.
+    everyone = sorted(f"{who}@acme.test" for who in ("dave", "erin", "farid", "finance"))
+    assert sorted(by_time) == ["2026-11-19T09:00:00Z", "2026-11-19T12:20:00Z"]
+    assert sorted(by_time["2026-11-19T09:00:00Z"]) == sorted(everyone * 2)  # certified, revoked
+    assert sorted(by_time["2026-11-19T12:20:00Z"]) == everyone  # certified again
+    assert len(notices) == 12  # three changes, four recipients each; uncertified told nobody
 
 
 def test_the_postmortem_is_drafted_with_its_sections(played: Played) -> None:

@@ -161,3 +161,25 @@ def test_a_misspelt_key_or_risk_of_a_use_case_is_refused(tmp_path: Path) -> None
         "unknown key 'valid_fro' in use case 'u' in trustwell.yml line 6:"
         " did you mean 'valid_for'?",
     ]
+
+
+def test_quoted_lineage_and_slo_read_as_the_mappings(tmp_path: Path) -> None:
+    settings(
+        tmp_path,
+        """\
+        exec_reporting:
+          requires: [freshness, "lineage: known", 'slo:met']
+        broken:
+          requires: ["lineage: unknown", "linage: known"]
+        """,
+    )
+    assert problems(tmp_path) == [
+        "requirement 'lineage' of use case 'broken' can only be 'lineage: known',"
+        " not 'unknown' in trustwell.yml line 7",
+        "unknown requirement 'linage' of use case 'broken' in trustwell.yml line 7:"
+        " did you mean 'lineage'?",
+    ]
+    (tmp_path / "trustwell.yml").write_text(
+        HEAD + "  exec_reporting:\n    requires: [freshness, \"lineage: known\", 'slo:met']\n"
+    )
+    assert labels(tmp_path, "exec_reporting") == ["freshness", "lineage: known", "slo: met"]

@@ -52,6 +52,7 @@ OPERATIONS = [
     ("GET", "/api/v1/assets"),
     ("GET", "/api/v1/assets/{name}"),
     ("GET", "/api/v1/assets/{name}/results"),
+    ("GET", "/api/v1/assets/{name}/trust"),
     ("GET", "/api/v1/assets/{name}/subscriptions"),
     ("POST", "/api/v1/assets/{name}/subscriptions"),
     ("GET", "/api/v1/lineage"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -103,3 +104,32 @@ def test_the_review_page_shows_the_figures_by_team_and_the_p90_of_tta(
         '<td data-label="Recurring">0</td>'
         '<td data-label="Detected internally">100 %</td></tr>'
     ) in by_team
+
+
+def test_the_review_page_lists_the_data_quality_debt(
+    client: TestClient, store: Store, project_dir: Path
+) -> None:
+    """Derived debt (the incident project's assets have no description) and a file's item,
+    ranked by interest; a bad debt file is named on the page instead of breaking it."""
+    (project_dir / "debt").mkdir()
+    (project_dir / "debt" / "kpi.yml").write_text(
+        "items:\n"
+        "  - id: kpi-backfill\n"
+        "    title: Backfill the weekly KPI history\n"
+        "    asset: marts.kpi\n"
+        "    principal: 3d\n"
+        "    interest: 40\n"
+        "    due: 2026-12-31\n"
+    )
+    login(client, store, "viewer")
+    page = client.get("/review", params={"month": "2026-11"}).text
+    debt = page.split('id="h-debt"', 1)[1].split("</section>", 1)[0]
+    assert "Totals per team" in debt and "Top items by interest" in debt
+    rows = debt.split("Top items by interest", 1)[1].split("<tr>")[2:]
+    assert "Backfill the weekly KPI history" in rows[0]  # the highest interest ranks first
+    assert any("no_description" in r and "raw.feed" in r for r in rows)
+    (project_dir / "debt" / "kpi.yml").write_text("items:\n  - id: x\n    titel: Typo\n")
+    page = client.get("/review", params={"month": "2026-11"}).text
+    debt = page.split('id="h-debt"', 1)[1].split("</section>", 1)[0]
+    assert "unknown key &#39;titel&#39;" in debt and "did you mean &#39;title&#39;?" in debt
+    assert "no_description" in debt  # the derived debt still shows

@@ -2,8 +2,11 @@
 
 :func:`evaluate` gathers each asset's evidence, decides every use case the
 asset names with the decision stored before, and stores a new row only when
-the state or the reasons changed. :func:`current` reads the latest stored
-decision per asset and use case.
+the state or the reasons changed; in the same transaction it queues the
+notices of every change of state and the warnings of trust SLOs burning fast
+(:mod:`trustwell.certification.announce`). :func:`current` reads the latest
+stored decision per asset and use case, :func:`history` the stored changes,
+:func:`in_force` the decisions of one asset over a window (for evidence packs).
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from trustwell.certification import notices
+from trustwell.certification.announce import BURN_EVENT, CHANGE_EVENT, Notice, announce
 from trustwell.certification.decide import Decision, Previous, SloEvidence, State, decide
 from trustwell.certification.evidence import gather_in, slo_evidence
+from trustwell.clock import isoformat
 from trustwell.clock import now as clock_now
 from trustwell.store.certification_tables import certification_decisions as table
 
@@ -49,13 +55,18 @@ class StoredDecision:
 def evaluate(
     store: Store, project: Project, assets: list[str] | None = None, now: datetime | None = None
 ) -> list[Decision]:
-    """Decide every (asset, use case) of ``assets`` (all by default); store the changes."""
+    """Decide every (asset, use case) of ``assets`` (all by default); store the changes.
+
+    Each change of state, and each trust SLO burning fast, is announced in the
+    same transaction (:func:`~trustwell.certification.announce.announce`).
+    """
     moment = now or clock_now()
     wanted = [a for a in project.assets if assets is None or a.name in assets]
     slos = _slos(store, project, wanted, moment)
 
     def work(conn: sa.Connection) -> list[Decision]:
         decisions: list[Decision] = []
+        told = [n for a in wanted for n in _burn_notices(a.name, slos.get(a.name, ()), moment)]
         for asset in wanted:
             if not asset.use_cases:
                 continue
@@ -74,6 +85,8 @@ def evaluate(
                     decision.reasons,
                 ):
                     conn.execute(table.insert().values(**_row(decision)))
+                    told.extend(_change_notice(decision, before))
+        announce(conn, project, told, moment)
         return decisions
 
     return store.write(work)
@@ -82,8 +95,63 @@ def evaluate(
 def _slos(
     store: Store, project: Project, assets: list[Asset], now: datetime
 ) -> dict[str, tuple[SloEvidence, ...]]:
-    """The SLO evidence of each asset taking part in a use case, read before deciding."""
-    return {a.name: slo_evidence(store, project, a, now) for a in assets if a.use_cases}
+    """The SLO evidence of each asset taking part in a use case or declaring SLOs."""
+    return {a.name: slo_evidence(store, project, a, now) for a in assets if a.use_cases or a.slos}
+
+
+def _change_notice(decision: Decision, before: StoredDecision | None) -> list[Notice]:
+    """The notice of ``decision`` after ``before``, when its state is news."""
+    previous = before.state if before else None
+    text = notices.change_text(
+        decision.asset, decision.use_case, decision.state, decision.reasons, previous
+    )
+    if text is None:
+        return []
+    # The decision it follows and the new state: the same whichever process decides it.
+    key = f"{decision.asset}\x1f{decision.use_case}\x1f{before.id if before else 0}"
+    return [
+        Notice(
+            event=CHANGE_EVENT,
+            asset=decision.asset,
+            subject=notices.change_subject(
+                decision.asset, decision.use_case, decision.state, previous
+            ),
+            text=text,
+            discriminator=f"{key}\x1f{decision.state}",
+            body={
+                "asset": decision.asset,
+                "use_case": decision.use_case,
+                "state": decision.state,
+                "previous_state": previous,
+                "since": isoformat(decision.since),
+                "reasons": list(decision.reasons),
+            },
+        )
+    ]
+
+
+def _burn_notices(asset: str, slos: tuple[SloEvidence, ...], now: datetime) -> list[Notice]:
+    """One warning per SLO of ``asset`` burning fast, once a day while it burns."""
+    return [
+        Notice(
+            event=BURN_EVENT,
+            asset=asset,
+            subject=notices.burn_subject(asset, slo.name),
+            text=notices.burn_text(
+                asset, slo.name, attainment=slo.attainment, objective=slo.objective
+            ),
+            discriminator=f"{asset}\x1f{slo.name}\x1f{now.date().isoformat()}",
+            body={
+                "asset": asset,
+                "slo": slo.name,
+                "attainment": slo.attainment,
+                "objective": slo.objective,
+            },
+            subscribers=False,
+        )
+        for slo in slos
+        if slo.burning_fast
+    ]
 
 
 def reevaluate(store: Store, project: Project, assets: list[str] | None = None) -> None:
@@ -108,6 +176,38 @@ def current(store: Store, project: Project, asset: str | None = None) -> list[St
         return out
 
     return store.read(work)
+
+
+def in_force(store: Store, asset: str, start: datetime, end: datetime) -> list[StoredDecision]:
+    """Every stored decision of ``asset`` in force at some moment from ``start`` to ``end``.
+
+    That is each decision taken in the window and, per use case, the one in force
+    when it opened (taken before ``start``); oldest first. Evidence packs list them.
+    """
+    query = (
+        sa.select(table)
+        .where(table.c.asset == asset, table.c.decided_at <= end)
+        .order_by(table.c.decided_at, table.c.id)
+    )
+    rows = [_stored(row) for row in store.read(lambda conn: list(conn.execute(query)))]
+    opening = {d.use_case: d for d in rows if d.decided_at <= start}
+    return [d for d in rows if d.decided_at > start or opening.get(d.use_case) is d]
+
+
+def history(store: Store, project: Project, asset: str, limit: int = 50) -> list[StoredDecision]:
+    """The stored decisions of ``asset``, newest first: the changes of its certification.
+
+    Raises :class:`~trustwell.errors.NotFound` (naming the nearest asset) for an
+    asset the project does not declare.
+    """
+    if project.asset(asset) is None:
+        from trustwell.config.errors import nearest_names_hint
+        from trustwell.errors import NotFound
+
+        hint = nearest_names_hint(asset, [a.name for a in project.assets])
+        raise NotFound(f"unknown asset '{asset}'{hint}")
+    query = sa.select(table).where(table.c.asset == asset).order_by(table.c.id.desc()).limit(limit)
+    return store.read(lambda conn: [_stored(row) for row in conn.execute(query)])
 
 
 def _latest(conn: sa.Connection, asset: str) -> dict[str, StoredDecision]:

@@ -27,6 +27,7 @@ _COMMAND_MODULES = (
     "import_cmds",
     "demo",
     "certify",
+    "debt",
 )
 
 

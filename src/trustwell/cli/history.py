@@ -1,4 +1,10 @@
-"""``trustwell history ASSET``: the stored results of an asset's checks, newest first."""
+"""``trustwell history ASSET``: the stored results of an asset's checks, newest first,
+and the changes of its certification (SPEC 5: every change is on the asset's history).
+
+The text shows the results, then a "certification" table of the stored
+decisions, newest first. ``--format json`` stays the list of result objects;
+with ``--certification`` it is ``{"results": [...], "certification": [...]}``.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from trustwell.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from trustwell.certification.service import StoredDecision
     from trustwell.store.service import HistoryEntry
 
 
@@ -38,9 +45,17 @@ def history_command(
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json.")
     ] = OutputFormat.text,
+    certification: Annotated[
+        bool,
+        typer.Option(
+            "--certification",
+            help='JSON: {"results": [...], "certification": [...]}, not the list of results.',
+        ),
+    ] = False,
     project: Path = ProjectOption,
 ) -> None:
-    """Show the stored results of an asset's checks, newest first."""
+    """Show the stored results of an asset's checks and its certification changes, newest first."""
+    from trustwell.certification.service import history as certification_history
     from trustwell.config.errors import nearest_names_hint
     from trustwell.store import history, open_store
 
@@ -52,6 +67,7 @@ def history_command(
     store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
         entries = history(store, asset, check=check, limit=limit)
+        changes = [] if check else certification_history(store, loaded, asset, limit=limit)
     finally:
         store.close()
     if check is not None and not entries:
@@ -61,20 +77,53 @@ def history_command(
             hint = nearest_names_hint(check, known)
             raise fail_invalid(f"error: unknown check '{check}' on asset '{asset}'{hint}")
     if format is OutputFormat.json:
-        typer.echo(history_json(entries))
+        typer.echo(history_json(entries, changes if certification else None))
     else:
         from rich.console import Console
 
-        print_history(entries, Console(highlight=False), asset=asset, check=check)
+        console = Console(highlight=False)
+        print_history(entries, console, asset=asset, check=check)
+        if check is None and (changes or declared.use_cases):
+            print_certification(changes, console, asset=asset)
 
 
-def history_json(entries: Sequence[HistoryEntry]) -> str:
+def history_json(
+    entries: Sequence[HistoryEntry], changes: Sequence[StoredDecision] | None = None
+) -> str:
     """The JSON document of ``--format json``: a list of result objects, newest first.
+
+    With ``changes`` (``--certification``): ``{"results": [...], "certification":
+    [...]}``, the same result objects and the certification changes, newest first.
 
     >>> history_json([])
     '[]'
+    >>> history_json([], [])
+    '{\\n  "results": [],\\n  "certification": []\\n}'
     """
-    return json.dumps([entry.to_json() for entry in entries], indent=2)
+    results = [entry.to_json() for entry in entries]
+    if changes is None:
+        return json.dumps(results, indent=2)
+    document = {"results": results, "certification": [decision_json(d) for d in changes]}
+    return json.dumps(document, indent=2)
+
+
+def decision_json(decision: StoredDecision) -> dict[str, object]:
+    """One certification change: ``{"id", "use_case", "state", "since", "decided_at",
+    "reasons", "missing", "run_ids", "incident_ids", "rule_version"}`` (times in UTC)."""
+    from trustwell.clock import isoformat
+
+    return {
+        "id": decision.id,
+        "use_case": decision.use_case,
+        "state": decision.state,
+        "since": isoformat(decision.since),
+        "decided_at": isoformat(decision.decided_at),
+        "reasons": list(decision.reasons),
+        "missing": list(decision.missing),
+        "run_ids": list(decision.run_ids),
+        "incident_ids": list(decision.incident_ids),
+        "rule_version": decision.rule_version,
+    }
 
 
 def print_history(
@@ -102,5 +151,39 @@ def print_history(
             f"[{style}]{entry.status}[/]" if style else entry.status,
             value,
             entry.message,
+        )
+    console.print(table)
+
+
+#: How each certification state is shown.
+STATE_STYLES = {
+    "certified": "green",
+    "at_risk": "yellow",
+    "revoked": "bold red",
+    "uncertified": "dim",
+}
+
+
+def print_certification(changes: Sequence[StoredDecision], console: Console, *, asset: str) -> None:
+    """Print the certification changes as a table (time, use case, state, since, reasons)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from trustwell.clock import isoformat
+
+    if not changes:
+        console.print(f"no certification decided for {asset} yet", markup=False)
+        return
+    table = Table(title=f"certification of {asset}", title_justify="left")
+    for column in ("time", "use case", "state", "since", "reasons"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("time", "state", "since"))
+    for d in changes:
+        style = STATE_STYLES.get(d.state, "")
+        table.add_row(
+            isoformat(d.decided_at),
+            escape(d.use_case),
+            f"[{style}]{d.state}[/]" if style else d.state,
+            isoformat(d.since),
+            escape("\n".join(d.reasons)),
         )
     console.print(table)

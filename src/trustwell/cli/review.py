@@ -23,14 +23,19 @@ def review_command(
     ] = None,
     project: Path = ProjectOption,
 ) -> None:
-    """Write the monthly incident review (review-YYYY-MM.html and .md) and print the paths."""
+    """Write the monthly incident review (review-YYYY-MM.html and .md) and print the paths.
+
+    The review ends with the data-quality debt as it stands (``trustwell debt``).
+    """
+    from trustwell.cli.debt import load_debt_or_exit
     from trustwell.review.build import build_review, render_html, render_markdown
     from trustwell.store import open_store
 
     loaded = load_project_or_exit(project)
+    hand = load_debt_or_exit(loaded)
     store = open_store(loaded.settings.store, loaded.root, writable=False)
     try:
-        review = build_review(store, loaded, month)
+        review = build_review(store, loaded, month, debt=hand)
     except ValueError as exc:
         raise fail_invalid(f"error: {exc}") from None
     finally:

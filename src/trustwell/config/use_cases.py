@@ -163,6 +163,12 @@ def read_policy(
 def _read_requirement(
     raw: Any, types: tuple[str, ...], where: str
 ) -> tuple[Requirement | None, PolicyProblem | None]:
+    if isinstance(raw, str) and ":" in raw:  # quoted: "lineage: known" reads as the mapping
+        key, _, value = raw.partition(":")
+        found, problem = _read_requirement({key.strip(): value.strip()}, types, where)
+        if problem is not None:  # a string item has no keys of its own: its line is the item's
+            problem = PolicyProblem((), problem.message, problem.hint)
+        return found, problem
     names = (*types, *_FACTS, "lineage: known", "slo: met", "pass_rate")
     if isinstance(raw, str):
         if raw in types:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trustwell.demo import folder, pipeline_lineage, story_incident, warehouse
+from trustwell.demo.certification_facts import show_certification
 from trustwell.demo.state import STORY_SPAN, Demo, Step, StoryError, run_checks
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def run_healthy(demo: Demo) -> None:
     warned = sum(1 for r in report.results if r.status == "warn")
     note = f" ({warned} warning{'s' * (warned != 1)})" if warned else ""
     demo.console.print(f"All good{note}: the weekly business review can trust its numbers.")
+    show_certification(demo, "certified")
 
 
 def break_feed(demo: Demo) -> None:
@@ -130,6 +132,7 @@ def run_broken(demo: Demo) -> None:
     missed = [f"{a} {c}" for a, c in EXPECTED_FAILURES if status.get((a, c)) != "fail"]
     if missed:
         raise StoryError("the broken feed was not caught by " + ", ".join(missed))
+    show_certification(demo, "revoked")  # the incident upstream takes the certificate away
 
 
 def summarise(demo: Demo) -> None:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from trustwell import clock
 from trustwell.demo import folder, warehouse
+from trustwell.demo.certification_facts import show_certification
 from trustwell.demo.incident_facts import (
     facts,
     median,
@@ -160,6 +161,8 @@ def fix(demo: Demo) -> None:
     if path[-1] != "resolved":
         raise StoryError(f"{ident} ended {path[-1]}, not resolved")
     say("Status path: " + " → ".join(path))
+    # Resolving re-evaluated it: the fresh run passed and no incident is open any more.
+    show_certification(demo, "certified")
 
 
 def postmortem(demo: Demo) -> None:

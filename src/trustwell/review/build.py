@@ -21,6 +21,7 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 if TYPE_CHECKING:
     from trustwell.config.models import Project
+    from trustwell.debt.model import DebtItem, DebtReport
     from trustwell.store import Store
 
 
@@ -74,15 +75,21 @@ class Review:
     prone_assets: list[ProneAsset]
     action_items: list[OpenActionItem]
     missing_postmortems: list[MissingPostmortem]
+    debt: DebtReport | None = None  # data-quality debt now, when the review was asked for it
 
 
-def build_review(store: Store, project: Project, month: str) -> Review:
+def build_review(
+    store: Store, project: Project, month: str, *, debt: list[DebtItem] | None = None
+) -> Review:
     """The review of ``month`` ("YYYY-MM", in the project's timezone).
 
     Metrics are those of ``trustwell metrics`` for the incidents declared in the
     month (drills and dismissed incidents left out; earlier incidents still make
     later ones recurring). Action items are those open now; post-mortems are
-    missing for the month's incidents whose severity requires one.
+    missing for the month's incidents whose severity requires one. With
+    ``debt`` (the items of ``debt/*.yml``, already loaded, maybe none) the
+    review also holds the data-quality debt as it stands now
+    (:func:`trustwell.debt.service.debt_report`).
 
     >>> build_review(store, project, "2026-11").metrics["incidents"]
     12
@@ -125,7 +132,14 @@ def build_review(store: Store, project: Project, month: str) -> Review:
             missing_postmortems=missing,
         )
 
-    return store.read(work)
+    review = store.read(work)
+    if debt is None:
+        return review
+    from dataclasses import replace
+
+    from trustwell.debt.service import debt_report
+
+    return replace(review, debt=debt_report(store, project, now, hand=debt))
 
 
 def latest_incident_month(store: Store, project: Project) -> str | None:

@@ -140,6 +140,18 @@ def _sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
         [p.incident, p.severity, p.status, p.postmortem or "none", p.title]
         for p in review.missing_postmortems
     ]
+    incident = _incident_sections(review, trend, sources, prone, items, missing)
+    return [*incident, *debt_sections(review)]
+
+
+def _incident_sections(
+    review: Review,
+    trend: list[list[str]],
+    sources: list[list[str]],
+    prone: list[list[str]],
+    items: list[list[str]],
+    missing: list[list[str]],
+) -> list[tuple[str, list[str], list[list[str]]]]:
     return [
         ("Trend", ["Month", "Incidents", "TTD median", "TTR median", "Detected internally"], trend),
         ("By severity", ["Severity", *GROUP_COLUMNS], group_rows(review.metrics["by_severity"])),
@@ -151,6 +163,52 @@ def _sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
             "Incidents without a required post-mortem",
             ["Incident", "Severity", "Status", "Post-mortem", "Title"],
             missing,
+        ),
+    ]
+
+
+#: How many of the highest-interest debt items the review lists.
+TOP_DEBT = 10
+
+
+def debt_sections(review: Review) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The data-quality debt sections (totals per team, the top items), when asked for."""
+    from trustwell.debt.model import interest_label
+
+    debt = review.debt
+    if debt is None:
+        return []
+
+    def points(value: float) -> str:
+        return f"{value:g}"
+
+    teams = [
+        [team, _count(t.items), points(t.principal), points(t.interest)]
+        for team, t in [*debt.teams.items(), ("Total", debt.total)]
+    ]
+    top = [
+        [
+            str(rank),
+            interest_label(i, debt.today),
+            i.team or "unowned",
+            i.kind,
+            i.asset or display.MISSING,
+            i.title,
+            (i.due.isoformat() if i.due else display.MISSING)
+            + (" (overdue)" if i.overdue(debt.today) else ""),
+        ]
+        for rank, i in enumerate(debt.items[:TOP_DEBT], start=1)
+    ]
+    return [
+        (
+            "Data-quality debt: totals per team",
+            ["Team", "Items", "Principal (points)", "Interest (points/week)"],
+            teams if debt.items else [],
+        ),
+        (
+            "Data-quality debt: top items by interest",
+            ["#", "Interest/week", "Team", "Kind", "Asset", "Title", "Due"],
+            top,
         ),
     ]
 

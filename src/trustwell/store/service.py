@@ -183,6 +183,25 @@ def check_history(
     return list(reversed(store.read(lambda conn: _entries(conn.execute(query)))))
 
 
+def results_between(
+    store: Store, asset: str, start: datetime, end: datetime
+) -> list[tuple[int, HistoryEntry]]:
+    """Every result of ``asset`` executed after ``start`` and up to ``end``, oldest first.
+
+    Each comes with its stored id, the id certification decisions cite as evidence.
+    """
+    query = (
+        _entry_select()
+        .add_columns(results.c.id)
+        .where(
+            results.c.asset == asset, results.c.executed_at > start, results.c.executed_at <= end
+        )
+        .order_by(results.c.executed_at, results.c.id)
+    )
+    rows = store.read(lambda conn: list(conn.execute(query)))
+    return list(zip((int(row.id) for row in rows), _entries(rows), strict=True))
+
+
 # --- helpers: take a connection, never commit -------------------------------------
 
 _ENTRY_COLUMNS = (

@@ -84,6 +84,7 @@ def _include_routers(app: FastAPI) -> None:
         ("api.runs", "/api/v1"),
         ("api.misc", "/api/v1"),
         ("prometheus", ""),
+        ("badges", ""),
         ("pages.routes", ""),
     ):
         try:

@@ -16,6 +16,7 @@ from trustwell.web.api.models import (
     AssetState,
     SubscriptionIn,
     SubscriptionOut,
+    TrustOut,
 )
 from trustwell.web.deps import ProjectDep, Reporter, StoreDep, Viewer
 
@@ -121,6 +122,25 @@ def get_asset(_: Viewer, asset: AssetDep, store: StoreDep, project: ProjectDep) 
     from trustwell.status.detail import asset_detail
 
     return detail_json(asset_detail(store, project, asset.name))
+
+
+@router.get("/assets/{name}/trust", response_model=TrustOut, responses=NOT_FOUND)
+def asset_trust(
+    _: Viewer,
+    asset: AssetDep,
+    store: StoreDep,
+    project: ProjectDep,
+    use_case: Annotated[str | None, Query(max_length=400, description="only this use case")] = None,
+) -> dict[str, Any]:
+    """The trust document: badge, reason, use cases, score with its parts, SLOs (SPEC 5).
+
+    Certification is evaluated first (a changed decision is stored), as by
+    ``trustwell certify``. An unknown use case is a 404 naming the nearest one.
+    """
+    from trustwell.certification.trust import trust_document
+    from trustwell.clock import now
+
+    return trust_document(store, project, asset.name, now(), use_case)
 
 
 @router.get("/assets/{name}/results", responses=NOT_FOUND)

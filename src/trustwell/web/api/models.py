@@ -175,6 +175,46 @@ class AssetOut(Out):
     reason: str
 
 
+class UseCaseTrustOut(Out):
+    state: Literal["certified", "at_risk", "revoked", "uncertified"]
+    since: str
+    reasons: list[str]
+    missing: list[str]
+    outcomes: list[dict[str, Any]] = Field(description="each requirement's verdict and detail")
+
+
+class ScorePartOut(Out):
+    signal: str
+    weight: float
+    value: float = Field(description="0..1: what the signal is worth now")
+    detail: str
+
+
+class ScoreOut(Out):
+    value: int = Field(ge=0, le=100)
+    formula_version: str
+    parts: list[ScorePartOut]
+
+
+class SloTrustOut(Out):
+    name: str
+    objective: float
+    attainment: float | None
+    budget_left: float | None
+    burn_rate: float | None
+
+
+class TrustOut(Out):
+    """The trust document (SPEC 5, docs/trust-score.md), as ``trustwell certify ASSET``."""
+
+    asset: str
+    badge: Literal["trusted", "limited", "untrusted"]
+    reason: str
+    use_cases: dict[str, UseCaseTrustOut]
+    score: ScoreOut
+    slos: list[SloTrustOut]
+
+
 # An incident is the one incident document (trustwell.incidents.document.IncidentDocument),
 # the same as the CLI's JSON and webhooks'.
 

@@ -23,6 +23,8 @@ from trustwell.web.pages.rendering import error_page, render
 from trustwell.web.pages.security import login_redirect, visitor_of
 
 if TYPE_CHECKING:
+    from trustwell.config.models import Project
+    from trustwell.debt.model import DebtItem
     from trustwell.review.build import Review
 
 router = APIRouter(include_in_schema=False)
@@ -78,10 +80,21 @@ def review_charts(review: Review) -> dict[str, Markup]:
     return {name: Markup(svg) for name, svg in charts.items()}
 
 
+def _debt_items(project: Project) -> tuple[list[DebtItem], list[str]]:
+    """The items of ``debt/*.yml``; a bad file leaves them out and its problems are shown."""
+    from trustwell.config.errors import ProjectError
+    from trustwell.debt.files import load_debt_items
+
+    try:
+        return load_debt_items(project), []
+    except ProjectError as exc:
+        return [], [str(p) for p in exc.problems]
+
+
 @router.get("/review")
 def review_page(request: Request, month: str = "") -> Response:
     from trustwell.review.build import build_review, latest_incident_month
-    from trustwell.review.render import GROUP_COLUMNS, group_rows
+    from trustwell.review.render import GROUP_COLUMNS, debt_sections, group_rows
 
     visitor = visitor_of(request)
     if not visitor.logged_in:
@@ -96,8 +109,9 @@ def review_page(request: Request, month: str = "") -> Response:
         return error_page(
             request, visitor, 400, "Unknown month", f"{month!r} is not a month like 2026-11."
         )
+    debt, debt_problems = _debt_items(project)
     try:
-        review = build_review(get_store(request), project, month)
+        review = build_review(get_store(request), project, month, debt=debt)
     except ValueError as exc:
         return error_page(request, visitor, 400, "Unknown month", str(exc))
     metrics: dict[str, Any] = review.metrics
@@ -111,6 +125,8 @@ def review_page(request: Request, month: str = "") -> Response:
             "metrics": metrics,
             "charts": review_charts(review),
             "group_columns": GROUP_COLUMNS,
+            "debt_sections": debt_sections(review),
+            "debt_problems": debt_problems,
             "groups": [
                 ("severity", "By severity", "Severity", group_rows(metrics["by_severity"])),
                 ("team", "By team", "Team", group_rows(metrics["by_team"])),
