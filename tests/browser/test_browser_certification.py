@@ -118,6 +118,10 @@ def test_asset_page_shows_the_certification_panel_budget_chart_and_badge_snippet
     )
     assert_on_screen(page, chart)
     expect(page.get_by_role("region", name="Trust SLOs")).to_contain_text("objective 99 %")
+    score = page.get_by_role("region", name="Trust score")
+    assert_on_screen(page, score.locator(".score"))
+    expect(score.locator(".score")).to_contain_text(re.compile(r"^\d+ of 100"))
+    expect(score.get_by_role("row", name=re.compile(r"^upstream health "))).to_contain_text("INC-1")
     snippet = page.get_by_role("textbox", name="Badge of the asset")
     assert_on_screen(page, snippet)
     expect(snippet).to_have_value(

@@ -277,3 +277,31 @@ def test_anonymous_visitors_see_certification_reasons_but_no_internal_text(
         assert "exec_reporting" in page and "Revoked" in page
         assert "no open incident is allowed" in page
         assert INTERNAL not in page
+
+
+def test_asset_page_shows_the_trust_score_with_every_part_as_the_trust_json_has_it(
+    cert_client: TestClient, project_dir: Path
+) -> None:
+    from trustwell.certification.trust import trust_document
+
+    run(cert_client)
+    Warehouse(project_dir).load(feed_loaded_at="2026-11-20 06:00:00")
+    run(cert_client)  # INC-1 open on the feed: its score loses the incident part
+    project, store = parts(cert_client)
+    document = trust_document(store, project, "raw.feed", NOW)["score"]
+    page = unescape(cert_client.get("/assets/raw.feed").text)
+    section = page.split('<section aria-labelledby="h-score"', 1)[1].split("</section>", 1)[0]
+    value = re.search(r'<strong class="score-value">(\d+)</strong> of 100', section)
+    assert value is not None and int(value.group(1)) == document["value"] < 100
+    assert f"formula version {document['formula_version']}" in section
+    shown = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td data-label="Weight">([^<]+)</td>'
+        r'<td data-label="Value">([^<]+)</td><td data-label="Points">[^<]+</td>'
+        r'<td data-label="Why">([^<]*)</td>',
+        section,
+    )
+    assert shown == [
+        (p["signal"].replace("_", " "), percent(p["weight"]), percent(p["value"]), p["detail"])
+        for p in document["parts"]
+    ]
+    assert "open on the asset: INC-1 (SEV-" in section

@@ -6,8 +6,10 @@ and evidence as the rule wrote it; a use case not evaluated yet says so.
 The rule's sentences name checks, incidents, runs and SLOs only, never a
 check's message or an internal text, so every visitor sees them (see
 :mod:`trustwell.status.certified`). Each SLO gets its budget burn-down
-(:mod:`trustwell.web.pages.budget_chart`). The badge snippets are what to
-paste into a dashboard; ``/badges/ASSET.svg`` itself is another module's.
+(:mod:`trustwell.web.pages.budget_chart`). The trust score is shown with
+every part of its formula (``certification.score``), never as a bare number.
+The badge snippets are what to paste into a dashboard; ``/badges/ASSET.svg``
+itself is ``web/badges.py``'s.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from trustwell.certification.score import Score
     from trustwell.config.models import Project
     from trustwell.slo.service import SloReport
     from trustwell.store import Store
@@ -93,6 +96,25 @@ def slo_charts(store: Store, project: Project, asset: str, now: datetime) -> lis
         SloChart(slo.report, budget_chart(asset, slo))
         for slo in slo_burndowns(store, project, asset, now)
     ]
+
+
+def asset_score(
+    store: Store, project: Project, asset: str, now: datetime, slos: list[SloReport]
+) -> Score | None:
+    """The asset's trust score with its parts (``certification.score``), read only.
+
+    The SLO reports are the charts' own, so they are not computed twice.
+    """
+    from trustwell.certification.evidence import gather_in
+    from trustwell.certification.score import trust_score
+    from trustwell.slo.service import to_slo_evidence
+
+    declared = project.asset(asset)
+    if declared is None:
+        return None
+    evidence_slos = tuple(to_slo_evidence(r) for r in slos)
+    evidence = store.read(lambda conn: gather_in(conn, project, declared, now, evidence_slos))
+    return trust_score(evidence)
 
 
 def badge_snippets(project: Project, asset: str, use_cases: list[str]) -> list[tuple[str, str]]:

@@ -187,7 +187,12 @@ def _asset_page(
 ) -> Response:
     from trustwell.status import UnknownAsset
     from trustwell.status.detail import asset_detail, public_view
-    from trustwell.web.pages.asset_trust import badge_snippets, slo_charts, use_case_panels
+    from trustwell.web.pages.asset_trust import (
+        asset_score,
+        badge_snippets,
+        slo_charts,
+        use_case_panels,
+    )
     from trustwell.web.pages.lineage_picture import lineage_svg
 
     visitor = visitor_of(request)
@@ -202,6 +207,8 @@ def _asset_page(
     specs = {c.display_name: c for c in declared.checks} if declared else {}
     store = get_store(request)
     panels = use_case_panels(store, project, name)
+    now = clock.now()
+    charts = slo_charts(store, project, name, now)
     return render(
         request,
         "asset.html",
@@ -216,7 +223,8 @@ def _asset_page(
             "email": email,
             "may_subscribe": visitor.public or visitor.logged_in,
             "use_case_panels": panels,
-            "slo_charts": slo_charts(store, project, name, clock.now()),
+            "slo_charts": charts,
+            "score": asset_score(store, project, name, now, [c.report for c in charts]),
             "badges": badge_snippets(project, name, [p.use_case for p in panels]),
         },
         status=status,
