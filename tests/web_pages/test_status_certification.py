@@ -209,7 +209,8 @@ def test_asset_page_has_the_certification_panel_with_each_requirement(
     assert re.search(r"Certified</span>\s+since <time[^>]*>22 Nov 2026 09:00 UTC</time>", panel)
     rows = re.findall(
         r'<tr><th scope="row">([^<]+)</th>'
-        r'<td><span class="badge verdict-(\w+)">.*?</td><td>([^<]*)</td>',
+        r'<td data-label="Verdict"><span class="badge verdict-(\w+)">.*?</td>'
+        r'<td data-label="Evidence">([^<]*)</td>',
         panel,
     )
     assert rows == [
