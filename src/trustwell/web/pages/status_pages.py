@@ -1,5 +1,10 @@
 """``/`` (the status page) and ``/assets/NAME`` (with the subscribe form).
 
+The status page filters by search text, state, team, use case and
+certification state (query parameters of a GET form, so it works without
+JavaScript) and shows :data:`PAGE_SIZE` assets a page (``?page=N``); its data
+comes from :mod:`trustwell.web.pages.status_cache`.
+
 Subscribing: on a public status page anyone may subscribe an e-mail address
 to an asset (it is the same audience that may read the page and report a
 problem; the form is CSRF-protected like every other, and rate-limited per
@@ -88,7 +93,8 @@ def status_page(
         certs=data.certs,
     )
     pages = max(1, -(-len(shown) // PAGE_SIZE))
-    number = min(max(1, int(page) if page.isdigit() else 1), pages)
+    asked = int(page) if page.isdigit() and len(page) < 7 else 1  # no 5,000-digit int
+    number = min(max(1, asked), pages)
     on_page = shown[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     counts = Counter(s.state for s in states)
     teams = sorted({s.owner for s in states if s.owner} | set(project.settings.teams))
