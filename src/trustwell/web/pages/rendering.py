@@ -47,6 +47,20 @@ STATE_LOOK: Mapping[str, tuple[str, str]] = {
     "stale": ("Stale", "◷"),
     "unknown": ("Unknown", "?"),
 }
+#: How each certification state is shown: a text label and an icon.
+CERT_LOOK: Mapping[str, tuple[str, str]] = {
+    "certified": ("Certified", "✓"),
+    "at_risk": ("At risk", "!"),
+    "revoked": ("Revoked", "✕"),
+    "uncertified": ("Uncertified", "–"),
+}
+#: A certification requirement's verdict: an icon and words.
+VERDICT_LOOK: Mapping[str, tuple[str, str]] = {
+    "holds": ("✓", "holds"),
+    "warns": ("!", "warns"),
+    "broken": ("✕", "broken"),
+    "missing": ("?", "no evidence"),
+}
 STATUS_LOOK: Mapping[str, str] = {
     "pass": "✓",
     "warn": "!",
@@ -74,6 +88,8 @@ def environment() -> Environment:
     env.filters["number"] = display.number
     env.globals["STATE_LOOK"] = STATE_LOOK
     env.globals["STATUS_LOOK"] = STATUS_LOOK
+    env.globals["CERT_LOOK"] = CERT_LOOK
+    env.globals["VERDICT_LOOK"] = VERDICT_LOOK
     return env
 
 
