@@ -132,3 +132,27 @@ def test_asset_page_shows_the_certification_panel_budget_chart_and_badge_snippet
     )
     assert_no_sideways_scroll(page)
     screenshot(page, "asset-certification", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_score_shows_its_parts_on_hover_or_tap(
+    open_page: OpenPage, site: Any, width: int
+) -> None:
+    page = open_page(site.url, width)
+    page.goto("/")
+    chip = _row(page, "marts.weekly_cac").locator("td[data-label=Score] .score-chip")
+    assert_on_screen(page, chip)
+    expect(chip.locator("strong")).to_have_text(re.compile(r"^\d{1,3}$"))
+    tip = chip.locator(".score-tip")
+    assert tip.bounding_box()["width"] <= 1  # type: ignore[index]  # folded: clipped
+    if width < 600:
+        chip.tap()  # a tap focuses the chip
+    else:
+        chip.hover()
+    expect(tip).to_contain_text(re.compile(r"^Trust score \d+ of 100 \(formula 1\)"))
+    expect(tip.locator(".score-tip-part")).to_have_count(9)
+    expect(tip.locator(".score-tip-part").first).to_contain_text("pass_rate")
+    assert_on_screen(page, tip)
+    assert tip.bounding_box()["width"] > 100  # type: ignore[index]
+    screenshot(page, "status-score", width)
+    assert_no_sideways_scroll(page)

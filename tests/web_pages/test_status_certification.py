@@ -307,3 +307,33 @@ def test_asset_page_shows_the_trust_score_with_every_part_as_the_trust_json_has_
         for p in document["parts"]
     ]
     assert "open on the asset: INC-1 (SEV-" in section
+
+
+def test_each_row_shows_the_trust_score_with_its_parts(cert_client: TestClient) -> None:
+    """The chip's number and parts are the trust document's (the API's and the badge's)."""
+    from trustwell.certification.trust import trust_document
+    from trustwell.clock import now
+
+    run(cert_client)
+    project, store = parts(cert_client)
+    page = cert_client.get("/").text
+    for asset in ("raw.feed", "marts.kpi", "other.table"):
+        score = trust_document(store, project, asset, now())["score"]
+        cell = row_of(page, asset).split('<td data-label="Score">', 1)[1].split("</td>", 1)[0]
+        assert f"<strong>{score['value']}</strong>" in cell
+        assert f"Trust score {score['value']} of 100 (formula {score['formula_version']})" in cell
+        shown = re.findall(r'<span class="score-tip-part"><b>([a-z_]+)</b> (\d+) %', cell)
+        assert shown == [(p["signal"], f"{p['weight'] * 100:.0f}") for p in score["parts"]]
+        for part in score["parts"]:
+            assert unescape(part["detail"]) in unescape(cell)
+    # a failing run lowers the score on the next request (the cache keys on results)
+    before = row_of(page, "raw.feed")
+    Warehouse(cert_client.app.state.project.root).load(  # type: ignore[attr-defined]
+        feed_loaded_at="2026-11-22 08:00:00", duplicate=True
+    )
+    run(cert_client)
+    after = row_of(cert_client.get("/").text, "raw.feed")
+    value = re.compile(
+        r'<td data-label="Score"><span class="score-chip" tabindex="0"><strong>(\d+)'
+    )
+    assert int(value.findall(after)[0]) < int(value.findall(before)[0])

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from trustwell.certification.score import Score
     from trustwell.config.models import Project
     from trustwell.status.certified import UseCaseCert
     from trustwell.status.history import DayCounts
@@ -46,6 +47,7 @@ class StatusData:
     resolved: list[Any]
     certs: dict[str, list[UseCaseCert]] = field(default_factory=dict)
     bars: dict[str, Markup] = field(default_factory=dict)  # asset → its trust bar
+    scores: dict[str, Score] = field(default_factory=dict)  # asset → its trust score
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,9 @@ class StatusCache:
     def _compute(
         self, store: Store, project: Project, now: datetime, resolved_since: datetime
     ) -> StatusData:
+        from trustwell.certification.evidence import slo_evidence
+        from trustwell.certification.evidence_all import gather_all
+        from trustwell.certification.score import trust_score
         from trustwell.lineage.service import lineage_graph
         from trustwell.status.certified import certifications
         from trustwell.status.history import history_bars
@@ -112,17 +117,20 @@ class StatusCache:
         from trustwell.web.pages.trust_bar import trust_bar
 
         today = now.astimezone(UTC).date()
+        slos = {a.name: slo_evidence(store, project, a, now) for a in project.assets if a.slos}
 
         def work(conn: sa.Connection) -> StatusData:
             graph = lineage_graph(conn, project)
             counts = self._counts(conn, today)
             bars = history_bars(conn, project, graph, today, counts=counts)
+            evidence = gather_all(conn, project, now, graph, slos)
             return StatusData(
                 current_states(conn, project, now),
                 [],
                 [],
                 certifications(conn, project),
                 {name: trust_bar(name, cells) for name, cells in bars.items()},
+                {name: trust_score(e) for name, e in evidence.items()},
             )
 
         data = store.read(work)
@@ -132,6 +140,7 @@ class StatusCache:
             resolved(store, resolved_since),
             data.certs,
             data.bars,
+            data.scores,
         )
 
     def _counts(self, conn: sa.Connection, today: date) -> DayCounts:

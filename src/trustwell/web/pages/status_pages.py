@@ -114,6 +114,7 @@ def status_page(
             "assets": on_page,
             "certs": data.certs,
             "bars": data.bars,
+            "scores": data.scores,
             "shown_count": len(shown),
             "first": (number - 1) * PAGE_SIZE + 1,
             "all_count": len(states),
