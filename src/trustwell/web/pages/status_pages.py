@@ -255,13 +255,24 @@ def check_row(asset: str, check: CheckDetail, spec: CheckBase | None) -> dict[st
     # One point per stored result: matching statuses to values by time mislabelled
     # runs stored in the same second.
     points = [(run.executed_at, run.value, run.status) for run in check.runs]
+    bands = [band_of(run.details) for run in check.runs] if check.type == "anomaly" else None
     return {
         "check": check,
         "value": value,
         "chart": sparkline(
-            points, label=f"{check.name} on {asset}, last {len(points)} runs", shown=shown
+            points,
+            label=f"{check.name} on {asset}, last {len(points)} runs",
+            shown=shown,
+            bands=bands,
         ),
     }
+
+
+def band_of(details: dict[str, Any] | None) -> tuple[float, float] | None:
+    """An anomaly result's band (low, high) from its details; None while learning."""
+    if not details or details.get("low") is None or details.get("high") is None:
+        return None
+    return float(details["low"]), float(details["high"])
 
 
 @router.post("/assets/{name}/subscribe")
