@@ -54,7 +54,9 @@ def run(frame: pd.DataFrame, checks: list[dict[str, Any]], **asset: Any) -> list
     connection.execute("create table loans as select * from frame")
     engine = DuckDBEngine(connection=connection, owns_connection=True)
     try:
-        subject = Asset.model_validate({"name": "loans", "table": "loans", "checks": checks, **asset})
+        subject = Asset.model_validate(
+            {"name": "loans", "table": "loans", "checks": checks, **asset}
+        )
         return check_asset(AssetRun(engine=engine, asset=subject))
     finally:
         engine.close()
@@ -65,9 +67,7 @@ def oracle(metric: str, frame: pd.DataFrame, min_rows: int = 30) -> float:
     sizes = used["segment"].value_counts()
     used = used[used["segment"].isin(sizes[sizes >= min_rows].index)]
     function = getattr(fairlearn, metric)
-    return float(
-        function(used["repaid"], used["approved"], sensitive_features=used["segment"])
-    )
+    return float(function(used["repaid"], used["approved"], sensitive_features=used["segment"]))
 
 
 def check(metric: str, **more: Any) -> dict[str, Any]:

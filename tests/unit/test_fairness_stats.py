@@ -76,7 +76,9 @@ GAPS = {
 
 @pytest.mark.parametrize("metric", METRICS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_metric_equals_fairlearn_on_generated_groups(metric: FairnessMetric, seed: int) -> None:
+def test_every_metric_equals_fairlearn_on_generated_groups(
+    metric: FairnessMetric, seed: int
+) -> None:
     data = rows(seed, GAPS)
     found = fairness_value(metric, counts(data))
     expected = oracle(metric, data)
@@ -114,7 +116,9 @@ def test_a_ratio_with_no_favorable_prediction_anywhere_is_undefined_as_fairlearn
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # Fairlearn's own 0/0
-def test_equalized_odds_ratio_passes_over_an_undefined_false_positive_part_as_fairlearn_does() -> None:
+def test_equalized_odds_ratio_passes_over_an_undefined_false_positive_part_as_fairlearn_does() -> (
+    None
+):
     data = rows(5, GAPS)
     # no favorable prediction for an unfavorable label: every false positive rate is 0
     data["prediction"] = np.where(data["label"] == 1, data["prediction"], 0)
