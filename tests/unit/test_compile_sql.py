@@ -159,6 +159,34 @@ TYPE_CASES: dict[str, dict[str, object]] = {
     },
     "sql-query": {"type": "sql", "query": "select count(*) from raw.orders", "min": 1},
     "sql-failing_rows": {"type": "sql", "failing_rows": "select * from raw.orders where x < 0"},
+    "fairness": {
+        "type": "fairness",
+        "prediction": "approved",
+        "sensitive": "gender",
+        "label": "repaid",
+        "favorable": "yes",
+        "metric": "equalized_odds_ratio",
+        "min": 0.8,
+        "where": "region = 'eu'",
+    },
+    "model-f1": {"type": "model", "prediction": "p", "label": "y", "metric": "f1", "min": 0.7},
+    "model-rmse-segment": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "segment": "region",
+        "metric": "rmse",
+        "max": 3,
+    },
+    "model-roc_auc": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "score": "s",
+        "positive": "churn",
+        "metric": "roc_auc",
+        "min": 0.7,
+    },
 }
 ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -140,7 +140,7 @@ def test_a_gap_beyond_the_bound_fails_and_a_warn_level_warns() -> None:
         ],
     )
     assert fails.status == "fail"
-    assert fails.message.startswith(f"demographic_parity_difference of approved by segment is")
+    assert fails.message.startswith("demographic_parity_difference of approved by segment is")
     assert warns.status == "warn"
     # min_group_size 5 measures d too (always approved): a larger gap, no group left out
     assert passes.status == "pass"

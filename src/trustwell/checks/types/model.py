@@ -74,7 +74,7 @@ class Model(Bounded):
         return self
 
     def columns_label(self) -> str:
-        return f"{self.metric}({self.prediction},{self.label})"
+        return f"{self.metric}({','.join(self.reads)})"
 
     @property
     def column_list(self) -> list[str]:
