@@ -1,10 +1,9 @@
 """``model``: the quality of a model's predictions on a scored table, overall and per segment.
 
 The database returns counts and sums (the shared scan without ``segment``, a
-small ``GROUP BY segment`` with it); ``roc_auc`` also groups by score: by the
-distinct scores when there are at most :data:`EXACT_SCORES` of them (exact),
-else by :data:`SCORE_BINS` equal-width bins between the lowest and highest
-score, decided inside the one statement. The metric is made from them by
+small ``GROUP BY segment`` with it); ``roc_auc`` also groups by score, by
+the distinct scores or by histogram bins (the SQL is in
+:mod:`~trustwell.checks.types.model_sql`). The metric is made from them by
 :mod:`trustwell.checks.model_stats` as scikit-learn defines it; the worst of
 the overall value and every segment's decides the status.
 """
@@ -30,10 +29,8 @@ from trustwell.checks.metrics import (
     count_where,
     literal,
     not_null,
-    only_where,
 )
 from trustwell.checks.model_stats import (
-    REGRESSION,
     ModelMetric,
     ScoreCount,
     Tally,
@@ -46,11 +43,7 @@ from trustwell.checks.params import Bounded, Name, Scalar, require_bounds, rule
 from trustwell.checks.result import STATUS_ORDER
 from trustwell.checks.types.base import CheckType, Scope, Unit
 from trustwell.checks.types.fairness import MASKED, group_labels
-
-#: ``roc_auc`` is exact (grouped by the distinct scores) up to this many distinct scores.
-EXACT_SCORES = 10_000
-#: Beyond that, equal-width bins between the lowest and highest score.
-SCORE_BINS = 10_000
+from trustwell.checks.types.model_sql import EXACT_SCORES, SCORE_BINS, score_keys, tally_sums
 
 
 class Model(Bounded):
@@ -90,60 +83,6 @@ class Model(Bounded):
         return [self.prediction, self.label]
 
 
-def _tally_sums(check: Model, condition: exp.Expr | None) -> dict[str, exp.Expr]:
-    """The aggregates of a :class:`Tally` the metric needs, over rows matching ``condition``."""
-    prediction, label = col(check.prediction), col(check.label)
-    found: dict[str, exp.Expr] = {"rows": count_where(condition)}
-    if check.metric == "accuracy":
-        found["correct"] = count_where(
-            and_all(condition, exp.EQ(this=prediction, expression=label))
-        )
-    elif check.metric in ("precision", "recall", "f1"):
-        predicted = exp.EQ(this=prediction, expression=literal(check.positive))
-        actual = exp.EQ(this=label.copy(), expression=literal(check.positive))
-        found["tp"] = count_where(and_all(condition, predicted, actual))
-        found["fp"] = count_where(and_all(condition, predicted, exp.Not(this=exp.paren(actual))))
-        found["fn"] = count_where(and_all(condition, actual, exp.Not(this=exp.paren(predicted))))
-    elif check.metric in REGRESSION:
-        double = exp.DataType.Type.DOUBLE
-        error = exp.Sub(this=exp.cast(label, double), expression=exp.cast(prediction, double))
-        if check.metric == "mae":
-            found["abs_error"] = exp.Sum(this=only_where(exp.Abs(this=error), condition))
-        else:
-            square = exp.Mul(this=exp.paren(error), expression=exp.paren(error.copy()))
-            found["squared_error"] = exp.Sum(this=only_where(square, condition))
-    return found
-
-
-def _score_keys(check: Model, scope: Scope, condition: exp.Expr | None) -> tuple[exp.Expr, ...]:
-    """The exact score (few distinct scores) and the histogram bin (many): one is NULL."""
-    assert check.score is not None
-    score = col(check.score)
-    as_double = exp.cast(score.copy(), exp.DataType.Type.DOUBLE)
-
-    def over_rows(value: exp.Expr) -> exp.Expr:
-        query = exp.select(value).from_(scope.relation.copy()).where(condition)
-        return exp.Subquery(this=query)
-
-    distinct = over_rows(exp.Count(this=exp.Distinct(expressions=[score.copy()])))
-    low, high = over_rows(exp.Min(this=as_double.copy())), over_rows(exp.Max(this=as_double.copy()))
-    few = exp.LTE(this=distinct, expression=literal(EXACT_SCORES))
-    position = exp.Div(
-        this=exp.Mul(
-            this=exp.paren(exp.Sub(this=as_double, expression=low)), expression=literal(SCORE_BINS)
-        ),
-        expression=exp.Nullif(
-            this=exp.Sub(this=high, expression=low.copy()), expression=literal(0)
-        ),
-    )
-    floor = exp.cast(exp.Floor(this=position), exp.DataType.Type.BIGINT)
-    last = exp.Least(this=floor, expressions=[literal(SCORE_BINS - 1)])
-    return (
-        exp.Case().when(few, score.copy()),
-        exp.Case().when(exp.Not(this=exp.paren(few.copy())), last),
-    )
-
-
 class ModelType(CheckType[Model]):
     name = "model"
     model = Model
@@ -169,17 +108,21 @@ class ModelType(CheckType[Model]):
         if check.segment is not None and check.segment.lower() in scope.pii:
             found[MASKED] = Aggregate(exp.Literal.number(1))
         if check.metric == "roc_auc":
-            keys = (*segment, *_score_keys(check, scope, condition))
+            keys = (*segment, *score_keys(check.score, scope.relation, condition))
             actual = exp.EQ(this=col(check.label), expression=literal(check.positive))
             found["positives"] = Grouped(keys, count_where(actual), condition)
             negative = exp.Not(this=exp.paren(actual.copy()))
             found["negatives"] = Grouped(keys, count_where(negative), condition)
-        elif segment:
-            for name, value in _tally_sums(check, None).items():
-                found[name] = Grouped(segment, value, condition)
         else:
-            for name, value in _tally_sums(check, condition).items():
-                found[name] = Aggregate(value)
+            sums = tally_sums(
+                check.metric,
+                check.prediction,
+                check.label,
+                check.positive,
+                None if segment else condition,
+            )
+            for name, value in sums.items():
+                found[name] = Grouped(segment, value, condition) if segment else Aggregate(value)
         return found
 
     def evaluate(
