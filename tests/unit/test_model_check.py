@@ -215,3 +215,20 @@ def test_roc_auc_without_a_score_is_a_project_error_with_file_and_line(tmp_path:
         " in check 'model' in assets/churn.yml line 8",
         "give min, max or both in check 'model' in assets/churn.yml line 10",
     ]
+
+
+def test_a_personal_data_segment_column_shows_segments_by_number() -> None:
+    connection = duckdb.connect()
+    connection.register("frame", scored())
+    connection.execute("create table churn as select * from frame")
+    engine = DuckDBEngine(connection=connection, owns_connection=True)
+    checks = [check("accuracy", segment="region", min=0.99)]
+    subject = Asset.model_validate(
+        {"name": "churn", "table": "churn", "pii": ["Region"], "checks": checks}
+    )
+    (result,) = check_asset(AssetRun(engine=engine, asset=subject))
+    engine.close()
+    assert result.details is not None
+    assert [s["segment"] for s in result.details["segments"]] == ["group 1", "group 2"]
+    assert result.details["worst"] == {"segment": "group 2"}  # us, the second region
+    assert "eu" not in result.message and "us" not in result.message
