@@ -149,3 +149,13 @@ def test_roc_auc_with_one_class_is_undefined_as_scikit_learns_nan() -> None:
     assert np.isnan(sk.roc_auc_score(label, score))
     found = roc_auc(score_counts(label, score))
     assert (found.value, found.positives, found.negatives) == (None, 5, 0)
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    from trustwell.checks import fairness_stats, model_stats
+
+    for module in (fairness_stats, model_stats):
+        failures, tried = doctest.testmod(module)
+        assert (failures, tried > 0) == (0, True), module.__name__

@@ -119,7 +119,7 @@ def merge_scores(counts: Iterable[ScoreCount]) -> list[ScoreCount]:
 def roc_auc(counts: Iterable[ScoreCount], *, binned: bool = False) -> Auc:
     """The Mann-Whitney AUC of per-score counts, or of per-bin counts (``binned``, with a bound).
 
-    >>> roc_auc([ScoreCount(0.1, 0, 2), ScoreCount(0.5, 1, 1), ScoreCount(0.9, 1, 0)]).value
+    >>> roc_auc([ScoreCount(0.2, 0, 1), ScoreCount(0.5, 1, 1), ScoreCount(0.8, 1, 0)]).value
     0.875
     """
     ordered = merge_scores(counts)
