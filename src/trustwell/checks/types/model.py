@@ -199,10 +199,10 @@ def worst_outcome(
     return outcome, worst
 
 
-Unit_ = tuple[int, float | None]  # rows, value
+Measured = tuple[int, float | None]  # rows, value
 
 
-def _tally_units(check: Model, values: Mapping[str, Any]) -> tuple[dict[Any, Unit_], Unit_]:
+def _tally_units(check: Model, values: Mapping[str, Any]) -> tuple[dict[Any, Measured], Measured]:
     names = [
         n
         for n in ("rows", "correct", "tp", "fp", "fn", "abs_error", "squared_error")
@@ -211,7 +211,7 @@ def _tally_units(check: Model, values: Mapping[str, Any]) -> tuple[dict[Any, Uni
     tallies: dict[Any, Tally] = {}
     if check.segment is None:
         tallies[None] = _tally({n: values[n] for n in names})
-        per_segment: dict[Any, Unit_] = {}
+        per_segment: dict[Any, Measured] = {}
     else:
         by_key: dict[Any, dict[str, Any]] = {}
         for name in names:
@@ -243,7 +243,7 @@ def _tally(raw: Mapping[str, Any]) -> Tally:
 
 def _auc_units(
     check: Model, values: Mapping[str, Any]
-) -> tuple[dict[Any, Unit_], Unit_, dict[str, Any]]:
+) -> tuple[dict[Any, Measured], Measured, dict[str, Any]]:
     cells: dict[tuple[Any, ...], list[int]] = {}
     for index, name in enumerate(("positives", "negatives")):
         groups: list[Group] = values[name]
@@ -263,7 +263,7 @@ def _auc_units(
     }
     if binned:
         extra["bins"] = SCORE_BINS
-    segments: dict[Any, Unit_] = {}
+    segments: dict[Any, Measured] = {}
     if check.segment is not None:
         for key, counts in per.items():
             found = roc_auc(counts, binned=binned)
