@@ -163,6 +163,34 @@ TYPE_CASES: dict[str, dict[str, object]] = {
     "anomaly-freshness": {"type": "anomaly", "metric": "freshness", "column": "loaded_at"},
     # the value of another check, computed by that check's own statements: none of its own
     "anomaly-check": {"type": "anomaly", "metric": "stat:mean(amount)", "seasonality": "weekly"},
+    "fairness": {
+        "type": "fairness",
+        "prediction": "approved",
+        "sensitive": "gender",
+        "label": "repaid",
+        "favorable": "yes",
+        "metric": "equalized_odds_ratio",
+        "min": 0.8,
+        "where": "region = 'eu'",
+    },
+    "model-f1": {"type": "model", "prediction": "p", "label": "y", "metric": "f1", "min": 0.7},
+    "model-rmse-segment": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "segment": "region",
+        "metric": "rmse",
+        "max": 3,
+    },
+    "model-roc_auc": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "score": "s",
+        "positive": "churn",
+        "metric": "roc_auc",
+        "min": 0.7,
+    },
 }
 ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}
 SNAPSHOTS = Path(__file__).parent / "snapshots"
