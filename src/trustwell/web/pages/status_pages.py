@@ -23,14 +23,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from trustwell import clock
 from trustwell.web.deps import get_project, get_store
-from trustwell.web.pages.rendering import csrf_refused, error_page, render, sparkline
+from trustwell.web.pages.check_rows import check_row
+from trustwell.web.pages.rendering import csrf_refused, error_page, render
 from trustwell.web.pages.security import (
     csrf_ok,
     login_redirect,
@@ -42,9 +43,8 @@ from trustwell.web.pages.security import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from trustwell.checks.spec import CheckBase
     from trustwell.status.certified import UseCaseCert
-    from trustwell.status.state import AssetState, CheckDetail
+    from trustwell.status.state import AssetState
     from trustwell.status.subscriptions import Subscribed
 
 router = APIRouter(include_in_schema=False)
@@ -236,43 +236,6 @@ def _asset_page(
         },
         status=status,
     )
-
-
-def check_row(asset: str, check: CheckDetail, spec: CheckBase | None) -> dict[str, Any]:
-    """A check's row on the asset page: its latest value with its unit, and its chart."""
-    from trustwell.checks.registry import unit_for
-    from trustwell.display import metric_value, percent
-
-    unit, failing = unit_for(check.type, spec)
-
-    def shown(value: float) -> str:
-        return metric_value(value, unit, failing=failing)
-
-    latest = check.latest
-    value = metric_value(latest.value, unit, failing=failing) if latest else ""
-    if latest and latest.value and latest.failing_fraction is not None:
-        value += f" ({percent(latest.failing_fraction)})"
-    # One point per stored result: matching statuses to values by time mislabelled
-    # runs stored in the same second.
-    points = [(run.executed_at, run.value, run.status) for run in check.runs]
-    bands = [band_of(run.details) for run in check.runs] if check.type == "anomaly" else None
-    return {
-        "check": check,
-        "value": value,
-        "chart": sparkline(
-            points,
-            label=f"{check.name} on {asset}, last {len(points)} runs",
-            shown=shown,
-            bands=bands,
-        ),
-    }
-
-
-def band_of(details: dict[str, Any] | None) -> tuple[float, float] | None:
-    """An anomaly result's band (low, high) from its details; None while learning."""
-    if not details or details.get("low") is None or details.get("high") is None:
-        return None
-    return float(details["low"]), float(details["high"])
 
 
 @router.post("/assets/{name}/subscribe")
