@@ -109,6 +109,7 @@ def test_demo_folder_is_a_project_that_loads(played: Played) -> None:
     assert (played.root / "warehouse.duckdb").is_file()
     assert sorted(a.name for a in project.assets) == [
         "marts.weekly_cac",
+        "ml.churn_scores",
         "raw.ad_spend",
         "raw.new_customers",
     ]
@@ -125,6 +126,15 @@ def test_demo_folder_is_a_project_that_loads(played: Played) -> None:
     customers = project.asset("raw.new_customers")
     assert customers is not None and customers.pii == ["email"]
     assert project.settings.oncall["data-platform"].members == ["alice", "bob", "carol"]
+    scores = project.asset("ml.churn_scores")
+    assert scores is not None
+    assert (scores.owner, scores.use_cases, scores.upstream) == (
+        "growth-analytics",
+        ["churn_model"],
+        ["raw.new_customers"],
+    )
+    churn_model = project.settings.use_cases["churn_model"]
+    assert churn_model.max_open_severity == "SEV-3"
 
 
 def test_healthy_warehouse_passes_every_check(played: Played) -> None:
@@ -249,7 +259,9 @@ def test_the_mart_is_certified_revoked_and_certified_again_with_a_notice_each_ti
     played: Played,
 ) -> None:
     out = played.result.stdout
-    lines = [line for line in out.splitlines() if line.startswith("Certification: ")]
+    lines = [
+        line for line in out.splitlines() if line.startswith("Certification: marts.weekly_cac")
+    ]
     assert lines == [
         "Certification: marts.weekly_cac is certified for exec_reporting",
         "Certification: marts.weekly_cac is no longer certified for exec_reporting: INC-1 (SEV-1)"
@@ -271,11 +283,40 @@ def test_the_mart_is_certified_revoked_and_certified_again_with_a_notice_each_ti
     for row in notices:
         by_time.setdefault(row["created_at"], []).append(row["recipient"])
     # growth-analytics has no channel: its lead and members by mail, and the subscriber.
-    everyone = sorted(f"{who}@acme.test" for who in ("dave", "erin", "farid", "finance"))
+    team = [f"{who}@acme.test" for who in ("dave", "erin", "farid")]
+    everyone = sorted([*team, "finance@acme.test"])
     assert sorted(by_time) == ["2026-11-19T09:00:00Z", "2026-11-19T12:20:00Z"]
-    assert sorted(by_time["2026-11-19T09:00:00Z"]) == sorted(everyone * 2)  # certified, revoked
-    assert sorted(by_time["2026-11-19T12:20:00Z"]) == everyone  # certified again
-    assert len(notices) == 12  # three changes, four recipients each; uncertified told nobody
+    # The mart certified and revoked, and the churn scores certified (to their team, no subscriber).
+    assert sorted(by_time["2026-11-19T09:00:00Z"]) == sorted(everyone * 2 + team)
+    assert sorted(by_time["2026-11-19T12:20:00Z"]) == everyone  # the mart certified again
+    # Three changes of the mart, four recipients each, one of the scores; uncertified told nobody.
+    assert len(notices) == 15
+
+
+def test_the_healthy_run_certifies_the_churn_scores_for_the_model_use_case(
+    played: Played,
+) -> None:
+    entries = stored(played.root, "ml.churn_scores")
+    first_run = [e for e in entries if e.run_id == entries[-1].run_id]  # newest first
+    assert len(first_run) == 8
+    by_type = {e.check: (e.type, e.status) for e in first_run}
+    assert by_type["fairness:demographic_parity_difference(churn_predicted,region)"] == (
+        "fairness",
+        "pass",
+    )
+    assert by_type["roc_auc"] == ("model", "pass")
+    assert by_type["f1_per_region"] == ("model", "pass")
+    assert all(status == "pass" for _, status in by_type.values())
+    healthy = section(played.result.stdout, "2. Run every check", "3. The ad-spend feed")
+    assert "Certification: ml.churn_scores is certified for churn_model" in healthy
+    assert "  notice queued for dave@acme.test, erin@acme.test, farid@acme.test" in healthy
+    document = cli_json(played.root, "history", "ml.churn_scores", "--certification")
+    changes = [c for c in document["certification"] if c["use_case"] == "churn_model"]
+    # Newest first: certified by the healthy run, uncertified before any run.
+    assert [c["state"] for c in changes[-2:]] == ["certified", "uncertified"]
+    certified = changes[-2]
+    assert certified["decided_at"] == DECLARED and certified["missing"] == []
+    assert certified["incident_ids"] == []
 
 
 def test_the_postmortem_is_drafted_with_its_sections(played: Played) -> None:

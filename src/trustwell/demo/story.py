@@ -19,8 +19,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell.demo import folder, pipeline_lineage, story_incident, warehouse
-from trustwell.demo.certification_facts import show_certification
+from trustwell.demo import folder, pipeline_lineage, scores, story_incident, warehouse
+from trustwell.demo.certification_facts import CHURN_MODEL, CHURN_SCORES, show_certification
 from trustwell.demo.state import STORY_SPAN, Demo, Step, StoryError, run_checks
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def build_pilot(demo: Demo) -> None:
 
     files = folder.write_project_files(demo.root)
     rows = warehouse.build_warehouse(demo.root / folder.WAREHOUSE_FILE, demo.now)
+    rows |= scores.build_scores(demo.root / folder.WAREHOUSE_FILE, demo.now)
     demo.project = load_project(demo.root)
     say = demo.console.print
     say(f"Warehouse [bold]{demo.root / folder.WAREHOUSE_FILE}[/] (DuckDB):")
@@ -100,6 +101,7 @@ def run_healthy(demo: Demo) -> None:
     note = f" ({warned} warning{'s' * (warned != 1)})" if warned else ""
     demo.console.print(f"All good{note}: the weekly business review can trust its numbers.")
     show_certification(demo, "certified")
+    show_certification(demo, "certified", CHURN_SCORES, CHURN_MODEL)
 
 
 def break_feed(demo: Demo) -> None:
