@@ -95,7 +95,7 @@ _FUNCTIONS = {
 def evidently_value(
     method: str, reference: Sequence[Any], current: Sequence[Any], *, numeric: bool
 ) -> float:
-    """The value Evidently's stat test gives on the rows (NULLs dropped first, as Evidently does)."""
+    """The value of Evidently's stat test on the rows (NULLs dropped first, as Evidently does)."""
     import numpy as np
     import pandas as pd
 

@@ -104,7 +104,7 @@ def bin_index(value: float, edges: Sequence[float]) -> int:
 
 
 def bin_counts(values: NumericCounts, edges: Sequence[float]) -> list[int]:
-    """Rows per bin from value counts (a stored baseline's reference); values outside are left out."""
+    """Rows per bin from value counts (a stored baseline's); values outside are left out."""
     counts = [0] * (len(edges) - 1)
     for value, rows in values.items():
         if edges[0] <= value <= edges[-1]:
@@ -113,7 +113,7 @@ def bin_counts(values: NumericCounts, edges: Sequence[float]) -> list[int]:
 
 
 def aligned(reference: Counts, current: Counts) -> tuple[list[Hashable], list[int], list[int]]:
-    """The union of the values and each side's rows per value (0 where absent), in a stable order."""
+    """The union of the values and each side's rows per value (0 where absent), sorted."""
     keys = sorted(set(reference) | set(current), key=lambda k: (type(k).__name__, k))
     return keys, [reference.get(k, 0) for k in keys], [current.get(k, 0) for k in keys]
 
@@ -125,7 +125,7 @@ def shares(counts: Sequence[int]) -> list[float]:
 
 
 def fill_zeroes(percents: Sequence[float]) -> list[float]:
-    """Evidently's fill of empty bins: 0.0001, or a millionth of the smallest share if that is smaller."""
+    """Evidently's fill of empty bins: 0.0001, or a millionth of the smallest share if smaller."""
     smallest = min(p for p in percents if p != 0)
     fill = smallest / 10**6 if smallest <= 0.0001 else 0.0001
     return [fill if p == 0 else p for p in percents]
@@ -170,9 +170,7 @@ def chi_square(reference: Sequence[int], current: Sequence[int]) -> float | None
         return None
     scale = sum(current) / sum(reference)
     expected = [r * scale for r in reference]
-    terms = [
-        (o - e) ** 2 / e if e else math.inf for o, e in zip(current, expected, strict=True)
-    ]
+    terms = [(o - e) ** 2 / e if e else math.inf for o, e in zip(current, expected, strict=True)]
     statistic = math.fsum(terms) if math.inf not in terms else math.inf
     from scipy import special  # lazily: SciPy is large
 
@@ -290,7 +288,9 @@ def compare(
     ref_shares, cur_shares = shares(ref_counts), shares(cur_counts)
     listed: list[dict[str, object]] = [
         {"value": k, "reference": r, "current": c, "reference_share": rs, "current_share": cs}
-        for k, r, c, rs, cs in zip(keys, ref_counts, cur_counts, ref_shares, cur_shares, strict=True)
+        for k, r, c, rs, cs in zip(
+            keys, ref_counts, cur_counts, ref_shares, cur_shares, strict=True
+        )
     ]
     return value, listed
 
