@@ -17,8 +17,8 @@ import pytest
 
 from conformance.data import NOW
 from drift_oracle import evidently_value
-from trustwell.checks.run import AssetRun, check_asset
 from trustwell.checks.result import CheckResult
+from trustwell.checks.run import AssetRun, check_asset
 from trustwell.clock import parse_timestamp
 from trustwell.config.models import Asset
 from trustwell.engines.base import Engine
@@ -31,7 +31,7 @@ def _rows(
     seed: int, batch: str, n: int, shift: float, weights: list[float]
 ) -> list[tuple[Any, ...]]:
     rng = random.Random(seed)
-    names = REGIONS + ["up"] if len(weights) == 5 else REGIONS
+    names = [*REGIONS, "up"] if len(weights) == 5 else REGIONS
     rows: list[tuple[Any, ...]] = []
     for i in range(n):
         amount: float | None = round(rng.gauss(50 + shift, 12), 2)
