@@ -129,3 +129,109 @@ def test_each_method_against_another_asset_equals_evidently(
     )
     assert result.queries == 3  # the describe, the profile, then the counts; no row is pulled
     assert all("GROUP BY" in s for s in statements) and len(statements) == 2
+
+
+SMALL_REF = {"where": "batch = 'small'"}
+
+
+@pytest.mark.parametrize(
+    ("column", "reference", "method"),
+    [
+        ("amount", {"asset": "readings_old"}, "wasserstein"),  # numeric, over 1,000 rows
+        ("region", {"asset": "readings_old"}, "jensen_shannon"),
+        ("amount", SMALL_REF, "ks"),  # numeric, 1,000 rows or fewer
+        ("region", SMALL_REF, "chi_square"),
+    ],
+)
+def test_the_default_method_is_evidentlys_choice(
+    drift_engine: Engine, column: str, reference: dict[str, str], method: str
+) -> None:
+    check = {"type": "drift", "column": column, "where": CURRENT, "reference": reference}
+    (result,), _ = _run(drift_engine, check)
+    rows = _column(OLD, column) if "asset" in reference else _column(READINGS, column, "small")
+    expected = evidently_value(
+        method, rows, _column(READINGS, column, "new"), numeric=column != "region"
+    )
+    assert result.details["method"] == method
+    assert result.value == pytest.approx(expected, rel=1e-9)
+    assert result.threshold == {"method": "auto"}
+
+
+def test_a_region_only_in_current_data_is_listed_with_no_reference_rows(
+    drift_engine: Engine,
+) -> None:
+    check = {"type": "drift", "column": "region", "method": "chi_square", "where": CURRENT,
+             "reference": SMALL_REF}  # fmt: skip
+    (result,), _ = _run(drift_engine, check)
+    assert (result.status, result.value) == ("fail", 0.0)
+    categories = {c["value"]: c for c in result.details["categories"]}
+    assert set(categories) == {*REGIONS, "up"}
+    assert (categories["up"]["reference"], categories["up"]["current"]) == (0, NEW_UP)
+    assert sum(c["current_share"] for c in categories.values()) == pytest.approx(1.0)
+
+
+NEW_UP = sum(1 for r in NEW if r[1] == "up")
+
+
+def test_bins_are_sturges_over_both_sides_with_both_shares(drift_engine: Engine) -> None:
+    import numpy as np
+
+    check = {"type": "drift", "column": "amount", "method": "psi", "where": CURRENT,
+             "reference": {"asset": "readings_old"}}  # fmt: skip
+    (result,), _ = _run(drift_engine, check)
+    reference, current = _column(OLD, "amount"), _column(READINGS, "amount", "new")
+    edges = np.histogram_bin_edges(np.array(reference + current), bins="sturges")
+    bins = result.details["bins"]
+    assert [b["low"] for b in bins] + [bins[-1]["high"]] == edges.tolist()
+    assert [b["reference"] for b in bins] == np.histogram(reference, edges)[0].tolist()
+    assert [b["current"] for b in bins] == np.histogram(current, edges)[0].tolist()
+    assert result.details["statistic"] == "distance"
+    assert result.details["reference"] == "asset readings_old"
+
+
+def test_an_empty_current_window_passes_with_no_value(drift_engine: Engine) -> None:
+    check = {"type": "drift", "column": "amount", "where": "batch = 'none'",
+             "reference": {"asset": "readings_old"}}  # fmt: skip
+    (result,), statements = _run(drift_engine, check)
+    assert (result.status, result.value, result.details) == ("pass", None, None)
+    assert result.message == "no current values of amount to compare"
+    assert len(statements) == 1  # the profile only
+
+
+def test_an_empty_reference_is_an_error(drift_engine: Engine) -> None:
+    check = {"type": "drift", "column": "region", "where": CURRENT,
+             "reference": {"where": "batch = 'none'"}}  # fmt: skip
+    (result,), _ = _run(drift_engine, check)
+    assert result.status == "error"
+    assert result.message == (
+        "the reference (where batch = 'none') has no values of region to compare with"
+    )
+
+
+def test_threshold_and_warn_levels(drift_engine: Engine) -> None:
+    base = {"type": "drift", "column": "amount", "method": "psi", "where": CURRENT,
+            "reference": {"asset": "readings_old"}}  # fmt: skip
+    loose = {**base, "name": "loose", "threshold": 10, "warn": {"threshold": 0.05}}
+    strict = {**base, "name": "strict", "threshold": 0.01}
+    relaxed = {**base, "name": "relaxed", "threshold": 10}
+    results, _ = _run(drift_engine, loose, strict, relaxed)
+    assert [r.status for r in results] == ["warn", "fail", "pass"]
+    assert results[0].threshold == {"method": "psi", "threshold": 10}
+    assert "past the warn threshold 0.05" in results[0].message
+
+
+def test_a_refused_reference_filter_or_unknown_asset_errors_only_its_check(
+    drift_engine: Engine,
+) -> None:
+    bad_where = {"type": "drift", "column": "amount", "name": "bad",
+                 "reference": {"where": "1 = 1; delete from readings"}}  # fmt: skip
+    unknown = {"type": "drift", "column": "amount", "name": "unknown",
+               "reference": {"asset": "readings_gone"}}  # fmt: skip
+    fine = {"type": "row_count", "min": 1}
+    (bad, missing, count), _ = _run(drift_engine, bad_where, unknown, fine)
+    assert (bad.status, bad.message) == (
+        "error",
+        "reference.where must be one SQL statement, got 2",
+    )
+    assert missing.status == "error" and "readings_gone" in missing.message
+    assert count.status == "pass"

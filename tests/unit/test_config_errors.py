@@ -124,9 +124,9 @@ def test_alias_counts_as_a_valid_key(tmp_path: Path) -> None:
 
 
 def test_check_types_of_later_versions_are_refused_by_name(tmp_path: Path) -> None:
-    write(tmp_path, {"assets/orders.yml": one_asset("- {type: drift, column: cac}\n")})
+    write(tmp_path, {"assets/orders.yml": one_asset("- {type: model, column: cac}\n")})
     assert problems(tmp_path) == [
-        "check type 'drift' is not available in this version in assets/orders.yml line 5"
+        "check type 'model' is not available in this version in assets/orders.yml line 5"
     ]
 
 
@@ -135,7 +135,7 @@ def test_check_without_type_lists_the_types(tmp_path: Path) -> None:
     assert problems(tmp_path) == [
         "missing key 'type' in check #1 in assets/orders.yml line 5: one of row_count,"
         " freshness, not_null, unique, accepted_values, range, regex, length, stat, schema,"
-        " references, sql"
+        " references, sql, drift"
     ]
 
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from trustwell.checks import drift_stats as stats
-from trustwell.checks.compile import parse_where
 from trustwell.checks.context import EvaluationContext
 from trustwell.checks.drift_plan import (
     Plan,
@@ -42,6 +41,7 @@ from trustwell.checks.metrics import Described, Metric, OwnQuery
 from trustwell.checks.outcome import Outcome, fmt
 from trustwell.checks.params import CheckBase, Float, Name, _Strict, rule
 from trustwell.checks.types.base import CheckType, Scope, Unit
+from trustwell.readonly_sql import read_only_condition
 
 if TYPE_CHECKING:
     from trustwell.engines.base import Column
@@ -212,7 +212,9 @@ def _sides(check: Drift, scope: Scope) -> list[Side]:
     if reference.asset is not None:
         sides.append(Side(REFERENCE, scope.resolve(reference.asset), None))
     elif reference.where is not None:
-        sides.append(Side(REFERENCE, scope.relation, parse_where(reference.where, scope.dialect)))
+        # Checked at load time too; refused here again before anything runs.
+        condition = read_only_condition(reference.where, scope.dialect, what="reference.where")
+        sides.append(Side(REFERENCE, scope.relation, condition))
     return sides
 
 
