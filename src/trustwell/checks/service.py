@@ -8,11 +8,11 @@ checks, stores the run and its results, and returns the report.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
-from trustwell.checks.context import HistorySource, NoHistory, PastResult
+from trustwell.checks.context import NoHistory, PastResult
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
 from trustwell.config.errors import nearest_names_hint
@@ -45,6 +45,12 @@ class StoreHistory(NoHistory):
         from trustwell.store import check_history
 
         return check_history(self.store, asset, check, limit, before=before)
+
+    def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
+        """The latest stored version of the drift baseline ``name`` (``baseline save``)."""
+        from trustwell.checks.baselines import StoreBaselines
+
+        return StoreBaselines(self.store).baseline(asset, name)
 
 
 class SelectionError(Invalid):
@@ -108,7 +114,7 @@ def run_project(
         store = None
     try:
         started = clock.now()
-        history: HistorySource = NoHistory() if store is None else StoreHistory(store)
+        history = NoHistory() if store is None else StoreHistory(store)
         results = _run_checks(project, selected, started, on_progress, on_sql, dry_run, history)
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         if store is not None:
@@ -126,7 +132,7 @@ def _run_checks(
     on_progress: ProgressListener | None,
     on_sql: SqlListener | None,
     dry_run: bool,
-    history: HistorySource,
+    history: NoHistory,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
@@ -155,6 +161,7 @@ def _run_checks(
                         on_sql=on_sql,
                         dry_run=dry_run,
                         history=history,
+                        baselines=history,
                     )
                 )
                 results += asset_results
