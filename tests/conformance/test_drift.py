@@ -235,3 +235,30 @@ def test_a_refused_reference_filter_or_unknown_asset_errors_only_its_check(
     )
     assert missing.status == "error" and "readings_gone" in missing.message
     assert count.status == "pass"
+
+
+@pytest.mark.parametrize("method", ["ks", "wasserstein"])
+def test_above_the_distinct_limit_a_quantile_sketch_stays_within_its_bound(
+    drift_engine: Engine, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scipy import stats
+
+    # The limit (100,000) and the tiles (10,000) made small, so that small data takes the path.
+    monkeypatch.setattr("trustwell.checks.types.drift.MAX_DISTINCT", 200)
+    monkeypatch.setattr("trustwell.checks.drift_plan.TILES", 40)
+    check = {"type": "drift", "column": "amount", "method": method, "where": CURRENT,
+             "reference": {"asset": "readings_old"}}  # fmt: skip
+    (result,), statements = _run(drift_engine, check)
+    reference, current = _column(OLD, "amount"), _column(READINGS, "amount", "new")
+    sketch = result.details["sketch"]
+    assert sketch["tiles"] == 40 and "NTILE(40) OVER" in statements[-1]
+    if method == "ks":
+        exact = stats.ks_2samp(reference, current).statistic
+        assert 0 < abs(sketch["ks_statistic"] - exact) <= sketch["ks_statistic_error"]
+        # half the largest tile's share of each side: NTILE's tiles differ by one row at most
+        half = [math.ceil(len(side) / 40) / (2 * len(side)) for side in (reference, current)]
+        assert sketch["ks_statistic_error"] == pytest.approx(sum(half), rel=1e-12)
+    else:
+        expected = evidently_value(method, reference, current, numeric=True)
+        assert 0 < abs(result.value - expected) <= sketch["value_error"]
+    assert result.status == "fail"

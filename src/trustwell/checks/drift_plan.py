@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trustwell.checks import drift_stats as stats
+from trustwell.checks.drift_sketch import TILES, Tile, exact_tiles
 from trustwell.checks.drift_sql import CURRENT, REFERENCE, SIDE, VALUE
 from trustwell.checks.outcome import number
 
@@ -31,6 +32,7 @@ class SideProfile:
     distinct: int
     low: float | None = None
     high: float | None = None
+    spread: float | None = None  # population standard deviation (numeric)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class Baseline:
     def profile(self) -> SideProfile:
         numbers = [float(v) for v in self.values] if self.numeric else []
         low, high = (min(numbers), max(numbers)) if numbers else (None, None)
-        return SideProfile(sum(self.values.values()), len(self.values), low, high)
+        rows = sum(self.values.values())
+        spread = stats.population_std(self.values) if numbers else None
+        return SideProfile(rows, len(self.values), low, high, spread)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Plan:
     reference_rows: int
     current_rows: int
     reference_label: str
+    tiles: int | None = None  # a quantile sketch of this many tiles per side (see drift_sketch)
+    reference_std: float | None = None
 
     def resolve(self, reference: Mapping[Any, int], current: Mapping[Any, int]) -> stats.Method:
         """The method, once the values of both sides are known (a baseline with few values)."""
@@ -74,7 +80,8 @@ def profile(rows: Sequence[Mapping[str, Any]], numeric: bool) -> dict[str | None
     for row in rows:
         low, high = (number(row.get("low")), number(row.get("high"))) if numeric else (None, None)
         rows_, distinct = int(number(row["rows"]) or 0), int(number(row["distinct"]) or 0)
-        found[row[SIDE]] = SideProfile(rows_, distinct, low, high)
+        spread = number(row.get("spread")) if numeric else None
+        found[row[SIDE]] = SideProfile(rows_, distinct, low, high, spread)
     return found
 
 
@@ -125,17 +132,22 @@ def plan(
         method = stats.default_method(numeric, both, reference.rows)
     if method in stats.NUMERIC_ONLY and not numeric:
         raise ValueError(f"{method} needs a numeric column: {column} is not")
-    edges = None
+    edges, tiles = None, None
     if method in ("psi", "jensen_shannon") and stats.binned(numeric, reference.distinct):
         lows, highs = (reference.low, current.low), (reference.high, current.high)
         low, high = min(v for v in lows if v is not None), max(v for v in highs if v is not None)
         edges = stats.sturges_edges(low, high, reference.rows + current.rows, integer=integer)
+    elif max(reference.distinct, current.distinct) > max_distinct and method in stats.NUMERIC_ONLY:
+        tiles = TILES
     elif max(reference.distinct, current.distinct) > max_distinct:
         raise ValueError(
             f"{column} has more than {max_distinct:,} distinct values on one side: too"
-            " many to count exactly; use psi or jensen_shannon (binned) on a numeric column"
+            " many to count one by one for this method"
         )
-    return Plan(method, numeric, integer, edges, reference.rows, current.rows, label)
+    return Plan(
+        method, numeric, integer, edges, reference.rows, current.rows, label, tiles,
+        reference.spread,
+    )  # fmt: skip
 
 
 def bin_counts_of(
@@ -163,3 +175,17 @@ def value_counts_of(
     if baseline is not None:
         sides[REFERENCE] = dict(baseline.values)
     return sides[REFERENCE], sides[CURRENT]
+
+
+def tiles_of(
+    rows: Sequence[Mapping[str, Any]], baseline: Baseline | None
+) -> tuple[list[Tile], list[Tile]]:
+    """(reference, current) tiles in value order; a baseline's values are exact tiles."""
+    sides: dict[str, list[tuple[int, Tile]]] = {CURRENT: [], REFERENCE: []}
+    for row in rows:
+        tile = Tile(int(row["rows"]), float(row["low"]), float(row["high"]))
+        sides[row[SIDE]].append((int(row["_tile"]), tile))
+    reference = [t for _, t in sorted(sides[REFERENCE], key=lambda p: p[0])]
+    if baseline is not None:
+        reference = exact_tiles(baseline.values)
+    return reference, [t for _, t in sorted(sides[CURRENT], key=lambda p: p[0])]

@@ -9,7 +9,10 @@ is one statement:
 - :func:`values_query`: rows per side and value (value counts: categories,
   and the exact CDFs of ``ks`` and ``wasserstein``);
 - :func:`bins_query`: rows per side and histogram bin, the bin edges given
-  as literals (``psi`` and ``jensen_shannon`` on a numeric column).
+  as literals (``psi`` and ``jensen_shannon`` on a numeric column);
+- :func:`tiles_query`: rows, min and max per side and ``NTILE`` tile in
+  value order, the quantile sketch of ``ks`` and ``wasserstein`` above the
+  distinct-value limit (:mod:`trustwell.checks.drift_sketch`).
 
 A numeric value is read as a double (Evidently reads columns as float64)
 and counted only when finite: NULL, NaN and infinities are left out, as
@@ -84,7 +87,11 @@ def profile_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Sele
         exp.Count(this=exp.Distinct(expressions=[value.copy()])).as_("distinct"),
     ]
     if numeric:
-        outputs += [exp.Min(this=value.copy()).as_("low"), exp.Max(this=value.copy()).as_("high")]
+        outputs += [
+            exp.Min(this=value.copy()).as_("low"),
+            exp.Max(this=value.copy()).as_("high"),
+            exp.StddevPop(this=value.copy()).as_("spread"),  # wasserstein's norm, for a sketch
+        ]
     rollup = exp.Rollup(expressions=[exp.column(SIDE)])
     return exp.select(*outputs).from_(_pairs(sides, column, numeric)).group_by(rollup)
 
@@ -118,5 +125,29 @@ def bins_query(sides: Sequence[Side], column: str, edges: Sequence[float]) -> ex
     return (
         exp.select(*[k.copy() for k in keys], exp.Count(this=exp.Star()).as_("rows"))
         .from_(binned.subquery("_binned"))
+        .group_by(*keys)
+    )
+
+
+def tiles_query(sides: Sequence[Side], column: str, tiles: int) -> exp.Select:
+    """Per side, ``tiles`` consecutive runs of rows in value order: rows, min and max of each."""
+    tile = exp.Window(
+        this=exp.func("NTILE", exp.Literal.number(tiles)),
+        partition_by=[exp.column(SIDE)],
+        order=exp.Order(expressions=[exp.Ordered(this=exp.column(VALUE))]),
+    )
+    tiled = exp.select(exp.column(SIDE), exp.column(VALUE), tile.as_("_tile")).from_(
+        _pairs(sides, column, True)
+    )
+    value = exp.column(VALUE)
+    keys = [exp.column(SIDE), exp.column("_tile")]
+    return (
+        exp.select(
+            *[k.copy() for k in keys],
+            exp.Count(this=exp.Star()).as_("rows"),
+            exp.Min(this=value.copy()).as_("low"),
+            exp.Max(this=value.copy()).as_("high"),
+        )
+        .from_(tiled.subquery("_tiled"))
         .group_by(*keys)
     )

@@ -19,14 +19,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
+from trustwell.checks import drift_sketch as sketch_stats
 from trustwell.checks import drift_stats as stats
 from trustwell.checks.context import EvaluationContext
 from trustwell.checks.drift_plan import (
+    Baseline,
     Plan,
     baseline_of,
     bin_counts_of,
     plan,
     profile,
+    tiles_of,
     value_counts_of,
 )
 from trustwell.checks.drift_sql import (
@@ -35,6 +38,7 @@ from trustwell.checks.drift_sql import (
     Side,
     bins_query,
     profile_query,
+    tiles_query,
     values_query,
 )
 from trustwell.checks.metrics import Described, Metric, OwnQuery
@@ -150,6 +154,8 @@ class DriftType(CheckType[Drift]):
             return {}
         if chosen.edges is not None:
             query = bins_query(sides, check.column, chosen.edges)
+        elif chosen.tiles is not None:
+            query = tiles_query(sides, check.column, chosen.tiles)
         else:
             query = values_query(sides, check.column, numeric)
         return {"counts": OwnQuery(query)}
@@ -161,17 +167,7 @@ class DriftType(CheckType[Drift]):
         if chosen is None:
             return Outcome("pass", None, f"no current values of {check.column} to compare")
         baseline = baseline_of(check.reference.baseline, context)
-        method: stats.Method
-        if chosen.edges is not None:
-            bins = bin_counts_of(values["counts"], chosen, baseline)
-            method = chosen.resolve({}, {})
-            value, listed = stats.compare_bins(method, chosen.edges, *bins)
-        else:
-            ref, cur = value_counts_of(values["counts"], chosen, baseline)
-            method = chosen.resolve(ref, cur)
-            value, listed = stats.compare(
-                method, ref, cur, numeric=chosen.numeric, integer=chosen.integer
-            )
+        method, value, measured = _measure(chosen, values["counts"], baseline)
         limit = check.limit if check.limit is not None else stats.default_threshold(method)
         details: dict[str, Any] = {
             "method": method,
@@ -181,7 +177,7 @@ class DriftType(CheckType[Drift]):
             "reference": chosen.reference_label,
             "reference_rows": chosen.reference_rows,
             "current_rows": chosen.current_rows,
-            _listed_as(chosen, method): listed,
+            **measured,
         }
         label = f"{method} of {check.column}"
         if value is None:
@@ -222,10 +218,34 @@ def _label(reference: Reference) -> str:
     return f"asset {reference.asset}" if reference.asset else f"where {reference.where}"
 
 
-def _listed_as(chosen: Plan, method: str) -> str:
-    """``bins`` for a histogram, ``categories`` for one entry per value."""
-    histogram = chosen.edges is not None or (chosen.numeric and method in stats.NUMERIC_ONLY)
-    return "bins" if histogram else "categories"
+def _measure(
+    chosen: Plan, rows: list[dict[str, Any]], baseline: Baseline | None
+) -> tuple[stats.Method, float | None, dict[str, Any]]:
+    """The method, its value, and what it was computed on (bins, categories or a sketch)."""
+    if chosen.edges is not None:
+        method = chosen.resolve({}, {})
+        value, listed = stats.compare_bins(
+            method, chosen.edges, *bin_counts_of(rows, chosen, baseline)
+        )
+        return method, value, {"bins": listed}
+    if chosen.tiles is not None:
+        method = chosen.resolve({}, {})
+        reference, current = tiles_of(rows, baseline)
+        sketch: dict[str, Any] = {"tiles": chosen.tiles}
+        if method == "ks":
+            d, value, sketch["ks_statistic_error"] = sketch_stats.ks_sketch(reference, current)
+            sketch["ks_statistic"] = d
+        else:
+            std = chosen.reference_std or 0.0
+            value, sketch["value_error"] = sketch_stats.wasserstein_sketch(reference, current, std)
+        return method, value, {"sketch": sketch}
+    ref, cur = value_counts_of(rows, chosen, baseline)
+    method = chosen.resolve(ref, cur)
+    value, listed = stats.compare(method, ref, cur, numeric=chosen.numeric, integer=chosen.integer)
+    if method == "ks":
+        return method, value, {"ks_statistic": stats.ks_statistic(ref, cur)[0], "bins": listed}
+    numeric_order = chosen.numeric and method in stats.NUMERIC_ONLY
+    return method, value, {("bins" if numeric_order else "categories"): listed}
 
 
 def _plan(check: Drift, values: Mapping[str, Any], context: EvaluationContext) -> Plan | None:
