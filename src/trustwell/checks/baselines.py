@@ -23,7 +23,7 @@ from trustwell.checks.compile import relation_for
 from trustwell.checks.drift_sql import CURRENT, SIDE, VALUE, Side, profile_query, values_query
 from trustwell.checks.outcome import number
 from trustwell.config.errors import did_you_mean
-from trustwell.errors import Invalid, NotFound
+from trustwell.errors import Invalid
 from trustwell.readonly_sql import UnsafeSql, read_only_condition
 
 if TYPE_CHECKING:
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
 
 #: A baseline keeps every value's rows: at most this many distinct values.
 MAX_VALUES = 100_000
-
-
-class BaselineNotFound(NotFound):
-    code = "baseline_not_found"
 
 
 @dataclass(frozen=True)
@@ -219,16 +215,10 @@ class StoreBaselines:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._read: dict[str, Mapping[str, Any] | None] = {}  # by name: read once per run
 
     def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
-        saved = latest_baseline(self.store, name)
-        return None if saved is None else saved.to_json(with_values=True)
-
-
-def require_baseline(store: Store, name: str) -> SavedBaseline:
-    """The latest version of ``name``, or :class:`BaselineNotFound` naming the nearest."""
-    saved = latest_baseline(store, name)
-    if saved is None:
-        names = [b.name for b, _ in list_baselines(store)]
-        raise BaselineNotFound(f"no baseline '{name}'{did_you_mean(name, names)}")
-    return saved
+        if name not in self._read:
+            saved = latest_baseline(self.store, name)
+            self._read[name] = None if saved is None else saved.to_json(with_values=True)
+        return self._read[name]

@@ -31,13 +31,16 @@ ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its resul
 class StoreHistory(NoHistory):
     """Past results read from the store with :func:`trustwell.store.check_history`.
 
-    Read only when a type asks: the built-in types of today never do, so a run
-    costs no store query for them. Kept here, with the run's other I/O, so that
+    Read only when a type asks (a ``drift`` check with a stored baseline), so a
+    run of other checks costs no store query for them. Kept here, with the run's other I/O, so that
     :mod:`trustwell.checks.context` stays pure.
     """
 
     def __init__(self, store: Store) -> None:
+        from trustwell.checks.baselines import StoreBaselines
+
         self.store = store
+        self.baselines = StoreBaselines(store)  # each baseline read once per run
 
     def past_results(
         self, asset: str, check: str, *, before: datetime, limit: int
@@ -48,9 +51,7 @@ class StoreHistory(NoHistory):
 
     def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
         """The latest stored version of the drift baseline ``name`` (``baseline save``)."""
-        from trustwell.checks.baselines import StoreBaselines
-
-        return StoreBaselines(self.store).baseline(asset, name)
+        return self.baselines.baseline(asset, name)
 
 
 class SelectionError(Invalid):
