@@ -124,13 +124,6 @@ def test_alias_counts_as_a_valid_key(tmp_path: Path) -> None:
     ]
 
 
-def test_check_types_of_later_versions_are_refused_by_name(tmp_path: Path) -> None:
-    write(tmp_path, {"assets/orders.yml": one_asset("- {type: drift, column: cac}\n")})
-    assert problems(tmp_path) == [
-        "check type 'drift' is not available in this version in assets/orders.yml line 5"
-    ]
-
-
 def test_check_without_type_lists_the_types(tmp_path: Path) -> None:
     write(tmp_path, {"assets/orders.yml": one_asset("- {column: id}\n")})
     assert problems(tmp_path) == [
@@ -141,7 +134,7 @@ def test_check_without_type_lists_the_types(tmp_path: Path) -> None:
         *("row_count", "freshness", "not_null", "unique", "accepted_values", "range"),
         *("regex", "length", "stat", "schema", "references", "sql"),
     )
-    assert {"fairness", "model"} <= set(CHECK_TYPES)
+    assert {"anomaly", "drift", "fairness", "model"} <= set(CHECK_TYPES)  # every SPEC type
 
 
 def test_wrong_value_types_name_key_expected_and_given(tmp_path: Path) -> None:
