@@ -9,6 +9,10 @@ assets and 10,000 past incidents.
    ``--incidents`` past incidents (mostly resolved or closed, a few open, some
    resolved in the last week) with their assets, fingerprints, Commander and a
    three-entry timeline, inserted with SQLAlchemy Core into the incident tables.
+   Half the staging models and every mart take part in one of three use cases
+   (each with its own ``requires``); certification is evaluated once after the
+   runs (before any incident) and once after the incidents, so the store holds
+   decisions that changed (certified, at risk, revoked).
 3. Starts ``python -m trustwell serve --no-scheduler`` on a free port on
    127.0.0.1 (``TRUSTWELL_NOW`` one hour after the last run), waits for
    /healthz, warms up, then runs a closed loop per concurrency level: each of
@@ -42,6 +46,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +71,12 @@ TEAMS = {
     "sales-ops": ["mona", "nils"],
 }
 USE_CASES = ("exec_reporting", "finance_close", "marketing_attribution")
+#: What each use case requires (certification, SPEC 5).
+POLICIES = {
+    "exec_reporting": "requires: [freshness, row_count, owner, lineage: known]",
+    "finance_close": "requires: [freshness, row_count], max_open_severity: SEV-3, valid_for: 26h",
+    "marketing_attribution": "requires: [freshness, description]",
+}
 CAUSES = ("upstream-source", "third-party", "code-change", "schema-change", "infrastructure")
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3")
 #: Open incidents at NOW, and resolved incidents within the status page's last 7 days.
@@ -101,7 +112,17 @@ def plan_assets(count: int, seed: int) -> list[Asset]:
     stg = [f"staging.model_{i:04d}" for i in range(n_stg)]
     marts = [f"marts.report_{i:04d}" for i in range(n_mart)]
     assets = [Asset(n, "raw", "data-platform", 3, [], []) for n in raw]
-    assets += [Asset(n, "staging", rng.choice(teams), 2, rng.sample(raw, 2), []) for n in stg]
+    assets += [
+        Asset(
+            n,
+            "staging",
+            rng.choice(teams),
+            2,
+            rng.sample(raw, 2),
+            [rng.choice(USE_CASES)] if i % 2 else [],
+        )
+        for i, n in enumerate(stg)
+    ]
     assets += [
         Asset(
             n,
@@ -139,7 +160,7 @@ def write_project(root: Path, assets: list[Asset]) -> None:
         "  SEV-2: {ack_within: 4h, update_every: 4h, postmortem: required}",
         "  SEV-3: {ack_within: 3d, update_every: 1d, postmortem: optional}",
         "use_cases:",
-        *(f"  {u}: {{description: {u.replace('_', ' ')}}}" for u in USE_CASES),
+        *(f"  {u}: {{description: {u.replace('_', ' ')}, {POLICIES[u]}}}" for u in USE_CASES),
     ]
     (root / "assets").mkdir(parents=True)
     (root / "trustwell.yml").write_text("\n".join(lines) + "\n")
@@ -171,6 +192,7 @@ def fill_store(
     root: Path, assets: list[Asset], runs: int, incidents: int, seed: int
 ) -> dict[str, Any]:
     """Synthetic history: ``runs`` runs of every check, ``incidents`` past incidents."""
+    from trustwell.certification.service import evaluate
     from trustwell.checks.result import CheckResult, RunReport
     from trustwell.config.loader import load_project
     from trustwell.store import open_store
@@ -225,8 +247,12 @@ def fill_store(
             result_rows += len(results)
         runs_s = time.perf_counter() - started
         started = time.perf_counter()
+        evaluate(store, project, now=LAST_RUN + timedelta(minutes=5))  # all certified or at risk
         store.write(lambda conn: _insert_incidents(conn, assets, incidents, rng))
         incidents_s = time.perf_counter() - started
+        started = time.perf_counter()
+        decisions = evaluate(store, project, now=NOW)  # the open incidents revoke some
+        certify_s = time.perf_counter() - started
     finally:
         store.close()
     return {
@@ -237,6 +263,8 @@ def fill_store(
         "warning_assets": len(warning),
         "fill_runs_s": round(runs_s, 1),
         "fill_incidents_s": round(incidents_s, 1),
+        "certified": dict(sorted(Counter(d.state for d in decisions).items())),
+        "certify_s": round(certify_s, 1),
     }
 
 
@@ -572,7 +600,7 @@ def profile_page(root: Path, top: int) -> str:
     finally:
         app.state.store.close()
     out = io.StringIO()
-    out.write("status page handler, median of 7 calls without the profiler:\n")
+    out.write("status page handler, median of 7 calls without the profiler (cache warm):\n")
     for name, ms in phases.items():
         out.write(f"  {name:<32} {ms:7.1f} ms\n")
     out.write(f"under cProfile: {each * 1000:.0f} ms per call\n")
@@ -586,6 +614,9 @@ def profile_page(root: Path, top: int) -> str:
 def _phase_times(store: Any, project: Any, whole: Any) -> dict[str, float]:
     """Median milliseconds of the page's parts: the three reads, and the whole handler."""
     from trustwell import clock
+    from trustwell.lineage.service import project_graph
+    from trustwell.status.certified import certifications
+    from trustwell.status.history import history_bars
     from trustwell.status.state import asset_states
     from trustwell.web.pages.queries import open_incidents, resolved_since
     from trustwell.web.pages.status_pages import RECENT
@@ -594,6 +625,11 @@ def _phase_times(store: Any, project: Any, whole: Any) -> dict[str, float]:
     parts = {
         "asset_states (1,000 assets)": lambda: asset_states(store, project, now),
         "open_incidents": lambda: open_incidents(store),
+        "certifications (grouped)": lambda: store.read(lambda c: certifications(c, project)),
+        "history_bars (90 days)": lambda: store.read(
+            lambda c: history_bars(c, project, project_graph(store, project), now.date())
+        ),
+        "one cached recompute": lambda: _recompute(store, project, now),
         "resolved_since (last 7 days)": lambda: resolved_since(store, now - RECENT),
         "whole handler (incl. template)": whole,
     }
@@ -606,6 +642,14 @@ def _phase_times(store: Any, project: Any, whole: Any) -> dict[str, float]:
             times.append((time.perf_counter() - began) * 1000)
         medians[name] = statistics.median(times)
     return medians
+
+
+def _recompute(store: Any, project: Any, now: Any) -> None:
+    """What a cache miss costs: everything the page needs, in a fresh cache."""
+    from trustwell.web.pages.status_cache import StatusCache
+    from trustwell.web.pages.status_pages import RECENT
+
+    StatusCache().get(store, project, now, now - RECENT)
 
 
 def machine() -> dict[str, Any]:
@@ -678,7 +722,8 @@ def main(argv: list[str] | None = None) -> int:
             built.write_text(json.dumps(filled))
         print(
             f"project: {filled['assets']} assets, {filled['results']:,} results in"
-            f" {filled['runs']} runs, {filled['incidents']:,} incidents"
+            f" {filled['runs']} runs, {filled['incidents']:,} incidents,"
+            f" use cases {filled.get('certified')}"
             f" (ready in {time.perf_counter() - began:.1f} s)",
             flush=True,
         )

@@ -86,6 +86,8 @@ assets:
     consumers: [dashboard.weekly_business_review]
     checks:
       - {type: row_count, min: 3}
+    slos:
+      - {check: row_count, objective: 99%, window: 28d}
   - name: raw.crm_accounts
     description: Accounts exported from the CRM every night.
     owner: data-platform

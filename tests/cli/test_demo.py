@@ -1,5 +1,6 @@
 """``trustwell demo`` as a user runs it: a real project on disk, three recorded runs, the
-incident worked from detection to resolution, its post-mortem draft and the metrics."""
+feed's incident worked from detection to resolution, the churn scores' drift caught and
+fixed, the post-mortem draft and the metrics."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ NOW = "2026-11-19T12:30:00Z"
 DECLARED = "2026-11-19T09:00:00Z"
 CERTIFICATION = "certification.changed"
 FRESHNESS_CAUGHT = "  FAIL freshness:loaded_at: last row loaded 2d 1h ago (allowed 26h)"
+DRIFT = "drift:tenure_days"
 DUPLICATES_CAUGHT = (
     "  FAIL unique:date,channel,campaign_id: 9 rows duplicating another row's"
     " date,channel,campaign_id (1.12% of 801); allowed 0"
@@ -109,6 +111,7 @@ def test_demo_folder_is_a_project_that_loads(played: Played) -> None:
     assert (played.root / "warehouse.duckdb").is_file()
     assert sorted(a.name for a in project.assets) == [
         "marts.weekly_cac",
+        "ml.churn_scores",
         "raw.ad_spend",
         "raw.new_customers",
     ]
@@ -125,6 +128,15 @@ def test_demo_folder_is_a_project_that_loads(played: Played) -> None:
     customers = project.asset("raw.new_customers")
     assert customers is not None and customers.pii == ["email"]
     assert project.settings.oncall["data-platform"].members == ["alice", "bob", "carol"]
+    scores = project.asset("ml.churn_scores")
+    assert scores is not None
+    assert (scores.owner, scores.use_cases, scores.upstream) == (
+        "growth-analytics",
+        ["churn_model"],
+        ["raw.new_customers"],
+    )
+    churn_model = project.settings.use_cases["churn_model"]
+    assert churn_model.max_open_severity == "SEV-3"
 
 
 def test_healthy_warehouse_passes_every_check(played: Played) -> None:
@@ -160,23 +172,37 @@ def test_summary_says_what_was_caught_and_where_to_go_next(played: Played) -> No
         " dashboard.weekly_business_review; subscribers finance@acme.test)"
     ) in caught
     assert "  WARN freshness:loaded_at: last row loaded 2d 1h ago (warning after 26h)" in caught
+    scores = caught.index(
+        "ml.churn_scores (owner growth-analytics; tier 3; feeds crm.retention_campaigns)"
+    )
+    assert caught[scores + 1].startswith(f"  FAIL {DRIFT}: ")
     # Thursday: of this week's three days of sign-ups, only Monday's spend arrived.
     cac_moved = "  FAIL cac_vs_previous_4_weeks: query result is 0.688756, expected at most 0.15"
     assert cac_moved in caught
     plain = section(played.result.stdout, "In plain words", "6. The incident trustwell opened")
-    assert plain[0] == (
-        "The trouble starts at raw.ad_spend, owned by data-platform: that is where to fix it."
-    )
+    # The feed first: its trouble reaches the mart. The drift is a problem of its own.
+    assert plain[:2] == [
+        "The trouble starts at raw.ad_spend, owned by data-platform: that is where to fix it.",
+        "The trouble starts at ml.churn_scores, owned by growth-analytics:"
+        " that is where to fix it.",
+    ]
     after = played.result.stdout.split("Where to go next", 1)[1]
-    commands = ["incident show INC-1", "outbox", "metrics", "postmortem INC-1", "run"]
+    commands = [
+        "incident show INC-1",
+        "outbox",
+        "metrics",
+        "postmortem INC-1",
+        "run",
+        "certify --explain",
+    ]
     for command in [*commands, "history raw.ad_spend"]:
         assert f"  trustwell {command} --project {played.root}" in after
 
 
 def test_the_failure_opens_one_sev1_incident_led_by_whoever_is_on_call(played: Played) -> None:
-    incidents = cli_json(played.root, "incident", "list")
-    assert len(incidents) == 1
-    incident = incidents[0]
+    incidents = {i["id"]: i for i in cli_json(played.root, "incident", "list")}
+    assert sorted(incidents) == ["INC-1", "INC-2"]  # the feed's, and the churn scores' drift
+    incident = incidents["INC-1"]
     kept = ("id", "severity", "detection_source", "declared_at")
     assert [incident[key] for key in kept] == ["INC-1", "SEV-1", "check", DECLARED]
     # The root is the feed; the tier-1 mart downstream makes it SEV-1.
@@ -203,9 +229,46 @@ def test_the_failure_opens_one_sev1_incident_led_by_whoever_is_on_call(played: P
     )
 
 
+def test_the_drift_opens_an_incident_of_its_own_worked_by_the_scores_owners(
+    played: Played,
+) -> None:
+    incident = cli_json(played.root, "incident", "show", "INC-2")
+    # Tier 3 and nothing downstream: SEV-3. growth-analytics has no rotation: its first member.
+    kept = ("severity", "root_asset", "commander", "smes", "declared_at", "status", "cause")
+    assert [incident[key] for key in kept] == [
+        "SEV-3",
+        "ml.churn_scores",
+        "erin",
+        ["erin", "farid"],
+        DECLARED,
+        "resolved",
+        "upstream-source",
+    ]
+    assert incident["assets"] == [{"asset": "ml.churn_scores", "impact": "root"}]
+    assert incident["runbook"] == "distribution-drift"
+    moves = [(e["actor"], e["data"]["to"]) for e in incident["timeline"] if e["kind"] == "status"]
+    assert moves == [
+        ("erin", "acknowledged"),
+        ("trustwell", "monitoring"),
+        ("erin", "resolved"),
+    ]
+    assert incident["acknowledged_at"] == "2026-11-19T09:10:00Z"
+    assert incident["resolved_at"] == "2026-11-19T12:20:00Z"
+    shown = section(played.result.stdout, "Notices:", "7. The response")
+    assert (
+        "A second problem, unrelated to the feed, has its own incident: INC-2 SEV-3 on"
+        f" ml.churn_scores ({DRIFT} failed on ml.churn_scores), Commander erin."
+    ) in shown
+    rows = [r for r in cli_json(played.root, "outbox") if r["incident"] == "INC-2"]
+    # The owning team only (the scores have no subscriber); its lead hears of the resolution.
+    declared = {r["recipient"] for r in rows if r["event"] == "incident.declared"}
+    assert declared == {"erin@acme.test", "farid@acme.test"}
+    assert {r["recipient"] for r in rows} == {"dave@acme.test", *declared}
+
+
 def test_notices_wait_in_the_outbox_for_the_finance_subscriber(played: Played) -> None:
     rows = cli_json(played.root, "outbox")
-    declared = [r for r in rows if r["event"] == "incident.declared"]
+    declared = [r for r in rows if r["event"] == "incident.declared" and r["incident"] == "INC-1"]
     # The Commander and the experts (members of both owning teams), and the mart's subscriber.
     told = ("alice", "bob", "carol", "erin", "farid", "finance")
     assert {r["recipient"] for r in declared} == {f"{who}@acme.test" for who in told}
@@ -249,7 +312,9 @@ def test_the_mart_is_certified_revoked_and_certified_again_with_a_notice_each_ti
     played: Played,
 ) -> None:
     out = played.result.stdout
-    lines = [line for line in out.splitlines() if line.startswith("Certification: ")]
+    lines = [
+        line for line in out.splitlines() if line.startswith("Certification: marts.weekly_cac")
+    ]
     assert lines == [
         "Certification: marts.weekly_cac is certified for exec_reporting",
         "Certification: marts.weekly_cac is no longer certified for exec_reporting: INC-1 (SEV-1)"
@@ -271,11 +336,95 @@ def test_the_mart_is_certified_revoked_and_certified_again_with_a_notice_each_ti
     for row in notices:
         by_time.setdefault(row["created_at"], []).append(row["recipient"])
     # growth-analytics has no channel: its lead and members by mail, and the subscriber.
-    everyone = sorted(f"{who}@acme.test" for who in ("dave", "erin", "farid", "finance"))
-    assert sorted(by_time) == ["2026-11-19T09:00:00Z", "2026-11-19T12:20:00Z"]
-    assert sorted(by_time["2026-11-19T09:00:00Z"]) == sorted(everyone * 2)  # certified, revoked
-    assert sorted(by_time["2026-11-19T12:20:00Z"]) == everyone  # certified again
-    assert len(notices) == 12  # three changes, four recipients each; uncertified told nobody
+    # The mart's go to growth-analytics (no channel: its lead and members by mail) and the
+    # subscriber; the churn scores' to the same team only (they have no subscriber).
+    team = [f"{who}@acme.test" for who in ("dave", "erin", "farid")]
+    everyone = sorted([*team, "finance@acme.test"])
+    assert sorted(by_time) == [DECLARED, "2026-11-19T12:00:00Z", "2026-11-19T12:20:00Z"]
+    # Both certified, then both revoked; uncertified (before any run) told nobody.
+    assert sorted(by_time[DECLARED]) == sorted(everyone * 2 + team * 2)
+    assert sorted(by_time["2026-11-19T12:00:00Z"]) == sorted(team)  # the scores at risk
+    assert sorted(by_time["2026-11-19T12:20:00Z"]) == sorted(everyone + team)  # both again
+
+
+def test_the_healthy_run_certifies_the_churn_scores_for_the_model_use_case(
+    played: Played,
+) -> None:
+    entries = stored(played.root, "ml.churn_scores")
+    first_run = [e for e in entries if e.run_id == entries[-1].run_id]  # newest first
+    assert len(first_run) == 9
+    by_type = {e.check: (e.type, e.status) for e in first_run}
+    assert by_type["fairness:demographic_parity_difference(churn_predicted,region)"] == (
+        "fairness",
+        "pass",
+    )
+    assert by_type["roc_auc"] == ("model", "pass")
+    assert by_type["f1_per_region"] == ("model", "pass")
+    assert by_type[DRIFT] == ("drift", "pass")
+    assert all(status == "pass" for _, status in by_type.values())
+    healthy = section(played.result.stdout, "2. Run every check", "3. The ad-spend feed")
+    assert "Certification: ml.churn_scores is certified for churn_model" in healthy
+    assert "  notice queued for dave@acme.test, erin@acme.test, farid@acme.test" in healthy
+    document = cli_json(played.root, "history", "ml.churn_scores", "--certification")
+    changes = [c for c in document["certification"] if c["use_case"] == "churn_model"]
+    # Newest first: certified by the healthy run, uncertified before any run.
+    assert [c["state"] for c in changes[-2:]] == ["certified", "uncertified"]
+    certified = changes[-2]
+    assert certified["decided_at"] == DECLARED and certified["missing"] == []
+    assert certified["incident_ids"] == []
+
+
+def test_the_drift_alone_fails_on_the_scores_and_costs_them_their_certificate(
+    played: Played,
+) -> None:
+    runs: dict[str, dict[str, str]] = {}
+    for entry in stored(played.root, "ml.churn_scores"):
+        runs.setdefault(entry.run_id, {})[entry.check] = entry.status
+    healthy, broken, fixed = reversed(list(runs.values()))  # history lists newest first
+    assert all(status == "pass" for status in [*healthy.values(), *fixed.values()])
+    # Fairness and model metrics still pass on the broken morning: only the input moved.
+    assert {check for check, status in broken.items() if status != "pass"} == {DRIFT}
+    assert broken[DRIFT] == "fail"
+    fixed_drift, broken_drift, _ = stored(played.root, "ml.churn_scores", DRIFT)
+    details = broken_drift.details or {}
+    # This morning's 250 customers against the 2,750 scored before, on Sturges bins.
+    assert (details["method"], details["current_rows"], details["reference_rows"]) == (
+        "wasserstein",
+        250,
+        2750,
+    )
+    assert broken_drift.value is not None and broken_drift.value > 0.2
+    assert fixed_drift.value is not None and fixed_drift.value <= 0.2
+    bins = len(details["bins"])
+    shown = section(played.result.stdout, "4. Run the checks again", "5. What trustwell caught")
+    assert (
+        f"ml.churn_scores: tenure_days drifted (wasserstein {broken_drift.value:.2f} > 0.2) —"
+        f" computed in DuckDB from {2 * bins} aggregates ({bins} bins × 2 sides, 3,000 rows),"
+        " no rows pulled"
+    ) in shown
+    out = played.result.stdout
+    lines = [line for line in out.splitlines() if line.startswith("Certification: ml.churn")]
+    assert lines[0] == "Certification: ml.churn_scores is certified for churn_model"
+    assert lines[1].startswith(
+        f"Certification: ml.churn_scores is no longer certified for churn_model: drift: {DRIFT}"
+        " failed in run "
+    )
+    assert lines[2] == "Certification: ml.churn_scores is certified for churn_model again"
+    assert len(lines) == 3
+    assert out.index("4. Run the checks again") < out.index(lines[1]) < out.index("5. What")
+    assert out.index("Status path: ") < out.index(lines[2]) < out.index("9. The drafted")
+    document = cli_json(played.root, "history", "ml.churn_scores", "--certification")
+    changes = [c for c in document["certification"] if c["use_case"] == "churn_model"]
+    # Newest first: the fix run left INC-2 open (in monitoring, tolerated): at risk until resolved.
+    states = [(c["state"], c["decided_at"], c["incident_ids"]) for c in changes]
+    assert states == [
+        ("certified", "2026-11-19T12:20:00Z", []),
+        ("at_risk", "2026-11-19T12:00:00Z", ["INC-2"]),
+        ("revoked", DECLARED, ["INC-2"]),
+        ("certified", DECLARED, []),
+        ("uncertified", DECLARED, []),
+    ]
+    assert changes[2]["missing"] == ["drift"]
 
 
 def test_the_postmortem_is_drafted_with_its_sections(played: Played) -> None:
@@ -298,12 +447,13 @@ def test_the_postmortem_is_drafted_with_its_sections(played: Played) -> None:
 
 def test_the_metrics_count_the_incident_and_its_times(played: Played) -> None:
     figures = cli_json(played.root, "metrics")
-    assert figures["incidents"] == 1
-    # Went bad Wed 09:10 (last load + 26h), declared Thu 09:00, acked 09:10, resolved 12:20.
-    assert figures["ttd"]["median_seconds"] == 23 * 3600 + 50 * 60
+    assert figures["incidents"] == 2
+    # INC-1 went bad Wed 09:10 (last load + 26h) and INC-2 when it was declared, Thu 09:00;
+    # the median of two is their mean. Both acked 09:10 and resolved 12:20.
+    assert figures["ttd"]["median_seconds"] == (23 * 3600 + 50 * 60 + 0) / 2
     assert figures["tta"]["median_seconds"] == 10 * 60
     assert figures["ttr"]["median_seconds"] == 3 * 3600 + 20 * 60
-    assert figures["detection_sources"]["check"] == 1
+    assert figures["detection_sources"]["check"] == 2
     assert figures["internal_detection_share"] == 1.0
     shown = section(played.result.stdout, "10. The metrics", "11. Where to go next")
     assert "  TTA          10m      from the incident to its acknowledgement" in shown
@@ -329,9 +479,9 @@ def test_existing_demo_is_kept_unless_forced(tmp_path: Path) -> None:
     assert again.stderr == f"error: {root} already holds a demo: add --force to rebuild it\n"
     forced = play(str(root), "--force")
     assert forced.exit_code == 0, forced.output
-    # A rebuild starts over: the store holds the rebuilt story's three runs and one incident.
+    # A rebuild starts over: the store holds the rebuilt story's three runs and two incidents.
     assert len({e.run_id for e in stored(root, "raw.ad_spend")}) == 3
-    assert [i["id"] for i in cli_json(root, "incident", "list")] == ["INC-1"]
+    assert sorted(i["id"] for i in cli_json(root, "incident", "list")) == ["INC-1", "INC-2"]
     # The data is seeded and the story timed: the rebuilt demo tells exactly the same story.
     story = ("5. What trustwell caught", "Story told in")
     assert section(forced.stdout, *story) == section(first.stdout, *story)

@@ -219,7 +219,7 @@ schema:
         logicalType: integer
     quality:
       - {name: fine, type: custom, engine: trustwell, implementation: {type: row_count, min: 1}}
-      - {type: custom, engine: trustwell, implementation: {type: anomaly, metric: row_count}}
+      - {type: custom, engine: trustwell, implementation: {type: forecast, metric: row_count}}
       - {type: custom, engine: trustwell, implementation: {type: range, column: id}}
       - type: custom
         engine: trustwell

@@ -290,7 +290,7 @@ def test_risk_defaults_decide_like_written_requirements() -> None:
     checks = (fresh(), fresh(check="schema", type_="schema", run="R-2", result=14))
     assert decide(low, replace(GOOD, checks=checks)).state == "certified"
     high, _ = read_policy("u", None, "high", "none", None, TYPES)
-    # drift, fairness and model checks are not built yet: a high-risk use case cannot hold.
+    # no drift, fairness or model check is declared: a high-risk use case cannot hold.
     assert decide(high, replace(GOOD, checks=checks, lineage_known=True)).missing[-3:] == (
         "drift",
         "fairness",

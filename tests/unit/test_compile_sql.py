@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from pydantic import TypeAdapter
 
 from trustwell.checks.compile import Need, parse_where, plan_asset, relation_for, table_expression
+from trustwell.checks.context import EvaluationContext
 from trustwell.checks.registry import type_of
 from trustwell.checks.spec import Check, CheckBase
 from trustwell.checks.types.base import Scope, no_other_assets
@@ -163,6 +164,50 @@ TYPE_CASES: dict[str, dict[str, object]] = {
     "anomaly-freshness": {"type": "anomaly", "metric": "freshness", "column": "loaded_at"},
     # the value of another check, computed by that check's own statements: none of its own
     "anomaly-check": {"type": "anomaly", "metric": "stat:mean(amount)", "seasonality": "weekly"},
+    "fairness": {
+        "type": "fairness",
+        "prediction": "approved",
+        "sensitive": "gender",
+        "label": "repaid",
+        "favorable": "yes",
+        "metric": "equalized_odds_ratio",
+        "min": 0.8,
+        "where": "region = 'eu'",
+    },
+    "model-f1": {"type": "model", "prediction": "p", "label": "y", "metric": "f1", "min": 0.7},
+    "model-rmse-segment": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "segment": "region",
+        "metric": "rmse",
+        "max": 3,
+    },
+    "model-roc_auc": {
+        "type": "model",
+        "prediction": "p",
+        "label": "y",
+        "score": "s",
+        "positive": "churn",
+        "metric": "roc_auc",
+        "min": 0.7,
+    },
+    "drift": {
+        "type": "drift",
+        "column": "amount",
+        "method": "psi",
+        "where": "day >= '2026-11-01'",
+        "reference": {"where": "day < '2026-11-01'"},
+    },
+}
+#: What a type's follow-up rounds are handed: the values of the rounds before.
+FOLLOWUP_VALUES: dict[str, object] = {
+    "columns": [Column("amount", "DOUBLE", "float")],
+    "profile": [
+        {"_side": "current", "rows": 10, "distinct": 10, "low": 0.5, "high": 9.5},
+        {"_side": "reference", "rows": 30, "distinct": 30, "low": -1.0, "high": 8.0},
+        {"_side": None, "rows": 40, "distinct": 40, "low": -1.0, "high": 9.5},
+    ],
 }
 ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -183,6 +228,12 @@ def type_sql(engine: _Dialect, definition: dict[str, object]) -> str:
         # as asked for after the check failed with one offending row
         ("details", entry.detail_metrics(check, scope, Outcome("fail", 1.0, ""))),
     ]
+    values = {k: FOLLOWUP_VALUES.get(k, []) for k in sections[0][1]}
+    context = EvaluationContext(now=datetime(2026, 11, 22, tzinfo=UTC))
+    while more := entry.followup(check, scope, values, context):
+        # each round as asked for once the values of the rounds before are in
+        sections.append(("follow-up", more))
+        values |= {k: FOLLOWUP_VALUES.get(k, []) for k in more}
     for section, metrics in sections:
         needs = [Need(check.display_name, k, m) for k, m in metrics.items()]
         plan = plan_asset(needs, relation, engine)

@@ -10,9 +10,10 @@ A type that judges another check's value (``anomaly`` on a ``stat`` check)
 reads it from ``checks``: the outcomes of the asset's other checks in this
 run, evaluated first.
 
-Baselines (for ``drift``: stored reference distributions) are an interface
-only: there is no baseline table in the store yet, so every source answers
-``None`` until one is added.
+Baselines (for ``drift``: stored reference distributions, ``trustwell
+baseline save``) come from the store on a recorded run
+(:class:`trustwell.checks.service.StoreHistory`, reading
+:mod:`trustwell.checks.baselines`); every other source answers ``None``.
 """
 
 from __future__ import annotations
@@ -61,10 +62,10 @@ class HistorySource(Protocol):
 
 
 class BaselineSource(Protocol):
-    """Where stored baselines come from (none are stored yet)."""
+    """Where stored drift baselines come from."""
 
     def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
-        """The baseline called ``name`` of ``asset``, or None if there is none."""
+        """The latest version of the baseline ``name`` (checked ``asset`` given), or None."""
         ...
 
 
@@ -114,5 +115,5 @@ class EvaluationContext:
         )
 
     def baseline(self, name: str) -> Mapping[str, Any] | None:
-        """A stored baseline of this asset (always None until baselines are stored)."""
+        """The latest stored version of the baseline ``name``, or None (see ``baselines.py``)."""
         return self.baselines.baseline(self.asset, name)

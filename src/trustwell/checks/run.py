@@ -27,8 +27,8 @@ from sqlglot.errors import SqlglotError
 
 from trustwell import clock
 from trustwell.checks.compile import Need, Statement, parse_where, plan_asset, relation_for
-from trustwell.checks.context import EvaluationContext, HistorySource, NoHistory
-from trustwell.checks.isolation import Isolating
+from trustwell.checks.context import BaselineSource, EvaluationContext, HistorySource, NoHistory
+from trustwell.checks.isolation import Computed, Isolating
 from trustwell.checks.masking import masked_rows
 from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase
@@ -61,6 +61,24 @@ class AssetRun:
     on_sql: SqlListener | None = None
     dry_run: bool = False
     history: HistorySource = field(default_factory=NoHistory)
+    baselines: BaselineSource = field(default_factory=NoHistory)  # stored drift references
+
+    def context(
+        self, now: datetime, check: str, checks: Mapping[str, Outcome] | None = None
+    ) -> EvaluationContext:
+        """What the evaluation of ``check`` may know besides its metric values.
+
+        ``checks``: the outcomes of the asset's other checks so far (``anomaly`` reads them).
+        """
+        return EvaluationContext(
+            now,
+            self.asset.name,
+            check,
+            self.timezone,
+            self.history,
+            self.baselines,
+            checks=checks or {},
+        )
 
     def execute(
         self,
@@ -170,6 +188,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
     described = {n.check for n in plan.described}
     for need in plan.described:
         computed.values.setdefault(need.check, {})[need.metric] = columns
+    _follow_up(run, relation, pending, computed, now)
     # Checks that judge another check's outcome (anomaly) come after the others.
     ordered = sorted(pending.items(), key=lambda p: bool(_reads_checks(p[1].check)))
     # What an anomaly on another check reads: errors so far, then each outcome.
@@ -179,9 +198,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
         if name in computed.errors:
             results[name] = error_result(asset, item.check, computed.errors[name], item.queries)
         else:
-            context = EvaluationContext(
-                now, asset.name, name, run.timezone, run.history, checks=outcomes
-            )
+            context = run.context(now, name, outcomes)
             values = computed.values.get(name, {})
             try:
                 item.outcome = type_of(item.check).evaluate(item.check, values, context)
@@ -198,6 +215,46 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
 
 def _reads_checks(check: CheckBase) -> list[str]:
     return type_of(check).reads_checks(check)
+
+
+#: Rounds of follow-up metrics at most (``drift``: a profile, then the counts).
+_MAX_ROUNDS = 4
+
+
+def _follow_up(
+    run: AssetRun,
+    relation: exp.Expr,
+    pending: dict[str, _Pending],
+    computed: Computed,
+    now: datetime,
+) -> None:
+    """Ask for the metrics that need values computed first, round after round, planned together.
+
+    A check whose follow-up cannot be planned is an error of its own; the
+    statements run with isolation, as the first round's.
+    """
+    for _ in range(_MAX_ROUNDS):
+        needs: list[Need] = []
+        for name, item in pending.items():
+            if name in computed.errors:
+                continue
+            values = computed.values.get(name, {})
+            try:
+                more = type_of(item.check).followup(
+                    item.check, item.scope, values, run.context(now, name)
+                )
+            except _CHECK_ERRORS as exc:
+                computed.errors[name] = str(exc)
+                continue
+            needs += [Need(name, key, metric) for key, metric in more.items()]
+        if not needs:
+            return
+        plan = plan_asset(needs, relation, run.engine)
+        found = Isolating(run.run_statement, relation, run.engine).run(plan.statements)
+        for name, values in found.values.items():
+            computed.values.setdefault(name, {}).update(values)
+        computed.queries.update(found.queries)
+        computed.errors.update(found.errors)
 
 
 def _describe(

@@ -8,11 +8,11 @@ checks, stores the run and its results, and returns the report.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
-from trustwell.checks.context import HistorySource, NoHistory, PastResult
+from trustwell.checks.context import NoHistory, PastResult
 from trustwell.checks.registry import type_of
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.checks.run import AssetRun, SqlListener, check_asset, error_result
@@ -32,13 +32,17 @@ ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its resul
 class StoreHistory(NoHistory):
     """Past results read from the store with :func:`trustwell.store.check_history`.
 
-    Read only when a type asks (``anomaly``), so a run without one costs no
-    store query. Kept here, with the run's other I/O, so that
+    Read only when a type asks (``anomaly``; a ``drift`` check with a stored
+    baseline), so a run without one costs no store query. Kept here, with the
+    run's other I/O, so that
     :mod:`trustwell.checks.context` stays pure.
     """
 
     def __init__(self, store: Store) -> None:
+        from trustwell.checks.baselines import StoreBaselines
+
         self.store = store
+        self.baselines = StoreBaselines(store)  # each baseline read once per run
 
     def past_results(
         self,
@@ -54,6 +58,10 @@ class StoreHistory(NoHistory):
         return check_history(
             self.store, asset, check, limit, before=before, outside_incidents=outside_incidents
         )
+
+    def baseline(self, asset: str, name: str) -> Mapping[str, Any] | None:
+        """The latest stored version of the drift baseline ``name`` (``baseline save``)."""
+        return self.baselines.baseline(asset, name)
 
 
 class SelectionError(Invalid):
@@ -122,7 +130,7 @@ def run_project(
         store = None
     try:
         started = clock.now()
-        history: HistorySource = NoHistory() if store is None else StoreHistory(store)
+        history = NoHistory() if store is None else StoreHistory(store)
         results = _run_checks(project, selected, started, on_progress, on_sql, dry_run, history)
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         if store is not None:
@@ -140,7 +148,7 @@ def _run_checks(
     on_progress: ProgressListener | None,
     on_sql: SqlListener | None,
     dry_run: bool,
-    history: HistorySource,
+    history: NoHistory,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
@@ -169,6 +177,7 @@ def _run_checks(
                         on_sql=on_sql,
                         dry_run=dry_run,
                         history=history,
+                        baselines=history,
                     )
                 )
                 results += asset_results

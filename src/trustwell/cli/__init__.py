@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "certify",
     "contract",
     "debt",
+    "baseline",
 )
 
 

@@ -270,7 +270,35 @@ def _asset_problems(
         target = getattr(check, "target", None)
         if check.type == "references" and target is not None:
             found.extend(_reference_problems(asset, home, target, warehouse_of, doc, check_loc))
+        reference = getattr(check, "reference", None)
+        if check.type == "drift" and reference is not None:
+            found.extend(_drift_problems(reference, home, dialect, warehouse_of, doc, check_loc))
     return found
+
+
+def _drift_problems(
+    reference: Any,
+    home: str | None,
+    dialect: str | None,
+    warehouse_of: dict[str, str | None],
+    doc: Doc,
+    check_loc: Loc,
+) -> list[Problem]:
+    """A drift check's ``reference``: a read-only ``where``, or an asset of the same warehouse."""
+    loc = (*check_loc, "reference")
+    if reference.where is not None and dialect:
+        return _sql_problems(reference.where, "reference.where", dialect, doc, (*loc, "where"))
+    other = reference.asset
+    if other is None:
+        return []
+    line = doc.line((*loc, "asset"))
+    if other not in warehouse_of:
+        message = f"drift reference asset '{other}' does not exist"
+        return [Problem(doc.file, line, message, _suggest(other, warehouse_of))]
+    if warehouse_of[other] != home:
+        message = f"drift reference asset '{other}' is in warehouse '{warehouse_of[other]}',"
+        return [Problem(doc.file, line, f"{message} not in '{home}' (both must be in one)")]
+    return []
 
 
 def _reference_problems(
@@ -305,7 +333,7 @@ def _sql_problems(sql: str, key: str, dialect: str, doc: Doc, loc: Loc) -> list[
     from trustwell.readonly_sql import UnsafeSql, read_only_condition, read_only_query
 
     try:
-        if key == "where":
+        if key.endswith("where"):
             read_only_condition(sql, dialect, what=key)
         else:
             read_only_query(sql, dialect, what=key)

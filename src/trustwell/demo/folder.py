@@ -16,6 +16,7 @@ TEMPLATES = {
     "trustwell.yml": "trustwell.yml",
     "assets_raw.yml": "assets/raw.yml",
     "assets_marts.yml": "assets/marts.yml",
+    "assets_ml.yml": "assets/ml.yml",
 }
 # The first line of the demo's trustwell.yml: how --force recognises a folder it may clear.
 MARKER = "# trustwell demo project"

@@ -52,7 +52,8 @@ class Demo:
     project: Project | None = None
     runs: list[RunReport] = field(default_factory=list)
     breakage: Breakage | None = None
-    incident: str | None = None  # the id of the incident the broken run opened
+    incident: str | None = None  # the id of the incident the broken feed opened
+    model_incident: str | None = None  # the one the churn scores' drift opened
     commander: str | None = None
 
     def loaded(self) -> Project:

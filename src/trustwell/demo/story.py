@@ -1,9 +1,11 @@
 """The demo story, told as a list of steps over one shared :class:`Demo` state.
 
 A healthy warehouse passes its checks; then the ad-spend feed fails silently
-(it stops, and replays an old batch) and the mart is rebuilt with a wrong CAC;
-the checks run again and trustwell shows what it caught and what it affects.
-Then the incident it opened is worked through to the end
+(it stops, and replays an old batch) and the mart is rebuilt with a wrong CAC,
+while the churn model's morning batch is scored on a broken input
+(:mod:`trustwell.demo.story_model`); the checks run again and trustwell shows
+what it caught and what it affects. Then the incidents it opened are worked
+through to the end
 (:mod:`trustwell.demo.story_incident`): response, fix, post-mortem, metrics.
 Later features (the status page) add steps to :data:`STEPS`.
 
@@ -19,8 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell.demo import folder, pipeline_lineage, story_incident, warehouse
-from trustwell.demo.certification_facts import show_certification
+from trustwell.demo import folder, pipeline_lineage, scores, story_incident, story_model, warehouse
+from trustwell.demo.certification_facts import CHURN_MODEL, CHURN_SCORES, show_certification
 from trustwell.demo.state import STORY_SPAN, Demo, Step, StoryError, run_checks
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ __all__ = ["STEPS", "STORY_SPAN", "Demo", "Step", "StoryError", "tell"]
 EXPECTED_FAILURES = (
     ("raw.ad_spend", "freshness:loaded_at"),
     ("raw.ad_spend", "unique:date,channel,campaign_id"),
+    (CHURN_SCORES, story_model.DRIFT_CHECK),
 )
 MARKS = {"fail": "[bold red]FAIL[/]", "error": "[magenta]ERROR[/]", "warn": "[yellow]WARN[/]"}
 
@@ -64,6 +67,7 @@ def build_pilot(demo: Demo) -> None:
 
     files = folder.write_project_files(demo.root)
     rows = warehouse.build_warehouse(demo.root / folder.WAREHOUSE_FILE, demo.now)
+    rows |= scores.build_scores(demo.root / folder.WAREHOUSE_FILE, demo.now)
     demo.project = load_project(demo.root)
     say = demo.console.print
     say(f"Warehouse [bold]{demo.root / folder.WAREHOUSE_FILE}[/] (DuckDB):")
@@ -100,6 +104,7 @@ def run_healthy(demo: Demo) -> None:
     note = f" ({warned} warning{'s' * (warned != 1)})" if warned else ""
     demo.console.print(f"All good{note}: the weekly business review can trust its numbers.")
     show_certification(demo, "certified")
+    show_certification(demo, "certified", CHURN_SCORES, CHURN_MODEL)
 
 
 def break_feed(demo: Demo) -> None:
@@ -123,6 +128,7 @@ def break_feed(demo: Demo) -> None:
         "Nothing crashed; the CAC is simply wrong.",
         soft_wrap=True,
     )
+    story_model.break_scores(demo)
 
 
 def run_broken(demo: Demo) -> None:
@@ -133,6 +139,7 @@ def run_broken(demo: Demo) -> None:
     if missed:
         raise StoryError("the broken feed was not caught by " + ", ".join(missed))
     show_certification(demo, "revoked")  # the incident upstream takes the certificate away
+    story_model.show_drift(demo, report)
 
 
 def summarise(demo: Demo) -> None:
@@ -209,4 +216,6 @@ def _trouble(
         if a.name in troubled and not set(graph.ancestors(a.name)) & troubled
     ]
     reached = [a for a in project.assets if a.name in troubled and a not in sources]
+    # The source whose trouble reaches the most flagged assets first.
+    sources.sort(key=lambda a: -len(set(graph.descendants(a.name)) & troubled))
     return sources, reached

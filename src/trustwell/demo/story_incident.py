@@ -3,8 +3,10 @@
 The Commander acknowledges, posts an update with a public text and an ETA and
 finds the cause; the feed is repaired and the checks pass again, which moves
 the incident to ``monitoring``; the Commander resolves it. Then the drafted
-post-mortem and the metrics. Every step runs at its own moment of the story
-(see :class:`~trustwell.demo.state.Demo`), so TTA and TTR read like a real
+post-mortem and the metrics. The churn scores' own incident is worked
+alongside, by its own Commander (:mod:`trustwell.demo.story_model`). Every
+step runs at its own moment of the story (see
+:class:`~trustwell.demo.state.Demo`), so TTA and TTR read like a real
 morning's work.
 """
 
@@ -18,8 +20,8 @@ from rich.markup import escape
 from rich.text import Text
 
 from trustwell import clock
-from trustwell.demo import folder, warehouse
-from trustwell.demo.certification_facts import show_certification
+from trustwell.demo import folder, story_model, warehouse
+from trustwell.demo.certification_facts import CHURN_MODEL, CHURN_SCORES, show_certification
 from trustwell.demo.incident_facts import (
     facts,
     median,
@@ -43,6 +45,7 @@ ETA_AFTER = timedelta(hours=4)
 FIX_AFTER = timedelta(hours=3)
 RESOLVE_AFTER = timedelta(hours=3, minutes=20)
 POSTMORTEM_AFTER = timedelta(hours=3, minutes=25)
+FEED = "raw.ad_spend"
 RUNBOOKS = ("third-party-api-failure", "stale-table")  # what the feed's failure should match
 CAUSE = "third-party"
 SUMMARY = (
@@ -55,22 +58,31 @@ POSTMORTEM_LINES = 25
 
 
 def show_incident(demo: Demo) -> None:
-    """The one incident the broken run opened: severity, roles, runbook, impact, notices."""
+    """The feed's incident: severity, roles, runbook, impact, notices; then the model's, briefly.
+
+    The broken run opens two: the feed's first (failing assets are handled
+    upstream first), then the one of the churn scores' drift.
+    """
     report = demo.runs[-1]
     opened = [i for i in report.incidents if i["action"] == "opened"]
-    if len(report.incidents) != 1 or len(opened) != 1:
-        raise StoryError(f"the broken run should open exactly one incident: {report.incidents}")
+    if len(report.incidents) != 2 or len(opened) != 2:
+        raise StoryError(f"the broken run should open two incidents: {report.incidents}")
     demo.incident = str(opened[0]["id"])
     with demo.store() as store:
         incident = _get(store, demo.incident)
         rows = outbox_of(store, incident)
+    if incident.root_asset != FEED:
+        raise StoryError(
+            f"{incident.id} should be the feed's incident, not {incident.root_asset}'s"
+        )
     if incident.severity != "SEV-1" or incident.runbook not in RUNBOOKS:
         raise StoryError(f"{incident.id} is {incident.severity} with runbook {incident.runbook}")
     if incident.commander is None:
         raise StoryError(f"{incident.id} has no Commander")
     demo.commander = incident.commander
     say = demo.console.print
-    failing = sum(1 for r in report.results if r.status == "fail")
+    involved = {entry.asset for entry in incident.assets}
+    failing = sum(1 for r in report.results if r.status == "fail" and r.asset in involved)
     say(f"[bold]{incident.id}[/] [bold red]{incident.severity}[/] {incident.status}: ", end="")
     say(incident.title, markup=False)
     say(
@@ -81,6 +93,7 @@ def show_incident(demo: Demo) -> None:
     for label, text in facts(demo, incident):
         say(f"  {label:<10} {text}", soft_wrap=True, markup=False)
     show_notices(demo, incident, rows)
+    demo.model_incident = story_model.opened_incident(demo, report)
 
 
 def respond(demo: Demo) -> None:
@@ -96,6 +109,7 @@ def respond(demo: Demo) -> None:
         within = policy.ack_within if policy else None
         limit = f" ({acked.severity} asks within {within})" if within else ""
         say(f"{_at(demo)} {commander} acknowledges {ident}, {after} after it opened{limit}.")
+        story_model.acknowledge_model_incident(demo, store, _model_incident(demo))
         with demo.at(UPDATE_AFTER):
             eta = demo.now + ETA_AFTER
             public = (
@@ -135,17 +149,20 @@ def fix(demo: Demo) -> None:
     say(
         f"{_at(demo)} data-platform reloads {days} from the ad platform ({fixed.reloaded_rows} "
         f"rows), removes the replayed batch {fixed.removed_batch} ({fixed.removed_rows} rows) "
-        "and rebuilds marts.weekly_cac. The checks run again:",
+        "and rebuilds marts.weekly_cac.",
         soft_wrap=True,
     )
+    story_model.fix_scores(demo)
+    say("The checks run again:")
     report = run_checks(demo, table=False)
     broken = [f"{r.asset} {r.check}" for r in report.results if r.status in ("fail", "error")]
-    moved = [i for i in report.incidents if i["id"] == ident and i["action"] == "monitoring"]
-    if broken or not moved:
-        raise StoryError(f"the repaired feed still fails {broken} or {ident} did not calm down")
+    calmed = {str(i["id"]) for i in report.incidents if i["action"] == "monitoring"}
+    both = {ident, _model_incident(demo)}
+    if broken or calmed != both:
+        raise StoryError(f"the repaired data still fails {broken} or {both - calmed} stayed")
     say(
-        f"{ident} moves to [bold]monitoring[/], never straight to resolved: a person confirms "
-        "the data is fixed and backfilled.",
+        f"{' and '.join(sorted(both))} move to [bold]monitoring[/], never straight to resolved: "
+        "a person confirms the data is fixed and backfilled.",
         soft_wrap=True,
     )
     with demo.store() as store, demo.at(RESOLVE_AFTER):
@@ -155,14 +172,16 @@ def fix(demo: Demo) -> None:
             f"report and resolves {ident}, cause {CAUSE}:",
             soft_wrap=True,
         )
-    say(f"  {SUMMARY}", soft_wrap=True, markup=False)
+        say(f"  {SUMMARY}", soft_wrap=True, markup=False)
+        story_model.resolve_model_incident(demo, store, _model_incident(demo))
     moves = [e.data or {} for e in resolved.timeline if e.kind == "status"]
     path = ["declared", *(str(move.get("to")) for move in moves)]
     if path[-1] != "resolved":
         raise StoryError(f"{ident} ended {path[-1]}, not resolved")
     say("Status path: " + " → ".join(path))
-    # Resolving re-evaluated it: the fresh run passed and no incident is open any more.
+    # Resolving re-evaluated them: the fresh run passed and no incident is open any more.
     show_certification(demo, "certified")
+    show_certification(demo, "certified", CHURN_SCORES, CHURN_MODEL)
 
 
 def postmortem(demo: Demo) -> None:
@@ -193,8 +212,8 @@ def metrics(demo: Demo) -> None:
 
     with demo.store() as store:
         figures = incident_metrics(store, demo.loaded())
-    if figures["incidents"] != 1:
-        raise StoryError(f"the metrics count {figures['incidents']} incidents, not 1")
+    if figures["incidents"] != 2:
+        raise StoryError(f"the metrics count {figures['incidents']} incidents, not 2")
     sources = ", ".join(f"{k}: {n}" for k, n in figures["detection_sources"].items() if n)
     share = figures["internal_detection_share"]
     rows = [
@@ -220,6 +239,7 @@ def where_next(demo: Demo) -> None:
         (f"trustwell postmortem {ident}", "refresh the draft; --complete once written"),
         ("trustwell run", "run the checks again"),
         ("trustwell history raw.ad_spend", "every result of the feed's checks"),
+        ("trustwell certify --explain", "every certificate and why"),
     ]
     lines = [(f"  {command} --project {where}", what) for command, what in commands]
     width = max(len(line) for line, _ in lines)
@@ -253,6 +273,12 @@ def _commander(demo: Demo) -> str:
     if demo.commander is None:
         raise StoryError("the incident has no Commander")
     return demo.commander
+
+
+def _model_incident(demo: Demo) -> str:
+    if demo.model_incident is None:
+        raise StoryError("the churn scores' drift opened no incident")
+    return demo.model_incident
 
 
 def _at(demo: Demo) -> str:

@@ -160,8 +160,8 @@ def build_warehouse(path: Path, now: datetime) -> dict[str, int]:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(_DDL)
         # A CSV round trip loads thousands of rows in milliseconds; executemany takes seconds.
-        _load(con, Path(scratch) / "ad_spend.csv", "raw.ad_spend", spend_rows)
-        _load(con, Path(scratch) / "new_customers.csv", "raw.new_customers", customer_rows)
+        load_rows(con, Path(scratch) / "ad_spend.csv", "raw.ad_spend", spend_rows)
+        load_rows(con, Path(scratch) / "new_customers.csv", "raw.new_customers", customer_rows)
         con.execute(MART_SQL)
         return {table: _count(con, table) for table in TABLES}
 
@@ -288,7 +288,8 @@ def _email(rng: random.Random, customer_id: int) -> str | None:
     return f"user{customer_id}@{rng.choice(DOMAINS)}"
 
 
-def _load(con: Any, scratch: Path, table: str, rows: list[tuple[Any, ...]]) -> None:
+def load_rows(con: Any, scratch: Path, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into ``table`` through a CSV file at ``scratch``."""
     with scratch.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     columns = con.execute(f"DESCRIBE {table}").fetchall()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -102,6 +102,17 @@ def _neighbourhood(graph: LineageGraph, name: str) -> list[tuple[str, int]]:
     return near
 
 
+#: What an anomaly result's details may show anyone: its band, numbers of the metric
+#: the chart already shows, never values of the data.
+_PUBLIC_BAND = ("low", "high", "expected")
+
+
+def _public_details(run: HistoryEntry) -> dict[str, Any] | None:
+    if run.type != "anomaly" or not run.details:
+        return None
+    return {k: run.details[k] for k in _PUBLIC_BAND if k in run.details}
+
+
 def public_view(detail: AssetDetail) -> AssetDetail:
     """The part of an asset's detail an anonymous visitor may see.
 
@@ -119,7 +130,7 @@ def public_view(detail: AssetDetail) -> AssetDetail:
         replace(
             c,
             latest=replace(c.latest, message="", details=None) if c.latest else None,
-            runs=[replace(run, message="", details=None) for run in c.runs],
+            runs=[replace(run, message="", details=_public_details(run)) for run in c.runs],
         )
         for c in detail.checks
     ]

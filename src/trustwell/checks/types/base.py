@@ -9,6 +9,9 @@ A type is a small class with one instance in :mod:`trustwell.checks.registry`:
   out (pure; past results, and the outcomes of the checks named by
   :meth:`~CheckType.reads_checks`, through the
   :class:`~trustwell.checks.context.EvaluationContext`);
+- :meth:`~CheckType.followup`: metrics that depend on values already
+  computed (``drift``'s bins need both sides' min and max first), asked for
+  in further rounds before evaluating;
 - :meth:`~CheckType.detail_metrics` and :meth:`~CheckType.details`: what it
   asks for after evaluating, only when the outcome calls for it (offending
   values), and the details made from them;
@@ -96,6 +99,12 @@ class CheckType(ABC, Generic[C]):
     @abstractmethod
     def evaluate(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
         """Status, value, message and details from the metric values (pure)."""
+
+    def followup(
+        self, check: C, scope: Scope, values: Mapping[str, Any], context: EvaluationContext
+    ) -> dict[str, Metric]:
+        """Metrics that need ``values`` (those computed so far) first; ``{}`` once all are in."""
+        return {}
 
     def detail_metrics(self, check: C, scope: Scope, outcome: Outcome) -> dict[str, Metric]:
         """Metrics asked for after evaluation, when ``outcome`` calls for them (default none)."""

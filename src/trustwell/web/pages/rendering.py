@@ -47,6 +47,20 @@ STATE_LOOK: Mapping[str, tuple[str, str]] = {
     "stale": ("Stale", "◷"),
     "unknown": ("Unknown", "?"),
 }
+#: How each certification state is shown: a text label and an icon.
+CERT_LOOK: Mapping[str, tuple[str, str]] = {
+    "certified": ("Certified", "✓"),
+    "at_risk": ("At risk", "!"),
+    "revoked": ("Revoked", "✕"),
+    "uncertified": ("Uncertified", "–"),
+}
+#: A certification requirement's verdict: an icon and words.
+VERDICT_LOOK: Mapping[str, tuple[str, str]] = {
+    "holds": ("✓", "holds"),
+    "warns": ("!", "warns"),
+    "broken": ("✕", "broken"),
+    "missing": ("?", "no evidence"),
+}
 STATUS_LOOK: Mapping[str, str] = {
     "pass": "✓",
     "warn": "!",
@@ -74,6 +88,8 @@ def environment() -> Environment:
     env.filters["number"] = display.number
     env.globals["STATE_LOOK"] = STATE_LOOK
     env.globals["STATUS_LOOK"] = STATUS_LOOK
+    env.globals["CERT_LOOK"] = CERT_LOOK
+    env.globals["VERDICT_LOOK"] = VERDICT_LOOK
     return env
 
 
@@ -255,6 +271,7 @@ def sparkline(
     width: int = 240,
     height: int = 48,
     shown: Callable[[float], str] = display.number,
+    bands: Sequence[tuple[float, float] | None] | None = None,
 ) -> Markup:
     """An inline SVG of a check's values over its runs, one dot per run.
 
@@ -262,9 +279,17 @@ def sparkline(
     stored result. Failing and warning runs get a distinct marker shape as
     well as a colour. The chart has ``role="img"`` and a text alternative
     naming the latest value; ``shown`` writes a value with its unit there
-    and in each point's tooltip.
+    and in each point's tooltip. ``bands`` (one per point, ``None`` where a
+    run had none) draws the expected band of an ``anomaly`` check behind the
+    line, so a dot outside the shaded area is the run that fired.
     """
-    valued = [(at, float(v), s) for at, v, s in points if v is not None]
+    banded = list(bands) if bands is not None else [None] * len(points)
+    valued: list[tuple[datetime, float, str]] = []
+    ranges: list[tuple[float, float] | None] = []
+    for (at, v, status), found in zip(points, banded, strict=True):
+        if v is not None:
+            valued.append((at, float(v), status))
+            ranges.append(found)
     title = html.escape(label)
     if not valued:
         return Markup(  # the label is escaped
@@ -274,7 +299,8 @@ def sparkline(
             f'<text x="4" y="{height // 2 + 4}" class="spark-empty">no values yet</text></svg>'
         )
     values = [v for _, v, _ in valued]
-    low, high = min(values), max(values)
+    edges = [e for b in ranges if b is not None for e in b]
+    low, high = min(values + edges), max(values + edges)
     span = (high - low) or 1.0
     pad = 6
     step = (width - 2 * pad) / max(1, len(valued) - 1)
@@ -305,12 +331,40 @@ def sparkline(
                 f"<title>{tip}</title></circle>"
             )
     _, latest, latest_status = valued[-1]
-    alt = html.escape(
-        f"{label}: {len(valued)} runs, from {shown(low)} to {shown(high)}; "
+    low_value, high_value = min(values), max(values)
+    about = (
+        f"{label}: {len(valued)} runs, from {shown(low_value)} to {shown(high_value)}; "
         f"latest {shown(latest)} ({latest_status})"
     )
+    shaded = _band(ranges, xy)
+    if shaded and ranges[-1] is not None:
+        about += f", expected {shown(ranges[-1][0])} to {shown(ranges[-1][1])}"
+    alt = html.escape(about)
     return Markup(  # every text part is escaped
         f'<svg class="spark" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{alt}"><title>{alt}</title>'
+        f'viewBox="0 0 {width} {height}" aria-label="{alt}"><title>{alt}</title>{shaded}'
         f'<polyline class="spark-line" fill="none" points="{path}"/>{"".join(marks)}</svg>'
     )
+
+
+def _band(
+    ranges: Sequence[tuple[float, float] | None],
+    xy: Callable[[int, float], tuple[float, float]],
+) -> str:
+    """The shaded band of the runs that have one (an area per unbroken stretch)."""
+    stretches: list[list[int]] = [[]]
+    for index, found in enumerate(ranges):
+        if found is None:
+            stretches.append([])
+        else:
+            stretches[-1].append(index)
+    shapes = []
+    for run in (s for s in stretches if s):
+        lows = [xy(i, ranges[i][0]) for i in run]  # type: ignore[index]
+        highs = [xy(i, ranges[i][1]) for i in reversed(run)]  # type: ignore[index]
+        if len(run) == 1:  # one run: a short bar
+            (x, y_low), (_, y_high) = lows[0], highs[0]
+            lows, highs = [(x - 3, y_low), (x + 3, y_low)], [(x + 3, y_high), (x - 3, y_high)]
+        points = " ".join(f"{x},{y}" for x, y in (*lows, *highs))
+        shapes.append(f'<polygon class="spark-band" points="{points}"/>')
+    return "".join(shapes)

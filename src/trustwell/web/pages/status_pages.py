@@ -1,5 +1,10 @@
 """``/`` (the status page) and ``/assets/NAME`` (with the subscribe form).
 
+The status page filters by search text, state, team, use case and
+certification state (query parameters of a GET form, so it works without
+JavaScript) and shows :data:`PAGE_SIZE` assets a page (``?page=N``); its data
+comes from :mod:`trustwell.web.pages.status_cache`.
+
 Subscribing: on a public status page anyone may subscribe an e-mail address
 to an asset (it is the same audience that may read the page and report a
 problem; the form is CSRF-protected like every other, and rate-limited per
@@ -18,14 +23,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from trustwell import clock
 from trustwell.web.deps import get_project, get_store
-from trustwell.web.pages.rendering import csrf_refused, error_page, render, sparkline
+from trustwell.web.pages.check_rows import check_row
+from trustwell.web.pages.rendering import csrf_refused, error_page, render
 from trustwell.web.pages.security import (
     csrf_ok,
     login_redirect,
@@ -35,13 +41,16 @@ from trustwell.web.pages.security import (
 )
 
 if TYPE_CHECKING:
-    from trustwell.checks.spec import CheckBase
-    from trustwell.status.state import AssetState, CheckDetail
+    from collections.abc import Mapping
+
+    from trustwell.status.certified import UseCaseCert
+    from trustwell.status.state import AssetState
     from trustwell.status.subscriptions import Subscribed
 
 router = APIRouter(include_in_schema=False)
 
 RECENT = timedelta(days=7)  # how long a resolved incident stays on the status page
+PAGE_SIZE = 100  # assets per status page (with ?page=N)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
@@ -52,8 +61,15 @@ def looks_like_email(text: str) -> bool:
 
 @router.get("/")
 def status_page(
-    request: Request, q: str = "", state: str = "", team: str = "", use_case: str = ""
+    request: Request,
+    q: str = "",
+    state: str = "",
+    team: str = "",
+    use_case: str = "",
+    certification: str = "",
+    page: str = "1",
 ) -> Response:
+    from trustwell.status.certified import CERT_STATES
     from trustwell.status.state import STATES
     from trustwell.web.pages.status_cache import StatusCache
 
@@ -67,34 +83,90 @@ def status_page(
         cache = request.app.state.status_cache = StatusCache()
     data = cache.get(store, project, now, now - RECENT)
     states = data.states
-    shown = filter_states(states, q=q, state=state, team=team, use_case=use_case)
+    shown = filter_states(
+        states,
+        q=q,
+        state=state,
+        team=team,
+        use_case=use_case,
+        certification=certification,
+        certs=data.certs,
+    )
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    asked = int(page) if page.isdigit() and len(page) < 7 else 1  # no 5,000-digit int
+    number = min(max(1, asked), pages)
+    on_page = shown[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     counts = Counter(s.state for s in states)
     teams = sorted({s.owner for s in states if s.owner} | set(project.settings.teams))
     use_cases = sorted({u for s in states for u in s.use_cases} | set(project.settings.use_cases))
+    filters = {
+        "q": q,
+        "state": state,
+        "team": team,
+        "use_case": use_case,
+        "certification": certification,
+    }
     return render(
         request,
         "status.html",
         visitor,
         {
-            "assets": shown,
+            "assets": on_page,
+            "certs": data.certs,
+            "bars": data.bars,
+            "scores": data.scores,
+            "shown_count": len(shown),
+            "first": (number - 1) * PAGE_SIZE + 1,
             "all_count": len(states),
             "counts": [(name, counts.get(name, 0)) for name in STATES],
             "problems": sum(counts.get(n, 0) for n in ("incident", "warning", "stale")),
             "open": data.open,
             "resolved": data.resolved,
-            "filters": {"q": q, "state": state, "team": team, "use_case": use_case},
+            "filters": filters,
+            "page": number,
+            "pages": pages,
+            "page_link": lambda n: page_link(filters, n),
             "states": STATES,
+            "cert_states": CERT_STATES,
             "teams": teams,
             "use_cases": use_cases,
         },
     )
 
 
+def page_link(filters: dict[str, str], number: int) -> str:
+    """``/?…&page=N`` with the chosen filters kept."""
+    from urllib.parse import urlencode
+
+    chosen = {k: v for k, v in filters.items() if v}
+    if number > 1:
+        chosen["page"] = str(number)
+    return "/?" + urlencode(chosen) if chosen else "/"
+
+
 def filter_states(
-    states: list[AssetState], *, q: str, state: str, team: str, use_case: str
+    states: list[AssetState],
+    *,
+    q: str,
+    state: str,
+    team: str,
+    use_case: str,
+    certification: str = "",
+    certs: Mapping[str, list[UseCaseCert]] | None = None,
 ) -> list[AssetState]:
-    """The assets matching the search text and every chosen filter."""
+    """The assets matching the search text and every chosen filter.
+
+    ``certification`` keeps the assets with a use case in that state (with
+    ``use_case`` chosen too: that use case in that state).
+    """
     needle = q.strip().lower()
+    found = certs or {}
+
+    def certified(s: AssetState) -> bool:
+        return not certification or any(
+            c.state == certification and (not use_case or c.use_case == use_case)
+            for c in found.get(s.asset, [])
+        )
 
     def keep(s: AssetState) -> bool:
         text = " ".join([s.asset, s.description or "", s.owner or ""]).lower()
@@ -103,6 +175,7 @@ def filter_states(
             and (not state or s.state == state)
             and (not team or s.owner == team)
             and (not use_case or use_case in s.use_cases)
+            and certified(s)
         )
 
     return [s for s in states if keep(s)]
@@ -121,6 +194,12 @@ def _asset_page(
 ) -> Response:
     from trustwell.status import UnknownAsset
     from trustwell.status.detail import asset_detail, public_view
+    from trustwell.web.pages.asset_trust import (
+        asset_score,
+        badge_snippets,
+        slo_charts,
+        use_case_panels,
+    )
     from trustwell.web.pages.lineage_picture import lineage_svg
 
     visitor = visitor_of(request)
@@ -133,6 +212,10 @@ def _asset_page(
         detail = public_view(detail)
     declared = project.asset(name)
     specs = {c.display_name: c for c in declared.checks} if declared else {}
+    store = get_store(request)
+    panels = use_case_panels(store, project, name)
+    now = clock.now()
+    charts = slo_charts(store, project, name, now)
     return render(
         request,
         "asset.html",
@@ -146,35 +229,13 @@ def _asset_page(
             "error": error,
             "email": email,
             "may_subscribe": visitor.public or visitor.logged_in,
+            "use_case_panels": panels,
+            "slo_charts": charts,
+            "score": asset_score(store, project, name, now, [c.report for c in charts]),
+            "badges": badge_snippets(project, name, [p.use_case for p in panels]),
         },
         status=status,
     )
-
-
-def check_row(asset: str, check: CheckDetail, spec: CheckBase | None) -> dict[str, Any]:
-    """A check's row on the asset page: its latest value with its unit, and its chart."""
-    from trustwell.checks.registry import unit_for
-    from trustwell.display import metric_value, percent
-
-    unit, failing = unit_for(check.type, spec)
-
-    def shown(value: float) -> str:
-        return metric_value(value, unit, failing=failing)
-
-    latest = check.latest
-    value = metric_value(latest.value, unit, failing=failing) if latest else ""
-    if latest and latest.value and latest.failing_fraction is not None:
-        value += f" ({percent(latest.failing_fraction)})"
-    # One point per stored result: matching statuses to values by time mislabelled
-    # runs stored in the same second.
-    points = [(run.executed_at, run.value, run.status) for run in check.runs]
-    return {
-        "check": check,
-        "value": value,
-        "chart": sparkline(
-            points, label=f"{check.name} on {asset}, last {len(points)} runs", shown=shown
-        ),
-    }
 
 
 @router.post("/assets/{name}/subscribe")
