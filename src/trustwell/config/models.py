@@ -57,7 +57,8 @@ class SparkWarehouse(_Strict):
 
     type: Literal["spark"]
     master: str | None = None
-    remote: str | None = None  # sc://host:15002 (needs pyspark[connect])
+    # sc://host:15002 (needs pyspark[connect]); may hold ;token=…, so never in repr().
+    remote: str | None = Field(default=None, repr=False)
     database: str | None = None  # where unqualified table names are looked up
     timezone: str | None = None
     timeout: str | None = None
