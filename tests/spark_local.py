@@ -66,18 +66,32 @@ def spark_sql(statement: str) -> str:
 def temp_view(session: Any, ddl: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """``rows`` as a temporary view named and typed as the ``CREATE TABLE`` ``ddl`` says.
 
-    Naive datetimes are UTC (handed over aware, so the Python process's zone never
-    matters) and the columns stay Spark ``TIMESTAMP``: instants, as checks read them.
+    The view is a ``VALUES`` list (a local relation inside the JVM): no Python
+    worker runs for it, so statements cost what they cost on real tables.
+    Naive datetimes are UTC and the columns Spark ``TIMESTAMP``: instants, as
+    checks read them.
     """
     create = sqlglot.parse_one(ddl, read="postgres")
     assert isinstance(create, exp.Create) and isinstance(create.this, exp.Schema)
     columns = [c for c in create.this.expressions if isinstance(c, exp.ColumnDef)]
-    schema = ", ".join(f"`{c.name}` {c.kind.sql(dialect='spark')}" for c in columns if c.kind)
-    utc = [tuple(_aware(v) for v in row) for row in rows]
-    session.createDataFrame(utc, schema=schema).createOrReplaceTempView(create.this.this.name)
+    names = [f"c{i}" for i in range(len(columns))]
+    typed = [
+        exp.alias_(exp.cast(exp.column(n), c.args["kind"].copy()), c.name, quoted=True)
+        for n, c in zip(names, columns, strict=True)
+    ]
+    values = [tuple(_literal(v) for v in row) for row in rows] or [(exp.null(),) * len(names)]
+    source = exp.values(values, alias="t", columns=names)
+    query = exp.select(*typed).from_(source).where(exp.true() if rows else exp.false())
+    view = exp.to_identifier(create.this.this.name, quoted=True).sql(dialect="spark")
+    session.sql(f"CREATE OR REPLACE TEMPORARY VIEW {view} AS {query.sql(dialect='spark')}")
 
 
-def _aware(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+def _literal(value: Any) -> exp.Expr:
+    if value is None:
+        return exp.null()
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return exp.Literal.string(aware.isoformat())
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)

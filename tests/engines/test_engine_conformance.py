@@ -61,13 +61,14 @@ SLOW_QUERY = {
     "spark": "select count(*) from range(1000000) a cross join range(1000000) b "
     "where a.id + b.id = -1",
 }
-# Spark by design needs longer: even `select 1` is a scheduled job (0.1-0.3 s warm).
-TIMEOUT_SECONDS = {"duckdb-memory": 0.2, "duckdb-file": 0.2, "postgres": 0.2, "spark": 1.0}
+# Spark by design needs longer: even `select 1` is a scheduled job (0.1-0.3 s warm,
+# over a second on a busy 2-core machine).
+TIMEOUT_SECONDS = {"duckdb-memory": 0.2, "duckdb-file": 0.2, "postgres": 0.2, "spark": 2.0}
 TIMEOUT_MESSAGE = {
     "duckdb-memory": "query ran longer than 0.2s",
     "duckdb-file": "query ran longer than 0.2s",
     "postgres": "canceling statement due to statement timeout",
-    "spark": "query ran longer than 1s",
+    "spark": "query ran longer than 2s",
 }
 
 
@@ -186,7 +187,7 @@ def test_slow_query_raises_query_timeout(make_engine: MakeEngine, backend: str) 
         engine.execute(SLOW_QUERY[backend])
 
     assert str(raised.value) == TIMEOUT_MESSAGE[backend]
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < TIMEOUT_SECONDS[backend] + 3
 
 
 def test_engine_still_works_after_a_timeout(make_engine: MakeEngine, backend: str) -> None:
