@@ -224,10 +224,11 @@ def test_a_function_the_engine_lacks_errors_alone(engine: Engine) -> None:
 SLOW = {
     # Each row sleeps 0.2 s: the scan of 10 rows needs 2 s, far beyond the limit.
     "postgres": ("pg_sleep(0.2) IS NOT NULL", 0.3, "canceling statement due to statement timeout"),
-    # 10^11 pairs before the first row is judged; Spark needs seconds, not 0.3 s:
-    # even `select 1` is a scheduled job there.
+    # 10^14 pairs before the first row is judged (the small side inner, so the cancel
+    # stops the tasks at once); Spark needs seconds, not 0.3 s: even `select 1` is a
+    # scheduled job there.
     "spark": (
-        "(select count(*) from range(1000000) a cross join range(100000) b"
+        "(select count(*) from range(100000000000) a cross join range(1000) b"
         " where a.id + b.id = -1) = 0",
         1.0,
         "query ran longer than 1s",

@@ -57,8 +57,9 @@ SLOW_QUERY = {
     "duckdb-file": "select count(*) from range(1000000000) a, range(1000000) b "
     "where a.range + b.range = -1",
     "postgres": "select pg_sleep(5)",
-    # 10^12 pairs: the job runs for hours unless its group is cancelled.
-    "spark": "select count(*) from range(1000000) a cross join range(1000000) b "
+    # 10^14 pairs: the job runs for days unless its group is cancelled. The small side
+    # is the inner loop, so the tasks see the cancel within milliseconds.
+    "spark": "select count(*) from range(100000000000) a cross join range(1000) b "
     "where a.id + b.id = -1",
 }
 # Spark by design needs longer: even `select 1` is a scheduled job (0.1-0.3 s warm,
