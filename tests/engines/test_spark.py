@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,32 @@ def test_spark_connect_settings_are_accepted() -> None:
     config = SparkWarehouse.model_validate({"type": "spark", "remote": "sc://spark:15002"})
 
     assert (config.master, config.remote) == (None, "sc://spark:15002")
+
+
+def test_without_pyspark_a_spark_warehouse_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if it were not installed
+
+    with pytest.raises(EngineError) as raised:
+        connect(SparkWarehouse(type="spark"), tmp_path)
+
+    assert str(raised.value) == (
+        "a spark warehouse needs pyspark: pip install 'trustwell[spark]'"
+        " (and pyspark[connect] for remote: sc://…)"
+    )
+
+
+def test_without_the_connect_client_a_remote_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark.sql.connect.session", None)
+    config = SparkWarehouse(type="spark", remote="sc://spark:15002/;token=sc-secret")
+
+    with pytest.raises(EngineError) as raised:
+        connect(config, tmp_path)
+
+    assert str(raised.value).endswith(
+        "needs the Spark Connect client: pip install 'pyspark[connect]'"
+    )
+    assert "sc-secret" not in repr(config)

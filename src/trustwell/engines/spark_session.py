@@ -59,7 +59,9 @@ def _connect(builder_class: Any, remote: str, settings: Mapping[str, str]) -> An
         import pyspark.sql.connect.session  # noqa: F401  # the client's own imports
     except ImportError as exc:
         raise EngineError(
-            f"remote: {remote} needs the Spark Connect client: pip install 'pyspark[connect]'"
+            # Not the URL itself: it may hold the token.
+            "a Spark Connect warehouse (remote:) needs the Spark Connect client:"
+            " pip install 'pyspark[connect]'"
         ) from exc
     builder = builder_class.builder.remote(remote)
     return builder.config(map=dict(settings)).create()
