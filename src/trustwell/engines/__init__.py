@@ -53,10 +53,10 @@ def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engi
         from trustwell.engines.spark import SparkEngine
         from trustwell.engines.spark_session import open_session
 
-        session, owned = open_session(
+        session, release = open_session(
             master=config.master, remote=config.remote, conf=config.conf, database=config.database
         )
-        return SparkEngine(session, timeout_seconds=timeout, owns_session=owned)
+        return SparkEngine(session, timeout_seconds=timeout, on_close=release)
     raise EngineError(f"warehouse type {config.type!r} is not available in this version")
 
 

@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -37,12 +38,8 @@ from trustwell.engines.base import (
     QueryTimeout,
     normalize_type,
 )
+from trustwell.engines.spark_session import LOCKED_CONF
 from trustwell.readonly_sql import UnsafeSql, read_only_query
-
-#: Settings the engine puts on its session: timestamps read and shown in UTC, and no
-#: query of files by path (``parquet.`/x```): the files a check reads are the views of
-#: the ``path:`` assets. A statement cannot change them back (SET is refused).
-LOCKED_CONF = {"spark.sql.session.timeZone": "UTC", "spark.sql.runSQLOnFiles": "false"}
 
 # How a path: asset's files are read, by suffix; anything else is Parquet (a folder
 # of part files) unless it holds a Delta log.
@@ -70,12 +67,12 @@ class SparkEngine(Engine):
         session: Any,
         *,
         timeout_seconds: float | None = None,
-        owns_session: bool = False,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
-        """Run checks on ``session``; ``owns_session``: :meth:`close` stops it."""
+        """Run checks on ``session``; :meth:`close` calls ``on_close`` (e.g. to stop it)."""
         self.session = session
         self.timeout_seconds = timeout_seconds
-        self._owns = owns_session
+        self._on_close = on_close
         self._views: dict[str, str] = {}
         # pyspark logs every SQL error with its JVM stack trace; here each one is
         # the message of a check's result already.
@@ -132,8 +129,9 @@ class SparkEngine(Engine):
         return exp.to_identifier(view, quoted=True)
 
     def close(self) -> None:
-        if self._owns:
-            self.session.stop()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
 
     def _frame(self, sql: str) -> Any:
         """The DataFrame of one checked query (lazy: nothing has run yet)."""
