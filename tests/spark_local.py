@@ -95,3 +95,22 @@ def _literal(value: Any) -> exp.Expr:
     if isinstance(value, str):
         return exp.Literal.string(value)
     return exp.Literal.number(value)
+
+
+def parquet_view(session: Any, ddl: str, rows: Sequence[tuple[Any, ...]], folder: Path) -> None:
+    """``rows`` written to Parquet by DuckDB (typed by ``ddl``) and read back as a temporary view.
+
+    For tables too large for a ``VALUES`` list; also how ``path:`` assets reach Spark.
+    """
+    import duckdb
+
+    create = sqlglot.parse_one(ddl, read="postgres")
+    assert isinstance(create, exp.Create) and isinstance(create.this, exp.Schema)
+    name = create.this.this.name
+    target = folder / f"{name}.parquet"
+    with duckdb.connect() as writer:
+        writer.execute(ddl)
+        marks = ", ".join("?" * len(create.this.expressions))
+        writer.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))
+        writer.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
+    session.read.parquet(str(target)).createOrReplaceTempView(name)
