@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _database_numbers = itertools.count(1)
 _PG_FIXTURES = {"pg_server", "pg_url", "fresh_pg_url", "pg_conn"}
+_SPARK_FIXTURES = {"spark"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+        if _SPARK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.spark)
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +92,18 @@ def pg_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The session's one local SparkSession (started on first use, stopped at the end)."""
+    from spark_local import start_session
+
+    session = start_session(tmp_path_factory.mktemp("spark-warehouse"))
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 @pytest.fixture(scope="session")

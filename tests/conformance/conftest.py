@@ -40,11 +40,32 @@ def _load_postgres(url: str) -> Engine:
     return PostgresEngine(url)
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def _load_spark(spark: Any) -> Engine:
+    from spark_local import temp_view
+    from trustwell.engines.spark import SparkEngine
+
+    # A session of its own: its temporary views are this module's alone.
+    session = spark.newSession()
+    temp_view(session, ORDERS_DDL, ORDERS)
+    temp_view(session, CUSTOMERS_DDL, CUSTOMERS)
+    temp_view(session, EMPTY_DDL, [])
+    return SparkEngine(session)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("spark", marks=pytest.mark.spark),
+    ],
+)
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """The same data in every engine; PostgreSQL gets a database of its own."""
     if request.param == "duckdb":
         loaded = _load_duckdb()
+    elif request.param == "spark":
+        loaded = _load_spark(request.getfixturevalue("spark"))
     else:
         server: Any = request.getfixturevalue("pg_server")
         import psycopg

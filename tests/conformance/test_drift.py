@@ -55,7 +55,7 @@ READINGS = NEW + SMALL + OLD[:300] + SPECIAL
 
 
 @pytest.fixture(scope="module")
-def drift_engine(engine: Engine) -> Iterator[Engine]:
+def drift_engine(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The conformance engine with the readings tables loaded."""
     placeholder = "?" if engine.dialect == "duckdb" else "%s"
     insert = "INSERT INTO {name} VALUES (" + ", ".join([placeholder] * 4) + ")"
@@ -64,6 +64,12 @@ def drift_engine(engine: Engine) -> Iterator[Engine]:
         for name, rows in (("readings", READINGS), ("readings_old", OLD)):
             connection.execute(DDL.format(name=name))
             connection.executemany(insert.format(name=name), rows)
+    elif engine.dialect == "spark":
+        from spark_local import parquet_view
+
+        folder = tmp_path_factory.mktemp("drift")
+        for name, rows in (("readings", READINGS), ("readings_old", OLD)):
+            parquet_view(engine.session, DDL.format(name=name), rows, folder)  # type: ignore[attr-defined]
     else:
         import psycopg
 

@@ -76,6 +76,11 @@ def scored(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
         connection: Any = engine.connection  # type: ignore[attr-defined]
         connection.execute(DDL)
         connection.executemany(f"INSERT INTO scored VALUES ({', '.join('?' * 8)})", rows)
+    elif engine.dialect == "spark":
+        from spark_local import parquet_view
+
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("scored")
+        parquet_view(engine.session, DDL, rows, folder)  # type: ignore[attr-defined]
     else:
         import psycopg
 

@@ -95,6 +95,8 @@ def test_a_date_bound_on_a_float_column_errors_alone(engine: Engine) -> None:
     expected = {
         "duckdb": "Could not convert string '2026-01-01' to DOUBLE",
         "postgres": 'invalid input syntax for type double precision: "2026-01-01"',
+        "spark": "[CAST_INVALID_INPUT] The value '2026-01-01' of the type \"STRING\" cannot be"
+        ' cast to "DOUBLE"',
     }[engine.dialect]
     assert expected in culprit.message
     _assert_good(good)
@@ -112,6 +114,8 @@ def test_a_broken_where_errors_alone(engine: Engine) -> None:
     expected = {
         "duckdb": 'Referenced column "amont" not found',
         "postgres": 'column "amont" does not exist',
+        "spark": "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter"
+        " with name `amont` cannot be resolved",
     }[engine.dialect]
     assert expected in culprit.message
     _assert_good(good)
@@ -209,27 +213,63 @@ def test_a_function_the_engine_lacks_errors_alone(engine: Engine) -> None:
     expected = {
         "duckdb": "Scalar Function with name no_such_fn does not exist",
         "postgres": "function no_such_fn(double precision) does not exist",
+        # sqlglot writes an unknown function's name in capitals
+        "spark": "[UNRESOLVED_ROUTINE] Cannot resolve routine `NO_SUCH_FN`",
     }[engine.dialect]
     assert expected in culprit.message
     _assert_good([row_count, not_null, stat, unique])
 
 
-# DuckDB has no per-statement timeout to arm, so this case is PostgreSQL's alone.
-@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
-def test_the_timeout_of_one_expensive_check_errors_it_alone(engine: Engine) -> None:
-    """PostgreSQL's statement_timeout stops the shared statement; the check that
-    needs the time gets the timeout message, every other check its exact value."""
+#: Per engine: a ``where`` that makes the scan slow, the timeout and its message.
+SLOW = {
+    # Each row sleeps 0.2 s: the scan of 10 rows needs 2 s, far beyond the limit.
+    "postgres": ("pg_sleep(0.2) IS NOT NULL", 0.3, "canceling statement due to statement timeout"),
+    # 10^14 pairs before the first row is judged (the small side inner, so the cancel
+    # stops the tasks at once); Spark needs seconds, not 0.3 s: even `select 1` is a
+    # scheduled job there.
+    "spark": (
+        "(select count(*) from range(100000000000) a cross join range(1000) b"
+        " where a.id + b.id = -1) = 0",
+        1.0,
+        "query ran longer than 1s",
+    ),
+}
+
+
+def _timed(engine: Engine, seconds: float) -> Engine:
+    """Another engine on the same data whose statements time out after ``seconds``."""
+    if engine.dialect == "spark":
+        from trustwell.engines.spark import SparkEngine
+
+        assert isinstance(engine, SparkEngine)
+        return SparkEngine(engine.session, timeout_seconds=seconds)
     from trustwell.engines.postgres import PostgresEngine
 
     assert isinstance(engine, PostgresEngine)
-    timed = PostgresEngine(engine.url, timeout_seconds=0.3)
-    # Each row sleeps 0.2 s: the scan of 10 rows needs 2 s, far beyond the limit.
-    slow = {"type": "row_count", "min": 1, "where": "pg_sleep(0.2) IS NOT NULL", "name": "slow"}
+    return PostgresEngine(engine.url, timeout_seconds=seconds)
+
+
+# DuckDB has no sleep nor a slow subquery as cheap to write, so this case is PostgreSQL's
+# and Spark's.
+@pytest.mark.parametrize(
+    "engine",
+    [
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("spark", marks=pytest.mark.spark),
+    ],
+    indirect=True,
+)
+def test_the_timeout_of_one_expensive_check_errors_it_alone(engine: Engine) -> None:
+    """The engine's timeout stops the shared statement; the check that needs the
+    time gets the timeout message, every other check its exact value."""
+    where, seconds, message = SLOW[engine.dialect]
+    timed = _timed(engine, seconds)
+    slow = {"type": "row_count", "min": 1, "where": where, "name": "slow"}
     try:
         results, _ = _run(timed, [*GOOD[:2], slow, *GOOD[2:]])
     finally:
         timed.close()
     row_count, not_null, culprit, stat, unique = results
     assert culprit.status == "error"
-    assert "canceling statement due to statement timeout" in culprit.message
+    assert message in culprit.message
     _assert_good([row_count, not_null, stat, unique])

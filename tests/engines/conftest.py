@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,7 +10,13 @@ import pytest
 
 from trustwell.engines import Engine
 
-BACKENDS = ["duckdb-memory", "duckdb-file", pytest.param("postgres", marks=pytest.mark.postgres)]
+BACKENDS = [
+    "duckdb-memory",
+    "duckdb-file",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("spark", marks=pytest.mark.spark),
+]
+_spark_databases = itertools.count(1)
 
 MakeEngine = Callable[..., Engine]
 
@@ -64,6 +71,8 @@ def _open(
             for sql in setup_sql:
                 writer.execute(sql)
         return DuckDBEngine(path, read_only=True, timeout_seconds=timeout_seconds)
+    if backend == "spark":
+        return _open_spark(request, setup_sql, timeout_seconds)
     from trustwell.engines.postgres import PostgresEngine
 
     # Asked for lazily so DuckDB-only runs never start the server.
@@ -71,3 +80,30 @@ def _open(
     for sql in setup_sql:
         conn.execute(sql)
     return PostgresEngine(request.getfixturevalue("fresh_pg_url"), timeout_seconds=timeout_seconds)
+
+
+def _open_spark(
+    request: pytest.FixtureRequest, setup_sql: tuple[str, ...], timeout_seconds: float | None
+) -> Engine:
+    """Tables in a database of the test's own, loaded through the shared session.
+
+    The engine gets a new session of it (its own settings and current database),
+    as checks never share the session that wrote the data.
+    """
+    from spark_local import spark_sql
+    from trustwell.engines.spark import SparkEngine
+
+    spark = request.getfixturevalue("spark")
+    database = f"engine_test_{next(_spark_databases)}"
+    writer = spark.newSession()
+    # The portable rows give dates and timestamps as text, which Spark casts on insert
+    # only under the legacy policy (PostgreSQL and DuckDB cast such literals too).
+    writer.conf.set("spark.sql.storeAssignmentPolicy", "LEGACY")
+    writer.sql(f"CREATE DATABASE {database}")
+    request.addfinalizer(lambda: writer.sql(f"DROP DATABASE {database} CASCADE"))
+    writer.catalog.setCurrentDatabase(database)
+    for sql in setup_sql:
+        writer.sql(spark_sql(sql))
+    session = spark.newSession()
+    session.catalog.setCurrentDatabase(database)
+    return SparkEngine(session, timeout_seconds=timeout_seconds)

@@ -14,7 +14,8 @@ from trustwell.engines import Engine, EngineError, QueryTimeout
 
 MakeEngine = Callable[..., Engine]
 
-# Portable DDL: both DuckDB and PostgreSQL accept these type names.
+# Portable DDL: both DuckDB and PostgreSQL accept these type names (Spark gets them
+# through sqlglot, tests/spark_local.py).
 ORDERS = """
 create table orders (
     id integer, qty bigint, ratio double precision, amount decimal(10, 2),
@@ -45,6 +46,8 @@ MISSING_TABLE_MESSAGE = {
     "duckdb-memory": "Catalog Error: Table with name missing_table does not exist!",
     "duckdb-file": "Catalog Error: Table with name missing_table does not exist!",
     "postgres": 'relation "missing_table" does not exist',
+    "spark": "[TABLE_OR_VIEW_NOT_FOUND] The table or view `missing_table` cannot be found."
+    " Verify the spelling and correctness of the schema and catalog.",
 }
 
 # Each engine's slowest cheap query: DuckDB has no sleep, so it gets a huge join.
@@ -54,11 +57,19 @@ SLOW_QUERY = {
     "duckdb-file": "select count(*) from range(1000000000) a, range(1000000) b "
     "where a.range + b.range = -1",
     "postgres": "select pg_sleep(5)",
+    # 10^14 pairs: the job runs for days unless its group is cancelled. The small side
+    # is the inner loop, so the tasks see the cancel within milliseconds.
+    "spark": "select count(*) from range(100000000000) a cross join range(1000) b "
+    "where a.id + b.id = -1",
 }
+# Spark by design needs longer: even `select 1` is a scheduled job (0.1-0.3 s warm,
+# over a second on a busy 2-core machine).
+TIMEOUT_SECONDS = {"duckdb-memory": 0.2, "duckdb-file": 0.2, "postgres": 0.2, "spark": 2.0}
 TIMEOUT_MESSAGE = {
     "duckdb-memory": "query ran longer than 0.2s",
     "duckdb-file": "query ran longer than 0.2s",
     "postgres": "canceling statement due to statement timeout",
+    "spark": "query ran longer than 2s",
 }
 
 
@@ -170,18 +181,18 @@ def test_describe_of_missing_table_raises_engine_error(
 
 
 def test_slow_query_raises_query_timeout(make_engine: MakeEngine, backend: str) -> None:
-    engine = make_engine(timeout_seconds=0.2)
+    engine = make_engine(timeout_seconds=TIMEOUT_SECONDS[backend])
     started = time.monotonic()
 
     with pytest.raises(QueryTimeout) as raised:
         engine.execute(SLOW_QUERY[backend])
 
     assert str(raised.value) == TIMEOUT_MESSAGE[backend]
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < TIMEOUT_SECONDS[backend] + 3
 
 
 def test_engine_still_works_after_a_timeout(make_engine: MakeEngine, backend: str) -> None:
-    engine = make_engine(timeout_seconds=0.2)
+    engine = make_engine(timeout_seconds=TIMEOUT_SECONDS[backend])
     with pytest.raises(QueryTimeout):
         engine.execute(SLOW_QUERY[backend])
 

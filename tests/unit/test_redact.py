@@ -215,6 +215,7 @@ def test_settings_list_every_secret_they_hold() -> None:
             "warehouses": {
                 "pg": {"type": "postgres", "url": "postgresql://tw:wh-pw%40x@db/y"},
                 "lake": {"type": "spark", "conf": {"spark.ssl.keyPassword": "spark-pw"}},
+                "shared": {"type": "spark", "remote": "sc://sc:15002/;token=sc-tok;user_id=bi"},
             },
             "channels": {
                 "s": {"type": "slack", "webhook_url": "https://hooks.test/T0/B0/xyz"},
@@ -230,13 +231,14 @@ def test_settings_list_every_secret_they_hold() -> None:
         "store-pw",
         "wh-pw%40x",
         "spark-pw",
+        "sc-tok",
         "https://hooks.test/T0/B0/xyz",
         "hook-secret",
         "mail-pw",
         "jira-tok",
         "ol-key",
     } <= found
-    assert "http://h/x" not in found and "https://j" not in found
+    assert "http://h/x" not in found and "https://j" not in found and "bi" not in found
 
 
 def test_raw_settings_that_do_not_validate_still_give_their_secrets() -> None:

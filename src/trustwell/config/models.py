@@ -52,11 +52,27 @@ class PostgresWarehouse(_Strict):
 
 
 class SparkWarehouse(_Strict):
+    """Spark SQL: ``master: local[N]`` or ``spark://…`` (this process drives it),
+    or ``remote: sc://…`` for Spark Connect. ``master`` defaults to ``local[2]``."""
+
     type: Literal["spark"]
-    master: str = "local[2]"
+    master: str | None = None
+    # sc://host:15002 (needs pyspark[connect]); may hold ;token=…, so never in repr().
+    remote: str | None = Field(default=None, repr=False)
+    database: str | None = None  # where unqualified table names are looked up
     timezone: str | None = None
     timeout: str | None = None
     conf: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SparkWarehouse:
+        if self.master is not None and self.remote is not None:
+            raise ValueError("give one of master or remote, not both")
+        if self.remote is not None and not self.remote.startswith("sc://"):
+            raise ValueError(
+                f"remote {self.remote!r} is not a Spark Connect URL like sc://host:15002"
+            )
+        return self
 
 
 Warehouse = Annotated[

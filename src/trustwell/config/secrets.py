@@ -43,6 +43,9 @@ def settings_secrets(settings: ProjectSettings) -> list[str]:
         if isinstance(url, str):
             found.append(url_password(url))
         found.extend(_secret_values(getattr(warehouse, "conf", {})))
+        remote = getattr(warehouse, "remote", None)
+        if isinstance(remote, str):
+            found.extend(connect_tokens(remote))
     try:
         channels = parse_channel_dicts(settings.channels)
     except ChannelConfigError:
@@ -53,6 +56,17 @@ def settings_secrets(settings: ProjectSettings) -> list[str]:
     if settings.openlineage is not None:
         found.extend(settings.openlineage.secrets())
     return list(dict.fromkeys(v for v in found if v))
+
+
+def connect_tokens(remote: str) -> list[str]:
+    """The ``token`` of a Spark Connect URL (``sc://host:15002/;token=abc;user_id=x``).
+
+    >>> connect_tokens("sc://spark:15002/;user_id=bi;token=abc123")
+    ['abc123']
+    """
+    _, _, params = remote.partition("/;")
+    pairs = (p.partition("=") for p in params.split(";"))
+    return [value for key, _, value in pairs if key.strip().lower() == "token" and value]
 
 
 def raw_secrets(data: Any) -> list[str]:

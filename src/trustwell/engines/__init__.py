@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustwell.config.models import DuckDBWarehouse, PostgresWarehouse, Warehouse
+from trustwell.config.models import DuckDBWarehouse, PostgresWarehouse, SparkWarehouse, Warehouse
 from trustwell.durations import parse_duration
 from trustwell.engines.base import Column, Engine, EngineError, QueryResult, QueryTimeout
 
@@ -49,6 +49,14 @@ def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engi
         from trustwell.engines.postgres import PostgresEngine
 
         return PostgresEngine(config.url, timeout_seconds=timeout)
+    if isinstance(config, SparkWarehouse):
+        from trustwell.engines.spark import SparkEngine
+        from trustwell.engines.spark_session import open_session
+
+        session, release = open_session(
+            master=config.master, remote=config.remote, conf=config.conf, database=config.database
+        )
+        return SparkEngine(session, timeout_seconds=timeout, on_close=release)
     raise EngineError(f"warehouse type {config.type!r} is not available in this version")
 
 
