@@ -206,7 +206,6 @@ FOLLOWUP_VALUES: dict[str, object] = {
     "profile": [
         {"_side": "current", "rows": 10, "distinct": 10, "low": 0.5, "high": 9.5},
         {"_side": "reference", "rows": 30, "distinct": 30, "low": -1.0, "high": 8.0},
-        {"_side": None, "rows": 40, "distinct": 40, "low": -1.0, "high": 9.5},
     ],
 }
 ENGINES = {"duckdb": _Dialect("duckdb", True), "postgres": _Dialect("postgres", False)}

@@ -75,7 +75,7 @@ class Plan:
 
 
 def profile(rows: Sequence[Mapping[str, Any]], numeric: bool) -> dict[str | None, SideProfile]:
-    """The profile query's rows by side (None: both sides together)."""
+    """The profile query's rows by side."""
     found: dict[str | None, SideProfile] = {}
     for row in rows:
         low, high = (number(row.get("low")), number(row.get("high"))) if numeric else (None, None)
@@ -119,11 +119,14 @@ def plan(
                 f"{baseline.label} is {kinds[baseline.numeric]}, {column} is {kinds[numeric]}"
             )
         reference, label = baseline.profile(), baseline.label
-        few = max(reference.distinct, current.distinct) <= 5
-        both: int | None = None if few else reference.distinct + current.distinct
     else:
         reference = found.get(REFERENCE, SideProfile(0, 0))
-        both = found[None].distinct if None in found else 0
+    # Evidently's default method asks whether both sides together have more than 5
+    # distinct values. Above 5 on one side they do; with at most 5 on each the method is
+    # resolved from the value counts asked for next (Plan.resolve): no distinct count of
+    # both sides together is needed.
+    few = max(reference.distinct, current.distinct) <= 5
+    both: int | None = None if few else reference.distinct + current.distinct
     if current.rows == 0:
         return None
     if reference.rows == 0:

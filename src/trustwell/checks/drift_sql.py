@@ -4,8 +4,10 @@ Both sides (the current rows and the reference rows, of this asset or of
 another) are one ``UNION ALL`` of ``(side, value)`` pairs, so each question
 is one statement:
 
-- :func:`profile_query`: per side and for both together (``ROLLUP``), the
-  non-null rows, distinct values, minimum and maximum;
+- :func:`profile_query`: per side, the non-null rows, distinct values,
+  minimum and maximum (no ``ROLLUP`` for both sides together: with a
+  distinct count DuckDB keeps every value of every grouping set, measured
+  394 MB against 140 MB on 10M rows, and the plan needs only the sides);
 - :func:`values_query`: rows per side and value (value counts: categories,
   and the exact CDFs of ``ks`` and ``wasserstein``);
 - :func:`bins_query`: rows per side and histogram bin, the bin edges given
@@ -79,7 +81,7 @@ def _pairs(sides: Sequence[Side], column: str, numeric: bool) -> exp.Subquery:
 
 
 def profile_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Select:
-    """Rows, distinct values, min and max per side; the row with a NULL side is both together."""
+    """Rows, distinct values, min and max (and the population std) per side."""
     value = exp.column(VALUE)
     outputs: list[exp.Expr] = [
         exp.column(SIDE).as_(SIDE),
@@ -92,8 +94,7 @@ def profile_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Sele
             exp.Max(this=value.copy()).as_("high"),
             exp.StddevPop(this=value.copy()).as_("spread"),  # wasserstein's norm, for a sketch
         ]
-    rollup = exp.Rollup(expressions=[exp.column(SIDE)])
-    return exp.select(*outputs).from_(_pairs(sides, column, numeric)).group_by(rollup)
+    return exp.select(*outputs).from_(_pairs(sides, column, numeric)).group_by(exp.column(SIDE))
 
 
 def values_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Select:
