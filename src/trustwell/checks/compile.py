@@ -5,7 +5,9 @@ asset goes into a single ``SELECT … FROM <asset>``; identical aggregates are
 computed once. Distinct counts are the one place engines differ: DuckDB
 parallelises ``COUNT(DISTINCT …)`` inside a shared scan, PostgreSQL does not,
 so there each distinct count becomes a scalar subquery of the same statement
-(one statement, several scans, measured faster). Grouped metrics (a small
+(one statement, several scans, measured faster). Each scalar metric is then
+written in the engine's faster idioms (``COUNT(x)``, ``FILTER``, a full regex
+match: :mod:`trustwell.checks.idioms`). Grouped metrics (a small
 ``GROUP BY`` result) cannot share that one-row statement: grouped metrics
 with the same keys and filter share one statement of their own. A check's own
 query (``references``, ``sql``) is a statement alone. Pure: builds
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlglot import exp
 
+from trustwell.checks.idioms import Idioms, sharpen
 from trustwell.checks.metrics import (
     Aggregate,
     Described,
@@ -202,6 +205,7 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
     grouped: dict[tuple[object, ...], _GroupedBuilder] = {}
     own: list[Statement] = []
     counters: dict[str, int] = {}
+    idioms = Idioms(engine.aggregate_filter, engine.regex_full_match)
 
     def column(prefix: str) -> str:
         counters[prefix] = counters.get(prefix, -1) + 1
@@ -217,6 +221,7 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
                 expression = _distinct_in_scan(metric)
             else:
                 expression = _distinct_subquery(metric, relation)
+            expression = sharpen(expression, idioms)
             # sqlglot expressions hash and compare by structure: identical ones share a column.
             if expression not in scalars:
                 scalars[expression] = column("m")

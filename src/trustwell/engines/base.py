@@ -68,6 +68,12 @@ class Engine(ABC):
     #: True where a quoted name matches only its exact case (PostgreSQL); DuckDB
     #: matches quoted names case-insensitively. Checks quote every column name.
     case_sensitive_identifiers: ClassVar[bool] = False
+    #: True where ``COUNT(*) FILTER (WHERE …)`` exists and beats ``COUNT(CASE …)``
+    #: (PostgreSQL; DuckDB has it but measured slower): the planner then uses it.
+    aggregate_filter: ClassVar[bool] = False
+    #: True where a full match beats a search of ``'^…$'``; DuckDB has one but
+    #: it measured slower, so no engine sets it yet (docs/benchmarks.md).
+    regex_full_match: ClassVar[bool] = False
 
     def render(self, expression: exp.Expr) -> str:
         return expression.sql(dialect=self.dialect)

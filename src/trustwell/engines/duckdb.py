@@ -47,6 +47,11 @@ _LOCK_DOWN = threading.Lock()
 class DuckDBEngine(Engine):
     dialect = "duckdb"
     distinct_in_main_scan = True  # DuckDB parallelises COUNT(DISTINCT) inside one scan
+    # Measured on DuckDB 2.0.1 (docs/benchmarks.md): COUNT(*) FILTER (WHERE …) costs
+    # 4-8 % more CPU than COUNT(CASE …) in the shared scan, and REGEXP_FULL_MATCH
+    # 6-13 % more than REGEXP_MATCHES with '^…$': both stay off here.
+    aggregate_filter = False
+    regex_full_match = False
 
     def __init__(
         self,

@@ -1,2 +1,2 @@
 -- metrics
-SELECT COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL THEN "customer_id" END) AS m0 FROM "raw"."orders";
+SELECT COUNT(DISTINCT "customer_id") AS m0 FROM "raw"."orders";

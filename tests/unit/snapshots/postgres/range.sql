@@ -1,4 +1,4 @@
 -- metrics
-SELECT COUNT(CASE WHEN NOT "day" IS NULL AND ("day" < '2026-01-01' OR "day" > '2026-12-31') THEN 1 END) AS m0, COUNT(*) AS m1 FROM "raw"."orders";
+SELECT COUNT(*) FILTER(WHERE NOT "day" IS NULL AND ("day" < '2026-01-01' OR "day" > '2026-12-31')) AS m0, COUNT(*) AS m1 FROM "raw"."orders";
 -- samples
 SELECT * FROM "raw"."orders" WHERE NOT "day" IS NULL AND ("day" < '2026-01-01' OR "day" > '2026-12-31') LIMIT 5;

@@ -1,2 +1,2 @@
 -- metrics
-SELECT COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m0 FROM "raw"."orders";
+SELECT COUNT(*) FILTER(WHERE region = 'eu') AS m0 FROM "raw"."orders";

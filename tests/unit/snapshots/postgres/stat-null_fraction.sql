@@ -1,2 +1,2 @@
 -- metrics
-SELECT COUNT(CASE WHEN "email" IS NULL THEN 1 END) AS m0, COUNT(*) AS m1 FROM "raw"."orders";
+SELECT COUNT(*) FILTER(WHERE "email" IS NULL) AS m0, COUNT(*) AS m1 FROM "raw"."orders";
