@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from trustwell.config.yaml_text import indent_block, last_line
 from trustwell.errors import Invalid
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def write_asset(project: Project, asset: dict[str, Any], *, source: str) -> tupl
     if located is None:
         path = _new_file(project.root / ASSETS_DIR, name)
         before = None
-        after = header + "assets:\n" + _indent(render_asset(asset), 2)
+        after = header + "assets:\n" + indent_block(render_asset(asset), 2)
     else:
         path = project.root / located.file
         before = path.read_text(encoding="utf-8")
@@ -79,14 +80,14 @@ def replace_asset(text: str, name: str, item: str, *, label: str) -> str:
     """``text`` with the list item declaring ``name`` replaced by ``item`` (pure)."""
     node = _item_node(yaml.compose(text, Loader=yaml.SafeLoader), name, label)
     lines = text.splitlines(keepends=True)
-    first, last = node.start_mark.line, _last_line(node)
+    first, last = node.start_mark.line, last_line(node)
     prefix = lines[first][: node.start_mark.column]
     if prefix.strip() != "-":
         raise AssetWriteError(
             f"{label} line {first + 1}: the declaration of {name} does not start its list item"
             " (write it as '- name: …' to import over it)"
         )
-    block = _indent(item, len(prefix) - len(prefix.lstrip()))
+    block = indent_block(item, len(prefix) - len(prefix.lstrip()))
     return "".join([*lines[:first], block, *lines[last + 1 :]])
 
 
@@ -105,18 +106,3 @@ def _item_node(root: yaml.Node | None, name: str, label: str) -> yaml.MappingNod
                     ):
                         return item
     raise AssetWriteError(f"{label}: no block mapping declares the asset {name}")
-
-
-def _last_line(node: yaml.Node) -> int:
-    """The 0-based line of a node's last character (a block's end mark is what follows it)."""
-    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
-        return _last_line(node.value[-1][1])
-    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
-        return _last_line(node.value[-1])
-    end = node.end_mark
-    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
-
-
-def _indent(block: str, spaces: int) -> str:
-    pad = " " * spaces
-    return "".join(pad + line if line.strip() else line for line in block.splitlines(True))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from trustwell.config.errors import nearest_names_hint
+from trustwell.config.yaml_text import indent_block, last_line
 from trustwell.errors import Invalid
 
 if TYPE_CHECKING:
@@ -73,11 +74,11 @@ def insert_checks(text: str, asset: str, checks: Sequence[dict[str, Any]], *, la
     items = yaml.safe_dump(list(checks), sort_keys=False, allow_unicode=True)
     if found is None:
         indent = mapping.start_mark.column
-        block = " " * indent + "checks:\n" + _indent(items, indent + 2)
-        at = _last_line(mapping) + 1
+        block = " " * indent + "checks:\n" + indent_block(items, indent + 2)
+        at = last_line(mapping) + 1
     elif isinstance(found, yaml.SequenceNode) and not found.flow_style:
-        block = _indent(items, found.start_mark.column)
-        at = _last_line(found) + 1
+        block = indent_block(items, found.start_mark.column)
+        at = last_line(found) + 1
     elif isinstance(found, yaml.SequenceNode) and not found.value:
         # `checks: []`: the list becomes a block under its key.
         line = found.start_mark.line
@@ -87,7 +88,7 @@ def insert_checks(text: str, asset: str, checks: Sequence[dict[str, Any]], *, la
         head = lines[line][: found.start_mark.column].rstrip() + (f"  {tail}" if tail else "")
         head += "\n"
         indent = mapping.start_mark.column + 2
-        return "".join([*lines[:line], head, _indent(items, indent), *lines[line + 1 :]])
+        return "".join([*lines[:line], head, indent_block(items, indent), *lines[line + 1 :]])
     else:
         raise AssetFileError(
             f"{label} line {found.start_mark.line + 1}: the checks of {asset} are written "
@@ -111,19 +112,3 @@ def _asset_node(root: yaml.Node | None, asset: str, label: str) -> yaml.MappingN
                             break
                         return item
     raise AssetFileError(f"{label}: no block mapping declares the asset {asset}")
-
-
-def _last_line(node: yaml.Node) -> int:
-    """The 0-based line of the node's last character (a block collection's end
-    mark is the start of whatever follows it, comments and blank lines included)."""
-    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
-        return _last_line(node.value[-1][1])
-    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
-        return _last_line(node.value[-1])
-    end = node.end_mark
-    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
-
-
-def _indent(block: str, spaces: int) -> str:
-    pad = " " * spaces
-    return "".join(pad + line if line.strip() else line for line in block.splitlines(True))
