@@ -9,7 +9,7 @@ description, and its pass rates over every window the policies name and over
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -104,6 +104,11 @@ def _checks(conn: sa.Connection, asset: Asset) -> tuple[CheckEvidence, ...]:
         .subquery()
     )
     rows = {r.check_name: r for r in conn.execute(sa.select(ranked).where(ranked.c.rank == 1))}
+    return checks_of(asset, rows)
+
+
+def checks_of(asset: Asset, rows: Mapping[str, Any]) -> tuple[CheckEvidence, ...]:
+    """Each declared check of ``asset`` with its latest result row (by check name), if any."""
     out = []
     for check in asset.checks:
         name = check.display_name

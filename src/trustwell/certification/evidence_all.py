@@ -15,19 +15,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from trustwell.certification.decide import (
-    CheckEvidence,
     Evidence,
     IncidentEvidence,
     PassRate,
     SloEvidence,
 )
-from trustwell.certification.evidence import DEFAULT_WINDOW
-from trustwell.checks.result import Status
+from trustwell.certification.evidence import DEFAULT_WINDOW, checks_of
 from trustwell.incidents.model import OPEN_STATES
 from trustwell.store.incident_tables import incident_assets, incidents
 from trustwell.store.tables import results
@@ -55,23 +53,6 @@ def gather_all(
     out: dict[str, Evidence] = {}
     for asset in project.assets:
         upstream = graph.ancestors(asset.name)
-        checks = []
-        for check in asset.checks:
-            row = latest.get((asset.name, check.display_name))
-            kind = str(check.type)
-            if row is None:
-                checks.append(CheckEvidence(check=check.display_name, type=kind))
-                continue
-            checks.append(
-                CheckEvidence(
-                    check=check.display_name,
-                    type=kind,
-                    status=cast(Status, row.status),
-                    at=row.executed_at,
-                    run_id=row.run_id,
-                    result_id=int(row.id),
-                )
-            )
         found: dict[int, IncidentEvidence] = {}
         for name in (asset.name, *upstream):
             for number, severity, root in touching.get(name, ()):
@@ -81,7 +62,7 @@ def gather_all(
         out[asset.name] = Evidence(
             asset=asset.name,
             now=now,
-            checks=tuple(checks),
+            checks=checks_of(asset, latest.get(asset.name, {})),
             open_incidents=tuple(found[n] for n in sorted(found)),
             lineage_known=bool(upstream),
             owner=asset.owner,
@@ -92,8 +73,8 @@ def gather_all(
     return out
 
 
-def _latest_results(conn: sa.Connection) -> dict[tuple[str, str], Any]:
-    """The newest result of every (asset, check name), as ``gather_in`` ranks them."""
+def _latest_results(conn: sa.Connection) -> dict[str, dict[str, Any]]:
+    """The newest result of every check name, by asset, as ``gather_in`` ranks them."""
     newest_first = sa.func.row_number().over(
         partition_by=(results.c.asset, results.c.check_name),
         order_by=(results.c.executed_at.desc(), results.c.id.desc()),
@@ -107,8 +88,10 @@ def _latest_results(conn: sa.Connection) -> dict[tuple[str, str], Any]:
         results.c.executed_at,
         newest_first.label("rank"),
     ).subquery()
-    rows = conn.execute(sa.select(ranked).where(ranked.c.rank == 1))
-    return {(r.asset, r.check_name): r for r in rows}
+    by_asset: dict[str, dict[str, Any]] = defaultdict(dict)
+    for r in conn.execute(sa.select(ranked).where(ranked.c.rank == 1)):
+        by_asset[r.asset][r.check_name] = r
+    return by_asset
 
 
 def _pass_rates(conn: sa.Connection, now: datetime) -> dict[str, PassRate]:
