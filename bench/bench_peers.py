@@ -45,9 +45,9 @@ import peers_pg
 import peers_soda
 from bench_run import ASSETS_YML, RESULTS, generate, run_sql, write_project
 from bench_start import HAND_SCRIPT, environment
+from peers_report import TARGETS, print_table, verdicts
 
 REPO = bench_run.REPO
-TARGETS = {"duckdb_large_x_hand": 1.0, "pg_x_best": 1.0, "small_seconds": 0.45, "small_x_hand": 1.5}
 Check = Callable[[str], list[str]]  # stdout of a warm-up run -> problems found
 
 
@@ -226,40 +226,6 @@ def measure(name: str, case: dict[str, Any], repeat: int) -> dict[str, Any]:
     }
 
 
-def verdicts(cases: dict[str, dict[str, Any]], sizes: list[int]) -> list[str]:
-    """Issue 12's targets, each as met or NOT met, for the cases that ran."""
-    lines = []
-
-    def say(ok: bool, text: str) -> None:
-        lines.append(f"{'met    ' if ok else 'NOT met'}  {text}")
-
-    large, small = f"duckdb_{max(sizes)}", f"duckdb_{min(sizes)}"
-    w = cases[large]["median_wall_seconds"]
-    ratio = w["trustwell"] / w["hand"]
-    say(ratio <= TARGETS["duckdb_large_x_hand"], f"{large}: trustwell {ratio:.2f}x hand (≤ 1.0x)")
-    say(
-        w["trustwell"] < w["soda"],
-        f"{large}: trustwell {w['trustwell']:.2f}s vs soda {w['soda']:.2f}s (ahead of Soda)",
-    )
-    w = cases[small]["median_wall_seconds"]
-    say(
-        w["trustwell"] <= TARGETS["small_seconds"],
-        f"{small}: trustwell {w['trustwell']:.3f}s (≤ 0.45s)",
-    )
-    ratio = w["trustwell"] / w["hand"]
-    say(ratio <= TARGETS["small_x_hand"], f"{small}: trustwell {ratio:.2f}x hand (≤ 1.5x)")
-    for name, case in cases.items():
-        if name.startswith("postgres"):
-            w = case["median_wall_seconds"]
-            ratio = w["pg_trustwell"] / w["pg_best"]
-            say(
-                ratio <= TARGETS["pg_x_best"],
-                f"{name}: trustwell {ratio:.2f}x the best hand "
-                f"plan (≤ 1.0x); soda {w['pg_soda'] / w['pg_best']:.2f}x",
-            )
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000000,20000000", help="DuckDB rows, comma-separated")
@@ -319,20 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
-    print(
-        f"\n{'case':<18} {'measure':<13} {'median s':>9} {'min s':>7} {'max s':>7} "
-        f"{'x hand':>7} {'cpu s':>7} {'cpu x':>6}"
-    )
-    print("-" * 80)
-    for name, case in cases.items():
-        for label, walls in case["wall_seconds"].items():
-            print(
-                f"{name:<18} {label:<13} {case['median_wall_seconds'][label]:>9.3f} "
-                f"{min(walls):>7.3f} {max(walls):>7.3f} {case['ratio_to_hand'][label]:>7.2f} "
-                f"{case['median_cpu_seconds'][label]:>7.2f} "
-                f"{case['cpu_ratio_to_hand'][label]:>6.2f}"
-            )
-    print("-" * 80)
+    print_table(cases)
     print("\n".join(lines))
     if incremental is not None:
         print(f"incremental: {incremental}")
