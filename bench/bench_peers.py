@@ -51,9 +51,16 @@ REPO = bench_run.REPO
 Check = Callable[[str], list[str]]  # stdout of a warm-up run -> problems found
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall and CPU (user + system of the child) seconds of one whole process; its stdout."""
+def timed(
+    command: list[str], env: dict[str, str], server_cpu: Callable[[], float] | None = None
+) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one whole process; its stdout.
+
+    CPU is user + system of the child, plus, with ``server_cpu``, what the
+    PostgreSQL server spent meanwhile (its backends and parallel workers).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu() if server_cpu else 0.0
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
@@ -61,11 +68,11 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     if done.returncode != 0:
         tail = (done.stdout + done.stderr)[-3000:]
         raise SystemExit(f"{' '.join(command[:3])} … exited {done.returncode}:\n{tail}")
-    return (
-        wall,
-        (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        done.stdout,
-    )
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if server_cpu:
+        time.sleep(0.1)  # the backend ends just after its client: let the server reap it
+        cpu += server_cpu() - server_before
+    return wall, cpu, done.stdout
 
 
 def with_freshness(hand: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +143,7 @@ def pg_case(server: peers_pg.Server, rows: int, threads: int) -> dict[str, Any]:
         + ("reusing the table" if seconds is None else f"loaded in {seconds:.1f}s"),
         flush=True,
     )
-    url = server.url()
+    url = server.url(peers_pg.database(rows))
     with psycopg.connect(url) as con:
         con.execute("SET TIME ZONE 'UTC'")
         single, best = (con.execute(sql) for sql in (peers_pg.HAND_SQL, peers_pg.BEST_SQL))
@@ -154,7 +161,10 @@ def pg_case(server: peers_pg.Server, rows: int, threads: int) -> dict[str, Any]:
     )
     assert (project / "assets" / "orders.yml").read_text(encoding="utf-8") == ASSETS_YML
     source, contract = peers_soda.write_postgres(
-        RESULTS / f"peers_soda_pg_{rows}", server.port, peers_pg.pg_server.DB_SUPERUSER, peers_pg.DB
+        RESULTS / f"peers_soda_pg_{rows}",
+        server.port,
+        peers_pg.pg_server.DB_SUPERUSER,
+        peers_pg.database(rows),
     )
     python, env = sys.executable, os.environ.copy()
     return {
@@ -191,11 +201,13 @@ def incremental_case(rows: int, repeat: int) -> dict[str, Any] | None:
     return None
 
 
-def measure(name: str, case: dict[str, Any], repeat: int) -> dict[str, Any]:
+def measure(
+    name: str, case: dict[str, Any], repeat: int, server_cpu: Callable[[], float] | None = None
+) -> dict[str, Any]:
     """Warm up and check each measure, then ``repeat`` rotated rounds of all; the figures."""
     problems = []
     for command, env, check in case.values():
-        problems += check(timed(command, env)[2])
+        problems += check(timed(command, env, server_cpu)[2])
     if problems:
         print(f"\n!!! MISMATCH in {name}: the tools disagree with the hand-written query !!!")
         for problem in problems:
@@ -206,7 +218,7 @@ def measure(name: str, case: dict[str, Any], repeat: int) -> dict[str, Any]:
     for round_ in range(repeat):
         for label in names[round_ % len(names) :] + names[: round_ % len(names)]:
             command, env, _ = case[label]
-            samples[label].append(timed(command, env)[:2])
+            samples[label].append(timed(command, env, server_cpu)[:2])
         loads.append(os.getloadavg()[0])
         line = "  ".join(f"{n} {samples[n][-1][0]:.2f}s" for n in names)
         print(f"{name} round {round_ + 1}/{repeat}: {line}  (load {loads[-1]:.1f})", flush=True)
@@ -256,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         server = peers_pg.start()
         try:
             case = pg_case(server, pg_rows, args.threads)
-            cases[f"postgres_{pg_rows}"] = measure(f"postgres_{pg_rows}", case, args.repeat)
+            name = f"postgres_{pg_rows}"
+            cases[name] = measure(name, case, args.repeat, server.cpu_seconds)
         finally:
             server.stop()
     incremental = incremental_case(max(sizes), args.repeat)

@@ -28,7 +28,13 @@ sys.path.insert(0, str(bench_run.REPO / "tests"))
 import pg_server  # the test setup's server helpers
 
 PG_DIR = RESULTS / "pg"
-DB = "bench"
+
+
+def database(rows: int) -> str:
+    """One database per table size, so that a smoke run leaves the 10M-row table alone."""
+    return f"bench_{rows}"
+
+
 #: The test server's settings, with a buffer cache that holds the 10M-row table.
 SETTINGS = pg_server._SETTINGS.replace("shared_buffers = 32MB", "shared_buffers = 2GB")
 
@@ -75,8 +81,18 @@ class Server:
     port: int
     os_user: str | None
 
-    def url(self, dbname: str = DB) -> str:
+    def url(self, dbname: str) -> str:
         return f"postgresql://{pg_server.DB_SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+
+    def cpu_seconds(self) -> float:
+        """User + system seconds of the server's processes that have ended (backends, workers).
+
+        They are the postmaster's children: their times add up in its
+        ``cutime``/``cstime`` as it reaps them (``/proc/PID/stat``).
+        """
+        pid = (PG_DIR / "data" / "postmaster.pid").read_text().split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         _pg(self.os_user, "pg_ctl", "stop", "-D", str(PG_DIR / "data"), "-m", "fast", "-w")
@@ -155,10 +171,11 @@ def load(server: Server, duckdb_path: Path, rows: int) -> float | None:
     import duckdb
     import psycopg
 
+    name = database(rows)
     with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB,)).fetchone():
-            admin.execute(f'CREATE DATABASE "{DB}"')
-    with psycopg.connect(server.url(), autocommit=True) as con:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(server.url(name), autocommit=True) as con:
         try:
             meta = con.execute("SELECT rows, version FROM bench_meta").fetchone()
             if meta == (rows, GENERATOR_VERSION):
