@@ -1,7 +1,7 @@
 # Shortcuts; the scripts are the source of truth (CI runs scripts/test).
 VENV := .venv/bin
 
-.PHONY: demo test lint format bench bench-start clean bootstrap
+.PHONY: demo test lint format bench bench-start bench-peers clean bootstrap
 
 bootstrap:
 	scripts/bootstrap
@@ -27,6 +27,9 @@ bench: bootstrap
 
 bench-start: bootstrap
 	$(VENV)/python bench/bench_start.py
+
+bench-peers: bootstrap
+	$(VENV)/python bench/bench_peers.py
 
 # Caches and build output; keeps .venv (rm -rf .venv to start over).
 clean:

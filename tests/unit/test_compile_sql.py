@@ -32,6 +32,7 @@ class _Dialect(Engine):
         if like is not None:
             self.aggregate_filter = like.aggregate_filter  # type: ignore[misc]
             self.regex_full_match = like.regex_full_match  # type: ignore[misc]
+            self.count_distinct_subquery = like.count_distinct_subquery  # type: ignore[misc]
 
     def execute(self, sql: str) -> QueryResult:
         raise AssertionError("planning must not run queries")
@@ -83,16 +84,32 @@ def test_duckdb_counts_distinct_keys_inside_the_single_scan() -> None:
 
 
 def test_postgres_gives_each_distinct_count_its_own_subquery() -> None:
+    """``COUNT(DISTINCT …)`` per subquery; a key tuple keeps its keys-not-null filter."""
     assert _plan_sql(_Dialect("postgres", False, PostgresEngine), CHECKS) == (
         'SELECT COUNT(*) AS m0, COUNT(*) FILTER(WHERE "id" IS NULL) AS m1, '
         'COUNT(*) FILTER(WHERE NOT "id" IS NULL AND NOT "day" IS NULL) AS m2, '
+        '(SELECT COUNT(DISTINCT ("id", "day")) FROM "raw"."orders" '
+        'WHERE NOT "id" IS NULL AND NOT "day" IS NULL) AS m3, '
+        '(SELECT COUNT(DISTINCT "customer_id") FROM "raw"."orders") AS m4, '
+        'COUNT(*) FILTER(WHERE region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
+        "('paid', 'it''s'))) AS m5, "
+        "COUNT(*) FILTER(WHERE region = 'eu') AS m6 "
+        'FROM "raw"."orders"'
+    )
+
+
+def test_without_count_distinct_subqueries_each_counts_a_select_distinct() -> None:
+    """An engine with ``count_distinct_subquery`` off gets the hash-aggregate shape."""
+    assert _plan_sql(_Dialect("postgres", False), CHECKS) == (
+        'SELECT COUNT(*) AS m0, COUNT(CASE WHEN "id" IS NULL THEN 1 END) AS m1, '
+        'COUNT(CASE WHEN NOT "id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m2, '
         '(SELECT COUNT(*) FROM (SELECT DISTINCT "id", "day" FROM "raw"."orders" '
         'WHERE NOT "id" IS NULL AND NOT "day" IS NULL) AS _keys) AS m3, '
         '(SELECT COUNT(*) FROM (SELECT DISTINCT "customer_id" FROM "raw"."orders" '
         'WHERE NOT "customer_id" IS NULL) AS _keys) AS m4, '
-        'COUNT(*) FILTER(WHERE region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
-        "('paid', 'it''s'))) AS m5, "
-        "COUNT(*) FILTER(WHERE region = 'eu') AS m6 "
+        'COUNT(CASE WHEN region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
+        "('paid', 'it''s')) THEN 1 END) AS m5, "
+        "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
         'FROM "raw"."orders"'
     )
 

@@ -132,6 +132,10 @@ class Engine(ABC):
     #: False where COUNT(DISTINCT) in a shared scan runs single-threaded
     #: (PostgreSQL): the planner then gives each distinct count its own subquery.
     distinct_in_main_scan: ClassVar[bool] = True
+    #: Without ``distinct_in_main_scan``: True where each distinct count's subquery
+    #: is faster as ``COUNT(DISTINCT k)`` (a sort) than as ``COUNT(*)`` of a
+    #: ``SELECT DISTINCT`` (a hash aggregate): PostgreSQL (docs/benchmarks.md).
+    count_distinct_subquery: ClassVar[bool] = False
     #: True where a quoted name matches only its exact case (PostgreSQL); DuckDB
     #: matches quoted names case-insensitively. Checks quote every column name.
     case_sensitive_identifiers: ClassVar[bool] = False

@@ -31,6 +31,10 @@ class PostgresEngine(Engine):
     # PostgreSQL cannot parallelise COUNT(DISTINCT): one statement with a scan
     # per distinct count is faster (measured 1.65x, SPEC section 2).
     distinct_in_main_scan = False
+    # ... each as (SELECT COUNT(DISTINCT k) …), a sort, not COUNT(*) of a SELECT
+    # DISTINCT, a hash aggregate that spills: the 12-check statement on 10M rows
+    # took 17 s against more than 400 s (docs/benchmarks.md, "PostgreSQL plan").
+    count_distinct_subquery = True
     case_sensitive_identifiers = True
     aggregate_filter = True  # 3.4 % faster than COUNT(CASE …) in the shared scan
 

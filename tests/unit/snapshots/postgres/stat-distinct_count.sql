@@ -1,2 +1,2 @@
 -- metrics
-SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT "customer_id" FROM "raw"."orders" WHERE NOT "customer_id" IS NULL) AS _keys) AS m0;
+SELECT (SELECT COUNT(DISTINCT "customer_id") FROM "raw"."orders") AS m0;
