@@ -1,0 +1,312 @@
+"""Running an ``incremental:`` asset's statements over the new rows only, merging stored states.
+
+:class:`IncrementalAsset` sits in front of the planned statements of one
+asset (``AssetRun.incremental``). Before the first statement it runs one
+grouped fingerprint query (:func:`~trustwell.checks.incremental_sql.fingerprint_query`):
+partitions whose old rows changed are *restated* and rescanned, and the
+largest watermark value bounds every statement of the run. For each planned
+scalar statement it then answers each output column as the full statement
+would, but:
+
+- a mergeable aggregate (count, sum, min, max, mean as sum/count) from a
+  scan of the new rows and restated partitions, grouped by partition and
+  merged with the stored partition states; a state this run has never
+  stored (a new or changed check) from a scan of every row, once;
+- a distinct count as the stored count plus a probe of the new keys against
+  the old rows (after a restatement, or without a stored count: full);
+- anything else (standard deviation, median) with the planned expression
+  over the full relation, in one statement.
+
+Grouped statements, own queries and details run as planned, over the full
+relation. :meth:`IncrementalAsset.states` is what to store, in the run's
+transaction; :attr:`IncrementalAsset.notes` what the run tells (restatements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from trustwell.checks import incremental_sql as sql
+from trustwell.checks.incremental_merge import (
+    DISTINCT,
+    Fingerprint,
+    Part,
+    Recipe,
+    classify,
+    merge,
+    merge_all,
+    partition_key,
+    partition_value,
+    restated,
+    state_key,
+)
+from trustwell.checks.metrics import DistinctCount, Metric
+from trustwell.engines.base import EngineError
+from trustwell.store.states import AssetStates, PartitionState
+
+if TYPE_CHECKING:
+    from trustwell.checks.compile import Statement
+    from trustwell.config.incremental import Incremental
+    from trustwell.engines.base import Engine
+
+Rows = list[dict[str, Any]]
+Execute = Callable[[exp.Expr, Sequence[str]], Rows]
+
+
+def distinct_key(metric: DistinctCount) -> str:
+    """The stored distinct count's identity: its keys and filter."""
+    parts = [k.copy() for k in metric.keys] + [metric.condition or exp.true()]
+    return state_key(DISTINCT, exp.Tuple(expressions=parts))
+
+
+@dataclass
+class IncrementalAsset:
+    """One run of one incremental asset: what it read, merged and will store."""
+
+    asset: str
+    config: Incremental
+    relation: exp.Expr
+    engine: Engine
+    stored: AssetStates | None
+    full: bool = False  # ``--full``: rebuild every state from a full scan
+    dry_run: bool = False  # statements are shown, not run: no fingerprint to read
+    notes: list[str] = field(default_factory=list)
+    high: Any = None
+    rebuild: bool = False
+    changed: list[str] = field(default_factory=list)
+    counts: dict[str, Fingerprint] = field(default_factory=dict)
+    work: dict[str, dict[str, Any]] = field(default_factory=dict)
+    done: dict[str, Any] = field(default_factory=dict)  # part key -> asset-wide merged state
+    distinct: dict[str, int] = field(default_factory=dict)
+    scanned: set[str] = field(default_factory=set)
+    widened: bool = False  # a state was built from every row: every partition rewritten
+    _prepared: bool = False
+    _failure: str | None = None
+
+    @property
+    def column(self) -> str:
+        return self.config.column
+
+    def run(self, statement: Statement, execute: Execute) -> Rows | None:
+        """The rows ``statement`` would give, computed incrementally; None: run it as planned."""
+        if statement.kind != "scalar" or not statement.columns:
+            return None
+        metrics = _metrics_by_column(statement)
+        kinds = {c: classify(m) for c, m in metrics.items()}
+        if all(k is None for k in kinds.values()):
+            return None
+        self._prepare(execute, statement.checks)
+        row: dict[str, Any] = {}
+        others = [c for c, k in kinds.items() if k is None]
+        if others:
+            row.update(self._full_columns(statement, others, execute))
+        recipes = {c: k for c, k in kinds.items() if isinstance(k, Recipe)}
+        self._scan([p for r in recipes.values() for p in r.parts], statement.checks, execute)
+        for column, recipe in recipes.items():
+            row[column] = recipe.value(self.done)
+        distincts = {c: metrics[c] for c, k in kinds.items() if k == DISTINCT}
+        if distincts:
+            row.update(self._distinct(statement, distincts, execute))
+        return [row]
+
+    # --- before the first statement -------------------------------------------------
+
+    def _prepare(self, execute: Execute, checks: Sequence[str]) -> None:
+        if self._failure is not None:
+            raise EngineError(self._failure)
+        if self._prepared:
+            return
+        stored = self.stored
+        self.rebuild = (
+            self.full
+            or stored is None
+            or stored.spec != self.config.spec()
+            or stored.watermark is None
+        )
+        watermark = None if self.rebuild or stored is None else stored.watermark
+        checksum = None
+        if self.config.verify == "checksum":
+            columns = [c.name for c in self.engine.describe(self.relation)]
+            checksum = sql.row_checksum(columns, self.engine.dialect)
+        query = sql.fingerprint_query(
+            self.relation, self.column, self.config.grain, watermark, checksum
+        )
+        try:
+            rows = execute(query, checks)
+        except EngineError as exc:
+            self._failure = f"incremental column {self.column!r}: {exc}"
+            raise EngineError(self._failure) from None
+        old: dict[str, Fingerprint] = {}
+        for r in rows:
+            key = partition_key(r[sql.P])
+            self.counts[key] = Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
+            old[key] = Fingerprint(int(r[sql.OLD_ROWS]), _int(r.get(sql.OLD_SUM)))
+        highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
+        self.high = max(highs) if highs else None
+        if not self.rebuild and stored is not None:
+            before = {k: Fingerprint(p.rows, p.checksum) for k, p in stored.partitions.items()}
+            self.changed = restated(before, old)
+            keep = set(stored.partitions) - set(self.changed)
+            self.work = {k: dict(stored.partitions[k].states) for k in keep}
+            if self.changed:
+                self.notes.append(
+                    f"restated: {len(self.changed)} partition"
+                    f"{'s' if len(self.changed) != 1 else ''} of {self.asset} rescanned"
+                )
+        self._prepared = True
+
+    # --- the three kinds of columns -------------------------------------------------
+
+    def _scan(self, parts: list[Part], checks: Sequence[str], execute: Execute) -> None:
+        """Compute the parts not yet done this run: incrementally if stored, else from every row."""
+        todo = {p.key: p for p in parts if p.key not in self.done}
+        known = set(self.stored.keys) if self.stored is not None and not self.rebuild else set()
+        fresh = [p for k, p in todo.items() if k in known]
+        built = [p for k, p in todo.items() if k not in known]
+        if fresh:
+            self._partition_scan(fresh, self._incremental_rows(), True, checks, execute)
+        if built:
+            everything = exp.true() if self.dry_run else sql.every_row(self.column, self.high)
+            self._partition_scan(built, everything, False, checks, execute)
+            self.widened = True
+        for key, part in todo.items():
+            values = (self.work.get(p, {}).get(key) for p in self.counts)
+            self.done[key] = merge_all(part.kind, values)
+
+    def _incremental_rows(self) -> exp.Expr:
+        assert self.stored is not None
+        conditions: list[exp.Expr] = []
+        if self.high is not None or self.dry_run:
+            conditions.append(sql.new_rows(self.column, self.stored.watermark, self.high))
+        if self.changed:
+            values = [partition_value(k) for k in self.changed]
+            conditions.append(sql.in_partitions(self.column, self.config.grain, values))
+        return exp.paren(exp.or_(*conditions)) if conditions else exp.false()
+
+    def _partition_scan(
+        self,
+        parts: list[Part],
+        where: exp.Expr,
+        merging: bool,
+        checks: Sequence[str],
+        execute: Execute,
+    ) -> None:
+        """Scan ``parts`` per partition; merge into stored states (``merging``) or replace them."""
+        query = sql.partition_scan(self.relation, self.column, self.config.grain, parts, where)
+        rows = execute(query, checks)
+        for r in rows:
+            key = partition_key(r[sql.P])
+            self.scanned.add(key)
+            states = self.work.setdefault(key, {})
+            for i, part in enumerate(parts):
+                value = r[f"s{i}"]
+                renew = not merging or key in self.changed or part.key not in states
+                states[part.key] = value if renew else merge(part.kind, states[part.key], value)
+
+    def _full_columns(
+        self, statement: Statement, columns: list[str], execute: Execute
+    ) -> dict[str, Any]:
+        """The unmergeable columns, with their planned expressions, over the full relation."""
+        query = statement.query.copy()
+        assert isinstance(query, exp.Select)
+        kept = [e for e in query.expressions if e.alias_or_name in columns]
+        query.set("expressions", kept)
+        if all(isinstance(e.unalias(), exp.Subquery) for e in kept):
+            query.set("from", None)
+        rows = execute(query, statement.checks)
+        return rows[0] if rows else {}
+
+    def _distinct(
+        self, statement: Statement, metrics: dict[str, Metric], execute: Execute
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        probes: dict[str, tuple[DistinctCount, str]] = {}
+        full: list[str] = []
+        stored = self.stored.distinct if self.stored is not None else {}
+        for column, metric in metrics.items():
+            assert isinstance(metric, DistinctCount)
+            key = distinct_key(metric)
+            if key in self.distinct:
+                found[column] = self.distinct[key]
+            elif self.rebuild or self.changed or key not in stored or self._no_new_values:
+                full.append(column)
+            else:
+                probes[column] = (metric, key)
+        if full:
+            values = self._full_columns(statement, full, execute)
+            for column in full:
+                value = values.get(column, 0)
+                found[column] = value
+                metric = metrics[column]
+                assert isinstance(metric, DistinctCount)
+                self.distinct[distinct_key(metric)] = int(value or 0)
+        if probes:
+            assert self.stored is not None
+            new = sql.new_rows(self.column, self.stored.watermark, self.high)
+            old = sql.old_rows(self.column, self.stored.watermark)
+            outputs = [
+                exp.alias_(sql.distinct_probe(self.relation, m, new, old), column)
+                for column, (m, _) in probes.items()
+            ]
+            rows = execute(exp.select(*outputs), statement.checks)
+            for column, (_, key) in probes.items():
+                total = stored[key] + int(rows[0][column] if rows else 0)
+                found[column] = total
+                self.distinct[key] = total
+        return found
+
+    @property
+    def _no_new_values(self) -> bool:
+        return self.high is None and not self.dry_run
+
+    # --- after the run ----------------------------------------------------------------
+
+    def states(self) -> AssetStates | None:
+        """What to store for the next run (None when nothing was computed incrementally)."""
+        if not self._prepared or self._failure is not None:
+            return None
+        watermark = self.high
+        if watermark is None and self.stored is not None and not self.rebuild:
+            watermark = self.stored.watermark
+        partitions = {
+            key: PartitionState(
+                count.rows,
+                count.checksum,
+                {k: v for k, v in self.work.get(key, {}).items() if k in self.done},
+            )
+            for key, count in self.counts.items()
+        }
+        whole = self.rebuild or self.widened
+        before = self.stored.partitions if self.stored is not None else {}
+        recounted = {
+            k
+            for k, c in self.counts.items()
+            if k not in before or (before[k].rows, before[k].checksum) != (c.rows, c.checksum)
+        }
+        return AssetStates(
+            self.config.spec(),
+            watermark,
+            sorted(self.done),
+            dict(self.distinct),
+            partitions,
+            touched=None if whole else (self.scanned | set(self.changed) | recounted),
+        )
+
+    def removed(self) -> set[str]:
+        """Stored partitions that no longer exist."""
+        if self.stored is None:
+            return set()
+        return set(self.stored.partitions) - set(self.counts)
+
+
+def _metrics_by_column(statement: Statement) -> dict[str, Metric]:
+    by_pair = {(n.check, n.metric): n.value for n in statement.needs}
+    return {column: by_pair[served[0]] for column, served in statement.columns.items()}
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
