@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from trustwell.checks import incremental_sql as sql
+from trustwell.checks.idioms import Idioms, sharpen
 from trustwell.checks.incremental_merge import (
     DISTINCT,
     Fingerprint,
@@ -196,7 +197,9 @@ class IncrementalAsset:
         execute: Execute,
     ) -> None:
         """Scan ``parts`` per partition; merge into stored states (``merging``) or replace them."""
-        query = sql.partition_scan(self.relation, self.column, self.config.grain, parts, where)
+        idioms = Idioms(self.engine.aggregate_filter, self.engine.regex_full_match)
+        aggregates = [sharpen(p.expression, idioms) for p in parts]
+        query = sql.partition_scan(self.relation, self.column, self.config.grain, aggregates, where)
         rows = execute(query, checks)
         for r in rows:
             key = partition_key(r[sql.P])

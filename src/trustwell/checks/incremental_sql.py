@@ -25,7 +25,6 @@ from typing import Any, Literal
 
 from sqlglot import exp
 
-from trustwell.checks.incremental_merge import Part
 from trustwell.checks.metrics import DistinctCount, and_all, col, literal, not_null, or_all
 
 P, OLD_ROWS, ROWS, HIGH, OLD_SUM, SUM = "p", "old_rows", "all_rows", "high", "old_sum", "all_sum"
@@ -116,11 +115,15 @@ def row_checksum(columns: Sequence[str], dialect: Dialect) -> exp.Expr | None:
 
 
 def partition_scan(
-    relation: exp.Expr, column: str, grain: Grain, parts: Sequence[Part], where: exp.Expr
+    relation: exp.Expr,
+    column: str,
+    grain: Grain,
+    aggregates: Sequence[exp.Expr],
+    where: exp.Expr,
 ) -> exp.Query:
-    """The parts per partition, over the rows matching ``where``: ``s0``… by position."""
+    """The parts' aggregates per partition, over the rows matching ``where``: ``s0``…"""
     outputs = [exp.alias_(partition_of(column, grain), P)]
-    outputs += [exp.alias_(p.expression.copy(), f"s{i}") for i, p in enumerate(parts)]
+    outputs += [exp.alias_(e.copy(), f"s{i}") for i, e in enumerate(aggregates)]
     return (
         exp.select(*outputs)
         .from_(relation.copy())
