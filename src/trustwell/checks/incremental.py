@@ -150,7 +150,8 @@ class IncrementalAsset:
         self.high = max(highs) if highs else None
         if not self.rebuild and stored is not None:
             before = {k: Fingerprint(p.rows, p.checksum) for k, p in stored.partitions.items()}
-            self.changed = restated(before, old)
+            # A dry run reads no fingerprint: it shows the statements of an unchanged table.
+            self.changed = [] if self.dry_run else restated(before, old)
             keep = set(stored.partitions) - set(self.changed)
             self.work = {k: dict(stored.partitions[k].states) for k in keep}
             if self.changed:
