@@ -18,8 +18,8 @@ a full run's over the appended table (exit 1 otherwise). Prints medians, CPU
 seconds, the ratio incr / full and the load average; writes
 bench/results/incremental.json.
 
-    .venv/bin/python bench/bench_incremental.py --rows 1000000 --repeat 3   # smoke
-    .venv/bin/python bench/bench_incremental.py                            # 20M rows
+    PYTHONPATH=src .venv/bin/python bench/bench_incremental.py --rows 1000000 --repeat 3  # smoke
+    PYTHONPATH=src .venv/bin/python bench/bench_incremental.py                           # 20M
 """
 
 from __future__ import annotations

@@ -133,21 +133,35 @@ class IncrementalAsset:
         if self.config.verify == "checksum":
             columns = [c.name for c in self.engine.describe(self.relation)]
             checksum = sql.row_checksum(columns, self.engine.dialect)
-        query = sql.fingerprint_query(
-            self.relation, self.column, self.config.grain, watermark, checksum
-        )
+        query = sql.fingerprint_query(self.relation, self.column, self.config.grain, checksum)
         try:
             rows = execute(query, checks)
+            highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
+            self.high = max(highs) if highs else None
+            fresh: Rows = []
+            if watermark is not None and self.high is not None and self.high > watermark:
+                grain = self.config.grain
+                counted = sql.new_counts(
+                    self.relation, self.column, grain, watermark, self.high, checksum
+                )
+                fresh = execute(counted, checks)
         except EngineError as exc:
             self._failure = f"incremental column {self.column!r}: {exc}"
             raise EngineError(self._failure) from None
-        old: dict[str, Fingerprint] = {}
         for r in rows:
             key = partition_key(r[sql.P])
             self.counts[key] = Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
-            old[key] = Fingerprint(int(r[sql.OLD_ROWS]), _int(r.get(sql.OLD_SUM)))
-        highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
-        self.high = max(highs) if highs else None
+        old = dict(self.counts)
+        for r in fresh:  # old rows: all of a partition's rows but the new ones
+            key = partition_key(r[sql.P])
+            whole = old.get(key, Fingerprint(0))
+            summed = _int(r.get(sql.SUM))
+            remaining = (
+                whole.checksum - summed
+                if whole.checksum is not None and summed is not None
+                else whole.checksum
+            )
+            old[key] = Fingerprint(whole.rows - int(r[sql.ROWS]), remaining)
         if not self.rebuild and stored is not None:
             before = {k: Fingerprint(p.rows, p.checksum) for k, p in stored.partitions.items()}
             # A dry run reads no fingerprint: it shows the statements of an unchanged table.

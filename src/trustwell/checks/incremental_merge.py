@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from sqlglot import exp
@@ -40,7 +41,7 @@ class Part:
     kind: PartKind
     expression: exp.Expr
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The state's identity: a hash of its kind and expression (a changed check, a new key)."""
         return state_key(self.kind, self.expression)
