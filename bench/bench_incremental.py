@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +111,7 @@ def fingerprint_sql(checksum: bool) -> str:
     columns = ["order_id", "customer_id", "status", "amount", "email", "country"]
     columns += ["created_at", "updated_at"]
     summed = row_checksum(columns, "duckdb") if checksum else None
-    watermark = datetime(2026, 1, 1)
-    query = fingerprint_query(table_expression("orders"), "created_at", "day", watermark, summed)
+    query = fingerprint_query(table_expression("orders"), "created_at", "day", summed)
     return query.sql(dialect="duckdb")
 
 
