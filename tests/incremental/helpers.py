@@ -69,3 +69,14 @@ def outcome(result: CheckResult) -> tuple[Any, ...]:
 
 def assert_same(incremental: Ran, full: Ran) -> None:
     assert [outcome(r) for r in incremental.results] == [outcome(r) for r in full.results]
+
+
+def rounded(value: Any) -> Any:
+    """``value`` with every float to 12 significant digits (details hold merged sums)."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value

@@ -94,13 +94,17 @@ class IncrementalAsset:
 
     def run(self, statement: Statement, execute: Execute) -> Rows | None:
         """The rows ``statement`` would give, computed incrementally; None: run it as planned."""
+        if statement.kind == "grouped":
+            from trustwell.checks.incremental_grouped import run_grouped
+
+            return run_grouped(self, statement, execute)
         if statement.kind != "scalar" or not statement.columns:
             return None
         metrics = _metrics_by_column(statement)
         kinds = {c: classify(m) for c, m in metrics.items()}
         if all(k is None for k in kinds.values()):
             return None
-        self._prepare(execute, statement.checks)
+        self.prepare(execute, statement.checks)
         row: dict[str, Any] = {}
         others = [c for c, k in kinds.items() if k is None]
         if others:
@@ -116,7 +120,8 @@ class IncrementalAsset:
 
     # --- before the first statement -------------------------------------------------
 
-    def _prepare(self, execute: Execute, checks: Sequence[str]) -> None:
+    def prepare(self, execute: Execute, checks: Sequence[str]) -> None:
+        """Read the fingerprint once per run: the bound, the restated partitions."""
         if self._failure is not None:
             raise EngineError(self._failure)
         if self._prepared:
@@ -180,20 +185,28 @@ class IncrementalAsset:
     def _scan(self, parts: list[Part], checks: Sequence[str], execute: Execute) -> None:
         """Compute the parts not yet done this run: incrementally if stored, else from every row."""
         todo = {p.key: p for p in parts if p.key not in self.done}
-        known = set(self.stored.keys) if self.stored is not None and not self.rebuild else set()
+        known = self.known_keys()
         fresh = [p for k, p in todo.items() if k in known]
         built = [p for k, p in todo.items() if k not in known]
         if fresh:
-            self._partition_scan(fresh, self._incremental_rows(), True, checks, execute)
+            self._partition_scan(fresh, self.incremental_rows(), True, checks, execute)
         if built:
-            everything = exp.true() if self.dry_run else sql.every_row(self.column, self.high)
-            self._partition_scan(built, everything, False, checks, execute)
+            self._partition_scan(built, self.all_rows(), False, checks, execute)
             self.widened = True
         for key, part in todo.items():
             values = (self.work.get(p, {}).get(key) for p in self.counts)
             self.done[key] = merge_all(part.kind, values)
 
-    def _incremental_rows(self) -> exp.Expr:
+    def known_keys(self) -> set[str]:
+        """The state keys stored by the last run (none when rebuilding)."""
+        return set(self.stored.keys) if self.stored is not None and not self.rebuild else set()
+
+    def all_rows(self) -> exp.Expr:
+        """Every row up to the run's bound: what a state without a stored one is built from."""
+        return exp.true() if self.dry_run else sql.every_row(self.column, self.high)
+
+    def incremental_rows(self) -> exp.Expr:
+        """The rows past the watermark and the rows of restated partitions."""
         assert self.stored is not None
         conditions: list[exp.Expr] = []
         if self.high is not None or self.dry_run:

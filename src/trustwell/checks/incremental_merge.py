@@ -6,9 +6,11 @@ partitions' counts or sums, a minimum the least of their minima, a mean the
 merged sum over the merged count (``AVG`` is decomposed so). Such a metric
 is a :class:`Recipe`: the :class:`Part` states stored per partition and how
 the asset-wide value is finished from them. A distinct count is exact by a
-probe of the new keys against the old rows (:data:`DISTINCT`). Anything else
-(a sample standard deviation, a median, a grouped result, an own query) is
-not mergeable here and is computed over the full relation in the same run.
+probe of the new keys against the old rows (:data:`DISTINCT`). A grouped
+count or sum (``fairness``'s counts per group) merges group by group
+(:func:`grouped_part`). Anything else (a sample standard deviation, a
+median, a grouped result with ``top`` or data-dependent keys, an own query)
+is not mergeable here and is computed over the full relation in the same run.
 
 Also here: the fingerprint comparison that finds restated partitions, and
 the typed JSON form of the stored values. Pure: no database, no store.
@@ -26,9 +28,10 @@ from typing import Any, Literal
 
 from sqlglot import exp
 
-from trustwell.checks.metrics import Aggregate, DistinctCount, Metric
+from trustwell.checks.metrics import Aggregate, DistinctCount, Grouped, Metric
 
 PartKind = Literal["sum", "min", "max"]
+Groups = dict[tuple[Any, ...], Any]  # a grouped state: group key -> that group's state
 Finish = Literal["count", "value", "mean"]
 #: The classification of a distinct count: exact by a probe of new keys against old rows.
 DISTINCT = "distinct"
@@ -40,11 +43,15 @@ class Part:
 
     kind: PartKind
     expression: exp.Expr
+    #: what else the state depends on: a grouped state's keys and filter
+    scope: exp.Expr | None = None
 
     @cached_property
     def key(self) -> str:
         """The state's identity: a hash of its kind and expression (a changed check, a new key)."""
-        return state_key(self.kind, self.expression)
+        if self.scope is None:
+            return state_key(self.kind, self.expression)
+        return state_key(self.kind, exp.Tuple(expressions=[self.expression, self.scope]))
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,41 @@ def classify(metric: Metric) -> Recipe | str | None:
         total = exp.Sum(this=argument.copy())
         return Recipe((Part("sum", total), Part("sum", exp.Count(this=argument.copy()))), "mean")
     return None
+
+
+def grouped_part(metric: Metric) -> Part | None:
+    """The state of a grouped metric kept per group key, or None when it is not mergeable.
+
+    Mergeable: every group kept (no ``top``), a count, sum, minimum or maximum
+    per group, and keys that are a row's own values (no subquery over the
+    relation, whose answer would change with the data: ``model``'s score bins).
+    """
+    if not isinstance(metric, Grouped) or metric.top is not None:
+        return None
+    parts = [*metric.keys, metric.value, metric.condition]
+    if any(p is not None and p.find(exp.Subquery, exp.Select) for p in parts):
+        return None
+    recipe = classify(Aggregate(metric.value))
+    if not isinstance(recipe, Recipe) or recipe.finish == "mean":
+        return None
+    (part,) = recipe.parts
+    scope = exp.Tuple(expressions=[k.copy() for k in metric.keys])
+    if metric.condition is not None:
+        scope.append("expressions", metric.condition.copy())
+    return Part(part.kind, part.expression, scope)
+
+
+def merge_groups(kind: PartKind, left: Groups | None, right: Groups | None) -> Groups:
+    """Two partitions' per-group states as one: each group key merged alone."""
+    merged = dict(left or {})
+    for key, value in (right or {}).items():
+        merged[key] = merge(kind, merged.get(key), value)
+    return merged
+
+
+def ordered_groups(groups: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Group keys in ``ORDER BY`` order: ascending, NULLs last (DuckDB and PostgreSQL)."""
+    return sorted(groups, key=lambda key: tuple((k is None, k) for k in key))
 
 
 def merge(kind: PartKind, left: Any, right: Any) -> Any:
@@ -151,6 +193,8 @@ def encode(value: Any) -> Any:
     """A state or partition value as JSON that :func:`decode` gives back with its type."""
     if value is None or isinstance(value, bool | str):
         return value
+    if isinstance(value, dict):  # a grouped state
+        return {"groups": [[*map(encode, k), encode(v)] for k, v in value.items()]}
     if isinstance(value, int):
         return {"int": str(value)}  # exact beyond 2**53
     if isinstance(value, float):
@@ -169,6 +213,8 @@ def decode(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     ((kind, text),) = value.items()
+    if kind == "groups":
+        return {tuple(map(decode, g[:-1])): decode(g[-1]) for g in text}
     readers: dict[str, Any] = {
         "int": int,
         "float": float,
