@@ -2,7 +2,8 @@
 
 :class:`IncrementalAsset` sits in front of the planned statements of one
 asset (``AssetRun.incremental``). Before the first statement it runs one
-grouped fingerprint query (:func:`~trustwell.checks.incremental_sql.fingerprint_query`):
+grouped fingerprint query (:func:`~trustwell.checks.incremental_sql.fingerprint_query`,
+and :func:`~trustwell.checks.incremental_sql.new_counts` over the new rows):
 partitions whose old rows changed are *restated* and rescanned, and the
 largest watermark value bounds every statement of the run. For each planned
 scalar statement it then answers each output column as the full statement
@@ -17,8 +18,10 @@ would, but:
 - anything else (standard deviation, median) with the planned expression
   over the full relation, in one statement.
 
-Grouped statements, own queries and details run as planned, over the full
-relation. :meth:`IncrementalAsset.states` is what to store, in the run's
+Grouped statements of mergeable counts and sums are merged per group
+(:mod:`trustwell.checks.incremental_grouped`); other grouped statements, own
+queries and details run as planned, over the full relation.
+:meth:`IncrementalAsset.states` is what to store, in the run's
 transaction; :attr:`IncrementalAsset.notes` what the run tells (restatements).
 """
 
@@ -43,9 +46,8 @@ from trustwell.checks.incremental_merge import (
     partition_key,
     partition_value,
     restated,
-    state_key,
 )
-from trustwell.checks.metrics import DistinctCount, Metric
+from trustwell.checks.metrics import Metric
 from trustwell.engines.base import EngineError
 from trustwell.store.states import AssetStates, PartitionState
 
@@ -56,12 +58,6 @@ if TYPE_CHECKING:
 
 Rows = list[dict[str, Any]]
 Execute = Callable[[exp.Expr, Sequence[str]], Rows]
-
-
-def distinct_key(metric: DistinctCount) -> str:
-    """The stored distinct count's identity: its keys and filter."""
-    parts = [k.copy() for k in metric.keys] + [metric.condition or exp.true()]
-    return state_key(DISTINCT, exp.Tuple(expressions=parts))
 
 
 @dataclass
@@ -108,14 +104,16 @@ class IncrementalAsset:
         row: dict[str, Any] = {}
         others = [c for c, k in kinds.items() if k is None]
         if others:
-            row.update(self._full_columns(statement, others, execute))
+            row.update(self.full_columns(statement, others, execute))
         recipes = {c: k for c, k in kinds.items() if isinstance(k, Recipe)}
         self._scan([p for r in recipes.values() for p in r.parts], statement.checks, execute)
         for column, recipe in recipes.items():
             row[column] = recipe.value(self.done)
         distincts = {c: metrics[c] for c, k in kinds.items() if k == DISTINCT}
         if distincts:
-            row.update(self._distinct(statement, distincts, execute))
+            from trustwell.checks.incremental_distinct import run_distinct
+
+            row.update(run_distinct(self, statement, distincts, execute))
         return [row]
 
     # --- before the first statement -------------------------------------------------
@@ -225,6 +223,8 @@ class IncrementalAsset:
         execute: Execute,
     ) -> None:
         """Scan ``parts`` per partition; merge into stored states (``merging``) or replace them."""
+        if merging and self.no_new_rows and not self.changed:
+            return  # nothing new: the stored states are the answer
         idioms = Idioms(self.engine.aggregate_filter, self.engine.regex_full_match)
         aggregates = [sharpen(p.expression, idioms) for p in parts]
         query = sql.partition_scan(self.relation, self.column, self.config.grain, aggregates, where)
@@ -238,7 +238,7 @@ class IncrementalAsset:
                 renew = not merging or key in self.changed or part.key not in states
                 states[part.key] = value if renew else merge(part.kind, states[part.key], value)
 
-    def _full_columns(
+    def full_columns(
         self, statement: Statement, columns: list[str], execute: Execute
     ) -> dict[str, Any]:
         """The unmergeable columns, with their planned expressions, over the full relation."""
@@ -251,48 +251,18 @@ class IncrementalAsset:
         rows = execute(query, statement.checks)
         return rows[0] if rows else {}
 
-    def _distinct(
-        self, statement: Statement, metrics: dict[str, Metric], execute: Execute
-    ) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        probes: dict[str, tuple[DistinctCount, str]] = {}
-        full: list[str] = []
-        stored = self.stored.distinct if self.stored is not None else {}
-        for column, metric in metrics.items():
-            assert isinstance(metric, DistinctCount)
-            key = distinct_key(metric)
-            if key in self.distinct:
-                found[column] = self.distinct[key]
-            elif self.rebuild or self.changed or key not in stored or self._no_new_values:
-                full.append(column)
-            else:
-                probes[column] = (metric, key)
-        if full:
-            values = self._full_columns(statement, full, execute)
-            for column in full:
-                value = values.get(column, 0)
-                found[column] = value
-                metric = metrics[column]
-                assert isinstance(metric, DistinctCount)
-                self.distinct[distinct_key(metric)] = int(value or 0)
-        if probes:
-            assert self.stored is not None
-            new = sql.new_rows(self.column, self.stored.watermark, self.high)
-            old = sql.old_rows(self.column, self.stored.watermark)
-            outputs = [
-                exp.alias_(sql.distinct_probe(self.relation, m, new, old), column)
-                for column, (m, _) in probes.items()
-            ]
-            rows = execute(exp.select(*outputs), statement.checks)
-            for column, (_, key) in probes.items():
-                total = stored[key] + int(rows[0][column] if rows else 0)
-                found[column] = total
-                self.distinct[key] = total
-        return found
+    @property
+    def no_new_values(self) -> bool:
+        """Whether the run saw no watermark value at all (an empty or all-NULL column)."""
+        return self.high is None and not self.dry_run
 
     @property
-    def _no_new_values(self) -> bool:
-        return self.high is None and not self.dry_run
+    def no_new_rows(self) -> bool:
+        """Whether no row is past the stored watermark."""
+        watermark = self.stored.watermark if self.stored is not None else None
+        if self.dry_run or self.high is None or watermark is None:
+            return False
+        return bool(self.high <= watermark)
 
     # --- after the run ----------------------------------------------------------------
 
