@@ -96,3 +96,29 @@ def test_a_new_check_is_built_from_every_row_once(warehouse, sqlite_store: Store
     assert any("> CAST(" in s for s in changed.sql)
     assert any("<= CAST('2026-11-22 06:00:00'" in s and " > " not in s for s in changed.sql)
     assert [r.value for r in changed.results] == [10, 1, -5]
+
+
+def test_a_run_without_new_rows_scans_nothing_but_the_fingerprint(
+    warehouse, sqlite_store: Store
+) -> None:
+    subject = asset([{"type": "row_count", "min": 1}, {"type": "unique", "column": "id"}])
+    _loaded(warehouse, sqlite_store, subject)
+    again = run(warehouse.engine, subject, sqlite_store)
+    assert_same(again, run(warehouse.engine, subject, None))
+    # the fingerprint, then only the failing unique check's samples
+    assert len(again.sql) == 2 and "GROUP BY" in again.sql[0] and "HAVING" in again.sql[1]
+
+
+def test_spark_scans_incremental_assets_in_full_and_says_so(sqlite_store: Store) -> None:
+    from pathlib import Path
+
+    from trustwell.checks.incremental_run import IncrementalRun
+
+    class Spark:  # only the dialect is read before the fallback
+        dialect = "spark"
+
+    incremental = IncrementalRun(sqlite_store)
+    assert incremental.hook(asset(CHECKS), Spark(), Path(".")) is None  # type: ignore[arg-type]
+    assert incremental.notes() == [
+        "incremental: orders is scanned in full (spark does not run incremental checks yet)"
+    ]
