@@ -71,21 +71,22 @@ class IncrementalAsset:
     stored: AssetStates | None
     full: bool = False  # ``--full``: rebuild every state from a full scan
     dry_run: bool = False  # statements are shown, not run: no fingerprint to read
-    notes: list[str] = field(default_factory=list)
-    high: Any = None
-    rebuild: bool = False
-    changed: list[str] = field(default_factory=list)
-    counts: dict[str, Fingerprint] = field(default_factory=dict)
-    work: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the run tells (restatements)
+    high: Any = None  # the largest watermark value now: the bound of every statement
+    rebuild: bool = False  # no usable stored states: every state from every row
+    changed: list[str] = field(default_factory=list)  # restated partitions
+    counts: dict[str, Fingerprint] = field(default_factory=dict)  # every partition, now
+    work: dict[str, dict[str, Any]] = field(default_factory=dict)  # partition -> key -> state
     done: dict[str, Any] = field(default_factory=dict)  # part key -> asset-wide merged state
-    distinct: dict[str, int] = field(default_factory=dict)
-    scanned: set[str] = field(default_factory=set)
+    distinct: dict[str, int] = field(default_factory=dict)  # distinct-count key -> count
+    scanned: set[str] = field(default_factory=set)  # partitions a scan returned
     widened: bool = False  # a state was built from every row: every partition rewritten
     _prepared: bool = False
     _failure: str | None = None
 
     @property
     def column(self) -> str:
+        """The watermark column."""
         return self.config.column
 
     def run(self, statement: Statement, execute: Execute) -> Rows | None:
