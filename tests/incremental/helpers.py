@@ -25,6 +25,11 @@ class Ran:
     sql: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def restated(self) -> list[str]:
+        """The run's restatement lines."""
+        return [n for n in self.notes if n.startswith("restated:")]
+
 
 def asset(checks: Sequence[dict[str, Any]], name: str = "orders", **incremental: Any) -> Asset:
     """An asset on the ``orders`` table with ``checks``, incremental on ``created_at``."""

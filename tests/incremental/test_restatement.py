@@ -24,13 +24,26 @@ def test_a_deleted_row_restates_only_its_partition(warehouse, sqlite_store: Stor
     _loaded(warehouse, sqlite_store, subject)
     warehouse.write("DELETE FROM orders WHERE id = 3", [])
     incremental = run(warehouse.engine, subject, sqlite_store)
-    assert incremental.notes == ["restated: 1 partition of orders rescanned"]
+    assert incremental.restated == ["restated: 1 partition of orders rescanned"]
     assert_same(incremental, run(warehouse.engine, subject, None))
     (scan,) = [s for s in incremental.sql if " IN (CAST('2026-11-20" in s]
     assert "CAST('2026-11-21' AS DATE)" not in scan  # the other partitions are not rescanned
     again = run(warehouse.engine, subject, sqlite_store)  # the new fingerprint was stored
-    assert again.notes == []
+    assert again.restated == []
     assert_same(again, run(warehouse.engine, subject, None))
+
+
+def test_the_run_names_the_checks_computed_in_full(warehouse, sqlite_store: Store) -> None:
+    checks = [
+        {"type": "row_count", "min": 1},
+        {"type": "stat", "column": "amount", "stat": "stddev", "max": 1000},
+        {"type": "sql", "query": "select count(*) from orders", "min": 1},
+        {"type": "accepted_values", "column": "status", "values": ["paid"]},  # details: top
+    ]
+    subject = asset(checks)
+    warehouse.insert(ORDERS)
+    ran = run(warehouse.engine, subject, sqlite_store)
+    assert ran.notes == ["incremental: orders: computed in full: c1, c2"]
 
 
 def test_a_late_row_below_the_watermark_is_a_restatement(warehouse, sqlite_store: Store) -> None:
@@ -39,7 +52,7 @@ def test_a_late_row_below_the_watermark_is_a_restatement(warehouse, sqlite_store
     late = (8, 10, "late@example.com", "paid", 70.0, "DE", ORDERS[3][6])  # on 2026-11-21
     warehouse.insert([late, (*late[:1], 11, *late[2:])])
     incremental = run(warehouse.engine, subject, sqlite_store)
-    assert incremental.notes == ["restated: 1 partition of orders rescanned"]
+    assert incremental.restated == ["restated: 1 partition of orders rescanned"]
     assert_same(incremental, run(warehouse.engine, subject, None))
 
 
@@ -51,9 +64,9 @@ def test_an_update_in_place_needs_the_checksum(warehouse, sqlite_store: Store) -
     warehouse.write("UPDATE orders SET amount = 2000 WHERE id = 1", [])
     # Counts cannot see it: the stored sum stays (documented); the checksum does.
     counted = run(warehouse.engine, by_count, sqlite_store)
-    assert counted.notes == []
+    assert counted.restated == []
     summed = run(warehouse.engine, by_sum, sqlite_store)
-    assert summed.notes == ["restated: 1 partition of orders_sum rescanned"]
+    assert summed.restated == ["restated: 1 partition of orders_sum rescanned"]
     assert_same(summed, run(warehouse.engine, by_sum, None))
 
 

@@ -80,6 +80,7 @@ class IncrementalAsset:
     done: dict[str, Any] = field(default_factory=dict)  # part key -> asset-wide merged state
     distinct: dict[str, int] = field(default_factory=dict)  # distinct-count key -> count
     scanned: set[str] = field(default_factory=set)  # partitions a scan returned
+    in_full: set[str] = field(default_factory=set)  # checks with a metric over every row
     widened: bool = False  # a state was built from every row: every partition rewritten
     _prepared: bool = False
     _failure: str | None = None
@@ -95,10 +96,15 @@ class IncrementalAsset:
             from trustwell.checks.incremental_grouped import run_grouped
 
             return run_grouped(self, statement, execute)
+        if statement.kind == "own":
+            self.in_full.update(statement.checks)
         if statement.kind != "scalar" or not statement.columns:
             return None
         metrics = _metrics_by_column(statement)
         kinds = {c: classify(m) for c, m in metrics.items()}
+        self.in_full.update(
+            check for c, k in kinds.items() if k is None for check, _ in statement.columns[c]
+        )
         if all(k is None for k in kinds.values()):
             return None
         self.prepare(execute, statement.checks)
@@ -264,6 +270,13 @@ class IncrementalAsset:
         if self.dry_run or self.high is None or watermark is None:
             return False
         return bool(self.high <= watermark)
+
+    def told(self) -> list[str]:
+        """The run's lines about this asset: restatements, checks computed in full."""
+        if not self.in_full:
+            return list(self.notes)
+        shown = ", ".join(sorted(self.in_full))
+        return [*self.notes, f"incremental: {self.asset}: computed in full: {shown}"]
 
     # --- after the run ----------------------------------------------------------------
 

@@ -41,6 +41,8 @@ def run_grouped(asset: IncrementalAsset, statement: Statement, execute: Execute)
     maybe = {c: grouped_part(m) for c, m in metrics.items()}
     parts = {c: p for c, p in maybe.items() if p is not None}
     if not parts or len(parts) < len(maybe):
+        if not any(isinstance(m, Grouped) and m.top is not None for m in metrics.values()):
+            asset.in_full.update(statement.checks)  # not a failing check's details (top)
         return None
     shape = next(iter(metrics.values()))
     assert isinstance(shape, Grouped)

@@ -70,7 +70,7 @@ class IncrementalRun:
 
     def notes(self) -> list[str]:
         """What the run tells about its incremental assets (restatements, fallbacks)."""
-        return [n for a in self.assets for n in a.notes] + self.fallbacks
+        return [n for a in self.assets for n in a.told()] + self.fallbacks
 
     def writes(self, run_id: str, at: datetime) -> list[Callable[[sa.Connection], None]]:
         """The writes of every asset's new states, for the transaction that records the run."""
