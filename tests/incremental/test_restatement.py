@@ -135,3 +135,14 @@ def test_spark_scans_incremental_assets_in_full_and_says_so(sqlite_store: Store)
     assert incremental.notes() == [
         "incremental: orders is scanned in full (spark does not run incremental checks yet)"
     ]
+
+
+def test_a_watermark_of_another_type_rebuilds(warehouse, sqlite_store: Store) -> None:
+    """The column became a date: the stored timestamp watermark cannot be compared."""
+    subject = asset([{"type": "row_count", "min": 1}])
+    _loaded(warehouse, sqlite_store, subject)
+    warehouse.write("ALTER TABLE orders ALTER COLUMN created_at TYPE DATE", [])
+    ran = run(warehouse.engine, subject, sqlite_store)
+    assert [r.value for r in ran.results] == [10]
+    again = run(warehouse.engine, subject, sqlite_store)
+    assert [r.value for r in again.results] == [10] and again.restated == []

@@ -149,6 +149,8 @@ class IncrementalAsset:
             highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
             self.high = max(highs) if highs else None
             fresh: Rows = []
+            if watermark is not None and not _comparable(self.high, watermark):
+                self.rebuild, watermark = True, None  # the column's type changed: start over
             if watermark is not None and self.high is not None and self.high > watermark:
                 grain = self.config.grain
                 counted = sql.new_counts(
@@ -267,7 +269,7 @@ class IncrementalAsset:
     def no_new_rows(self) -> bool:
         """Whether no row is past the stored watermark."""
         watermark = self.stored.watermark if self.stored is not None else None
-        if self.dry_run or self.high is None or watermark is None:
+        if self.dry_run or self.rebuild or self.high is None or watermark is None:
             return False
         return bool(self.high <= watermark)
 
@@ -321,6 +323,17 @@ class IncrementalAsset:
 def _metrics_by_column(statement: Statement) -> dict[str, Metric]:
     by_pair = {(n.check, n.metric): n.value for n in statement.needs}
     return {column: by_pair[served[0]] for column, served in statement.columns.items()}
+
+
+def _comparable(high: Any, watermark: Any) -> bool:
+    """Whether the stored watermark compares with the column's values now (None: nothing to)."""
+    if high is None:
+        return True
+    try:
+        _ = high > watermark
+    except TypeError:  # a date against a timestamp, a naive against an aware one, text…
+        return False
+    return True
 
 
 def _int(value: Any) -> int | None:
