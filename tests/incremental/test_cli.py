@@ -79,3 +79,40 @@ def test_dry_run_shows_the_statements_past_the_watermark(project: Path) -> None:
     result = CliRunner().invoke(create_app(), ["run", "--project", str(project), "--dry-run"])
     assert "> CAST('2026-11-21 08:00:00' AS TIMESTAMP)" in result.stdout
     assert "NOT EXISTS" in result.stdout
+
+
+def test_a_run_that_fails_to_be_stored_keeps_the_previous_states(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy as sa
+
+    from trustwell.checks.service import run_project
+    from trustwell.config.loader import load_project
+    from trustwell.store import open_store, states
+    from trustwell.store.tables import runs
+
+    loaded = load_project(project)
+    store = open_store(loaded.settings.store, loaded.root)
+    try:
+        run_project(loaded, store=store)
+        before = states.read_states(store, "shop.orders")
+        _sql(project, "INSERT INTO shop.orders VALUES (3, 30, '2026-11-22 08:00')")
+        original = states.write_states
+
+        def written_then_failed(*args: object, **kwargs: object) -> None:
+            original(*args, **kwargs)  # type: ignore[arg-type]
+            raise RuntimeError("the disk is full")
+
+        monkeypatch.setattr(states, "write_states", written_then_failed)
+        with pytest.raises(RuntimeError):
+            run_project(loaded, store=store)
+        assert states.read_states(store, "shop.orders") == before
+        assert (
+            store.read(lambda c: c.execute(sa.select(sa.func.count()).select_from(runs)).scalar())
+            == 1
+        )
+        monkeypatch.undo()
+        report = run_project(loaded, store=store)  # the next run merges from the kept states
+        assert [r.value for r in report.results] == [3, 0, 20.0]
+    finally:
+        store.close()
