@@ -27,7 +27,7 @@ transaction; :attr:`IncrementalAsset.notes` what the run tells (restatements).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from trustwell.config.incremental import Incremental
     from trustwell.engines.base import Engine
 
-Rows = list[dict[str, Any]]
+Rows = Sequence[Mapping[str, Any]]
 Execute = Callable[[exp.Expr, Sequence[str]], Rows]
 
 
@@ -258,7 +258,7 @@ class IncrementalAsset:
         if all(isinstance(e.unalias(), exp.Subquery) for e in kept):
             query.set("from", None)
         rows = execute(query, statement.checks)
-        return rows[0] if rows else {}
+        return dict(rows[0]) if rows else {}
 
     @property
     def no_new_values(self) -> bool:

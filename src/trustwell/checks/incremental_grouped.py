@@ -62,7 +62,7 @@ def run_grouped(asset: IncrementalAsset, statement: Statement, execute: Execute)
             merged = merge_groups(todo_part.kind, merged, asset.work.get(partition, {}).get(key))
         asset.done[key] = merged
     groups = ordered_groups({g for p in parts.values() for g in asset.done[p.key]})
-    rows: Rows = []
+    rows: list[dict[str, Any]] = []
     for group in groups:
         row: dict[str, Any] = dict(zip(statement.keys, group, strict=True))
         for column, part in parts.items():

@@ -52,8 +52,8 @@ class StatementHook(Protocol):
     def run(
         self,
         statement: Statement,
-        execute: Callable[[exp.Expr, Sequence[str]], list[dict[str, Any]]],
-    ) -> list[dict[str, Any]] | None: ...
+        execute: Callable[[exp.Expr, Sequence[str]], Sequence[Mapping[str, Any]]],
+    ) -> Sequence[Mapping[str, Any]] | None: ...
 
 
 #: what makes a check's planning or evaluation fail (its own error, not the asset's)
