@@ -13,13 +13,16 @@ from trustwell.checks.incremental_merge import (
     Fingerprint,
     Recipe,
     classify,
+    comparable,
     decode,
     encode,
     merge,
     merge_all,
+    old_rows,
     partition_key,
     partition_value,
     restated,
+    restated_note,
 )
 from trustwell.checks.metrics import Aggregate, DistinctCount, Grouped, OwnQuery, col, count_where
 
@@ -103,3 +106,22 @@ def test_partition_keys_round_trip_and_fold_postgres_numerics() -> None:
     assert partition_value(partition_key(None)) is None
     with pytest.raises(TypeError):
         encode(object())
+
+
+def test_old_rows_are_all_rows_but_the_new_ones() -> None:
+    every = {"a": Fingerprint(5, 50), "b": Fingerprint(3, 30), "c": Fingerprint(2)}
+    new = {"b": Fingerprint(1, 10), "c": Fingerprint(2)}
+    assert old_rows(every, new) == {
+        "a": Fingerprint(5, 50),
+        "b": Fingerprint(2, 20),
+        "c": Fingerprint(0, None),
+    }
+    assert restated_note("shop.orders", 1) == "restated: 1 partition of shop.orders rescanned"
+    assert restated_note("shop.orders", 2) == "restated: 2 partitions of shop.orders rescanned"
+
+
+def test_watermarks_of_another_type_do_not_compare() -> None:
+    assert comparable(datetime(2026, 1, 2), datetime(2026, 1, 1))
+    assert comparable(None, 3) and comparable(Decimal(4), 3)
+    assert not comparable(date(2026, 1, 2), datetime(2026, 1, 1))
+    assert not comparable(datetime(2026, 1, 2, tzinfo=UTC), datetime(2026, 1, 1))

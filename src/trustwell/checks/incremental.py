@@ -21,8 +21,8 @@ would, but:
 Grouped statements of mergeable counts and sums are merged per group
 (:mod:`trustwell.checks.incremental_grouped`); other grouped statements, own
 queries and details run as planned, over the full relation.
-:meth:`IncrementalAsset.states` is what to store, in the run's
-transaction; :attr:`IncrementalAsset.notes` what the run tells (restatements).
+What to store after the run, in its transaction, and what the run tells
+are :mod:`trustwell.checks.incremental_run`'s.
 """
 
 from __future__ import annotations
@@ -41,15 +41,18 @@ from trustwell.checks.incremental_merge import (
     Part,
     Recipe,
     classify,
+    comparable,
     merge,
     merge_all,
+    old_rows,
     partition_key,
     partition_value,
     restated,
+    restated_note,
 )
 from trustwell.checks.metrics import Metric
 from trustwell.engines.base import EngineError
-from trustwell.store.states import AssetStates, PartitionState
+from trustwell.store.states import AssetStates
 
 if TYPE_CHECKING:
     from trustwell.checks.compile import Statement
@@ -84,6 +87,11 @@ class IncrementalAsset:
     widened: bool = False  # a state was built from every row: every partition rewritten
     _prepared: bool = False
     _failure: str | None = None
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the fingerprint was read (and did not fail): there is something to store."""
+        return self._prepared and self._failure is None
 
     @property
     def column(self) -> str:
@@ -149,7 +157,7 @@ class IncrementalAsset:
             highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
             self.high = max(highs) if highs else None
             fresh: Rows = []
-            if watermark is not None and not _comparable(self.high, watermark):
+            if watermark is not None and not comparable(self.high, watermark):
                 self.rebuild, watermark = True, None  # the column's type changed: start over
             if watermark is not None and self.high is not None and self.high > watermark:
                 grain = self.config.grain
@@ -160,20 +168,15 @@ class IncrementalAsset:
         except EngineError as exc:
             self._failure = f"incremental column {self.column!r}: {exc}"
             raise EngineError(self._failure) from None
-        for r in rows:
-            key = partition_key(r[sql.P])
-            self.counts[key] = Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
-        old = dict(self.counts)
-        for r in fresh:  # old rows: all of a partition's rows but the new ones
-            key = partition_key(r[sql.P])
-            whole = old.get(key, Fingerprint(0))
-            summed = _int(r.get(sql.SUM))
-            remaining = (
-                whole.checksum - summed
-                if whole.checksum is not None and summed is not None
-                else whole.checksum
-            )
-            old[key] = Fingerprint(whole.rows - int(r[sql.ROWS]), remaining)
+        self.counts = {
+            partition_key(r[sql.P]): Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
+            for r in rows
+        }
+        new = {
+            partition_key(r[sql.P]): Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
+            for r in fresh
+        }
+        old = old_rows(self.counts, new)
         if not self.rebuild and stored is not None:
             before = {k: Fingerprint(p.rows, p.checksum) for k, p in stored.partitions.items()}
             # A dry run reads no fingerprint: it shows the statements of an unchanged table.
@@ -181,10 +184,7 @@ class IncrementalAsset:
             keep = set(stored.partitions) - set(self.changed)
             self.work = {k: dict(stored.partitions[k].states) for k in keep}
             if self.changed:
-                self.notes.append(
-                    f"restated: {len(self.changed)} partition"
-                    f"{'s' if len(self.changed) != 1 else ''} of {self.asset} rescanned"
-                )
+                self.notes.append(restated_note(self.asset, len(self.changed)))
         self._prepared = True
 
     # --- the three kinds of columns -------------------------------------------------
@@ -273,67 +273,10 @@ class IncrementalAsset:
             return False
         return bool(self.high <= watermark)
 
-    def told(self) -> list[str]:
-        """The run's lines about this asset: restatements, checks computed in full."""
-        if not self.in_full:
-            return list(self.notes)
-        shown = ", ".join(sorted(self.in_full))
-        return [*self.notes, f"incremental: {self.asset}: computed in full: {shown}"]
-
-    # --- after the run ----------------------------------------------------------------
-
-    def states(self) -> AssetStates | None:
-        """What to store for the next run (None when nothing was computed incrementally)."""
-        if not self._prepared or self._failure is not None:
-            return None
-        watermark = self.high
-        if watermark is None and self.stored is not None and not self.rebuild:
-            watermark = self.stored.watermark
-        partitions = {
-            key: PartitionState(
-                count.rows,
-                count.checksum,
-                {k: v for k, v in self.work.get(key, {}).items() if k in self.done},
-            )
-            for key, count in self.counts.items()
-        }
-        whole = self.rebuild or self.widened
-        before = self.stored.partitions if self.stored is not None else {}
-        recounted = {
-            k
-            for k, c in self.counts.items()
-            if k not in before or (before[k].rows, before[k].checksum) != (c.rows, c.checksum)
-        }
-        return AssetStates(
-            self.config.spec(),
-            watermark,
-            sorted(self.done),
-            dict(self.distinct),
-            partitions,
-            touched=None if whole else (self.scanned | set(self.changed) | recounted),
-        )
-
-    def removed(self) -> set[str]:
-        """Stored partitions that no longer exist."""
-        if self.stored is None:
-            return set()
-        return set(self.stored.partitions) - set(self.counts)
-
 
 def _metrics_by_column(statement: Statement) -> dict[str, Metric]:
     by_pair = {(n.check, n.metric): n.value for n in statement.needs}
     return {column: by_pair[served[0]] for column, served in statement.columns.items()}
-
-
-def _comparable(high: Any, watermark: Any) -> bool:
-    """Whether the stored watermark compares with the column's values now (None: nothing to)."""
-    if high is None:
-        return True
-    try:
-        _ = high > watermark
-    except TypeError:  # a date against a timestamp, a naive against an aware one, text…
-        return False
-    return True
 
 
 def _int(value: Any) -> int | None:

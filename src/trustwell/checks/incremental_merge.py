@@ -186,6 +186,39 @@ def restated(stored: Mapping[str, Fingerprint], observed: Mapping[str, Fingerpri
     return sorted(changed)
 
 
+def old_rows(
+    every: Mapping[str, Fingerprint], new: Mapping[str, Fingerprint]
+) -> dict[str, Fingerprint]:
+    """Each partition's old rows: all its rows (and checksum) but its new ones."""
+    old = dict(every)
+    for key, fresh in new.items():
+        whole = old.get(key, Fingerprint(0))
+        summed = (
+            whole.checksum - fresh.checksum
+            if whole.checksum is not None and fresh.checksum is not None
+            else whole.checksum
+        )
+        old[key] = Fingerprint(whole.rows - fresh.rows, summed)
+    return old
+
+
+def restated_note(asset: str, partitions: int) -> str:
+    """What the run says of a restatement."""
+    plural = "s" if partitions != 1 else ""
+    return f"restated: {partitions} partition{plural} of {asset} rescanned"
+
+
+def comparable(high: Any, watermark: Any) -> bool:
+    """Whether the stored watermark compares with the column's values now (None: nothing to)."""
+    if high is None:
+        return True
+    try:
+        _ = high > watermark
+    except TypeError:  # a date against a timestamp, a naive against an aware one, text…
+        return False
+    return True
+
+
 # --- stored values as typed JSON -------------------------------------------------------
 
 

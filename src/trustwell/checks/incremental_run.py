@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from trustwell.checks.compile import relation_for
 from trustwell.checks.incremental import IncrementalAsset
+from trustwell.store.states import AssetStates, PartitionState
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -70,7 +71,7 @@ class IncrementalRun:
 
     def notes(self) -> list[str]:
         """What the run tells about its incremental assets (restatements, fallbacks)."""
-        return [n for a in self.assets for n in a.told()] + self.fallbacks
+        return [n for a in self.assets for n in told(a)] + self.fallbacks
 
     def writes(self, run_id: str, at: datetime) -> list[Callable[[sa.Connection], None]]:
         """The writes of every asset's new states, for the transaction that records the run."""
@@ -78,17 +79,62 @@ class IncrementalRun:
 
         found: list[Callable[[sa.Connection], None]] = []
         for hook in self.assets:
-            states = hook.states()
+            states = new_states(hook)
             if states is None:
                 continue
 
             def write(
-                conn: sa.Connection, hook: IncrementalAsset = hook, states: object = states
+                conn: sa.Connection, hook: IncrementalAsset = hook, states: AssetStates = states
             ) -> None:
-                from trustwell.store.states import AssetStates
-
-                assert isinstance(states, AssetStates)
-                write_states(conn, hook.asset, states, run_id=run_id, at=at, removed=hook.removed())
+                write_states(conn, hook.asset, states, run_id=run_id, at=at, removed=removed(hook))
 
             found.append(write)
         return found
+
+
+def told(hook: IncrementalAsset) -> list[str]:
+    """The run's lines about one asset: restatements, checks computed in full."""
+    if not hook.in_full:
+        return list(hook.notes)
+    shown = ", ".join(sorted(hook.in_full))
+    return [*hook.notes, f"incremental: {hook.asset}: computed in full: {shown}"]
+
+
+def new_states(hook: IncrementalAsset) -> AssetStates | None:
+    """What to store for the next run (None when nothing was computed incrementally)."""
+    if not hook.prepared:
+        return None
+    stored = hook.stored
+    watermark = hook.high
+    if watermark is None and stored is not None and not hook.rebuild:
+        watermark = stored.watermark
+    partitions = {
+        key: PartitionState(
+            count.rows,
+            count.checksum,
+            {k: v for k, v in hook.work.get(key, {}).items() if k in hook.done},
+        )
+        for key, count in hook.counts.items()
+    }
+    before = stored.partitions if stored is not None else {}
+    recounted = {
+        k
+        for k, c in hook.counts.items()
+        if k not in before or (before[k].rows, before[k].checksum) != (c.rows, c.checksum)
+    }
+    whole = hook.rebuild or hook.widened  # every partition rewritten
+    return AssetStates(
+        hook.config.spec(),
+        watermark,
+        sorted(hook.done),
+        dict(hook.distinct),
+        partitions,
+        touched=None if whole else (hook.scanned | set(hook.changed) | recounted),
+    )
+
+
+def removed(hook: IncrementalAsset) -> set[str]:
+    """Stored partitions that no longer exist."""
+    if hook.stored is None:
+        return set()
+    return set(hook.stored.partitions) - set(hook.counts)
