@@ -70,6 +70,8 @@ class RunReport:
     incidents: list[dict[str, Any]] = field(default_factory=list)
     #: ``warning: …`` lines for stderr (undelivered OpenLineage events); not in the document
     warnings: list[str] = field(default_factory=list)
+    #: what incremental assets did (``restated: 2 partitions of … rescanned``); stderr only
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> Status:

@@ -15,12 +15,12 @@ others keep their exact values.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -44,6 +44,18 @@ if TYPE_CHECKING:
     from trustwell.config.models import Asset
 
 SqlListener = StatementListener  # told every statement, after it ran (or was planned)
+
+
+class StatementHook(Protocol):
+    """Computes a planned statement another way (``incremental:``), or returns None."""
+
+    def run(
+        self,
+        statement: Statement,
+        execute: Callable[[exp.Expr, Sequence[str]], Sequence[Mapping[str, Any]]],
+    ) -> Sequence[Mapping[str, Any]] | None: ...
+
+
 #: what makes a check's planning or evaluation fail (its own error, not the asset's)
 _CHECK_ERRORS = (EngineError, LookupError, ValueError, TypeError, SqlglotError)
 
@@ -62,6 +74,7 @@ class AssetRun:
     dry_run: bool = False
     history: HistorySource = field(default_factory=NoHistory)
     baselines: BaselineSource = field(default_factory=NoHistory)  # stored drift references
+    incremental: StatementHook | None = None  # checks.incremental.IncrementalAsset
 
     def context(
         self, now: datetime, check: str, checks: Mapping[str, Outcome] | None = None
@@ -126,6 +139,10 @@ class AssetRun:
 
     def run_statement(self, statement: Statement) -> Sequence[Mapping[str, Any]]:
         """Run one planned statement; its slots name the check behind each output column."""
+        if self.incremental is not None:
+            rows = self.incremental.run(statement, self.execute)
+            if rows is not None:
+                return [] if self.dry_run else rows
         slots = statement.slots() if statement.kind != "own" else {}
         return self.execute(statement.query, statement.checks, slots)
 

@@ -23,6 +23,9 @@ from trustwell.errors import Invalid
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from sqlalchemy import Connection
+
+    from trustwell.checks.incremental_run import IncrementalRun
     from trustwell.config.models import Asset, Project
     from trustwell.store.database import Store
 
@@ -112,6 +115,7 @@ def run_project(
     actor: str | None = None,
     trigger: str = "cli",
     store: Store | None = None,
+    full: bool = False,
 ) -> RunReport:
     """Run the checks of ``assets`` (default: all) and store the run in ``store``.
 
@@ -119,22 +123,34 @@ def run_project(
     any check runs (raising :class:`~trustwell.store.database.StoreError`), and
     closed at the end: a store that cannot take the run fails it before a
     warehouse is queried, so results are never computed only to be thrown away.
+    ``incremental:`` assets merge the states stored in it (``full``: rebuild
+    them from full scans; a dry run reads the given ``store`` to show the
+    incremental statements); their new states are written with the run.
     """
+    from trustwell.checks.incremental_run import IncrementalRun
+
     selected = list(project.assets if assets is None else assets)
     owned = store is None and record and not dry_run
     if owned:
         from trustwell.store import open_store
 
         store = open_store(project.settings.store, project.root)
+    incremental = IncrementalRun(store if record else None, full=full, dry_run=dry_run)
     if not record or dry_run:
         store = None
     try:
         started = clock.now()
         history = NoHistory() if store is None else StoreHistory(store)
-        results = _run_checks(project, selected, started, on_progress, on_sql, dry_run, history)
+        results = _run_checks(
+            project, selected, started, on_progress, on_sql, dry_run, history, incremental
+        )
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
+        report.notes = incremental.notes()
         if store is not None:
-            report.incidents = _record_and_respond(store, project, report, actor, selected, trigger)
+            writes = incremental.writes(report.run_id, started)
+            report.incidents = _record_and_respond(
+                store, project, report, actor, selected, trigger, writes
+            )
         return report
     finally:
         if owned and store is not None:
@@ -149,6 +165,7 @@ def _run_checks(
     on_sql: SqlListener | None,
     dry_run: bool,
     history: NoHistory,
+    incremental: IncrementalRun,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
@@ -178,6 +195,7 @@ def _run_checks(
                         dry_run=dry_run,
                         history=history,
                         baselines=history,
+                        incremental=incremental.hook(asset, engine, project.root),
                     )
                 )
                 results += asset_results
@@ -200,6 +218,7 @@ def _record_and_respond(
     actor: str | None,
     assets: list[Asset],
     trigger: str,
+    writes: Sequence[Callable[[Connection], None]] = (),
 ) -> list[dict[str, Any]]:
     """Store the run, open or update incidents, then deliver what is due.
 
@@ -225,6 +244,7 @@ def _record_and_respond(
         actor=actor,
         definitions=definitions,
         trigger=trigger,
+        also=writes,
     )
     lineage = None
     if project.settings.openlineage is not None:

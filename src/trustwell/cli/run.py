@@ -39,6 +39,9 @@ def run_command(
     ),
     show_sql: bool = typer.Option(False, "--show-sql", help="Print every query run."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the queries, run nothing."),
+    full: bool = typer.Option(
+        False, "--full", help="Scan incremental assets in full and rebuild their stored states."
+    ),
     actor: str | None = typer.Option(
         None, "--as", envvar="TRUSTWELL_USER", help="Who runs (recorded with the run)."
     ),
@@ -68,7 +71,15 @@ def run_command(
 
     # Opened (and verified) before the progress bar and before any check: a broken
     # store is one line on stderr and exit 2, and no warehouse is queried.
-    store = None if dry_run else open_store(loaded.settings.store, loaded.root)
+    # A dry run opens it only to show incremental assets' statements past their watermark.
+    incremental = any(a.incremental is not None for a in selected)
+    store = (
+        open_store(loaded.settings.store, loaded.root, writable=False)
+        if dry_run and incremental
+        else None
+        if dry_run
+        else open_store(loaded.settings.store, loaded.root)
+    )
     try:
         with printer.progress(len(selected), quiet=dry_run) as progress:
             report = run_project(
@@ -79,6 +90,7 @@ def run_command(
                 dry_run=dry_run,
                 actor=actor,
                 store=store,
+                full=full,
             )
         if store is not None and report.incidents and format is Format.text:
             from trustwell.incidents.run_summary import incident_summaries
@@ -94,6 +106,8 @@ def run_command(
 
     for warning in report.warnings:  # emission never changes the exit code
         print_error(warning)
+    for note in report.notes:  # "restated: 2 partitions of marts.orders rescanned"
+        typer.echo(note, err=True)
     if show_sql:
         printer.statements(statements, to_stdout=not machine)
     _emit(

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from trustwell.checks.registry import CHECK_TYPES, LATER_TYPES
 from trustwell.checks.spec import Check, Int, refuse_bool, rule
+from trustwell.config.incremental import Incremental
 from trustwell.config.limits import Limits
 from trustwell.config.openlineage import OpenLineageSettings
 from trustwell.config.use_cases import Policy, PolicyProblem, read_policy
@@ -320,6 +321,8 @@ class Asset(_Strict):
     columns: dict[str, ColumnDoc] = Field(default_factory=dict)  # documented columns, in order
     checks: list[Check] = Field(default_factory=list)
     slos: list[Slo] = Field(default_factory=list)
+    #: scan only rows past a stored watermark, merging stored states (config/incremental.py)
+    incremental: Incremental | None = None
 
     @model_validator(mode="after")
     def _slo_checks(self) -> Asset:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,8 +87,11 @@ def record_run(
     actor: str | None = None,
     definitions: dict[tuple[str, str], dict[str, Any]] | None = None,
     trigger: str = "cli",
+    also: Sequence[Callable[[sa.Connection], None]] = (),
 ) -> None:
     """Store a run, its results and the identities of its checks, in one transaction.
+
+    ``also``: further writes of the run (incremental states) in that transaction.
 
     ``definitions`` maps ``(asset, check name)`` to the check as declared; a check
     without one keeps the definition stored before. Each result's ``executed_at``
@@ -111,6 +114,8 @@ def record_run(
         )
         _upsert_checks(conn, report.results, definitions or {}, seen=report.started_at)
         _insert_results(conn, report.run_id, report.results, executed_at=report.started_at)
+        for write in also:
+            write(conn)
 
     store.write(work)
 

@@ -71,7 +71,15 @@ from trustwell.store import baseline_tables as _baseline_tables  # noqa: E402
 from trustwell.store import certification_tables as _certification_tables  # noqa: E402
 from trustwell.store import incident_tables as _incident_tables  # noqa: E402
 from trustwell.store import lineage_tables as _lineage_tables  # noqa: E402
+from trustwell.store import state_tables as _state_tables  # noqa: E402
 from trustwell.store import web_tables as _web_tables  # noqa: E402
 
 __all__ = ["UTCDateTime", "checks", "id_type", "json_type", "metadata", "results", "runs"]
-_ = (_baseline_tables, _certification_tables, _incident_tables, _lineage_tables, _web_tables)
+_ = (
+    _baseline_tables,
+    _certification_tables,
+    _incident_tables,
+    _lineage_tables,
+    _state_tables,
+    _web_tables,
+)
