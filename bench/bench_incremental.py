@@ -139,6 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-cli", action="store_true", help="skip the subprocess timings")
     args = parser.parse_args(argv)
+    figures = measure(args.rows, args.repeat, args.threads, cli=not args.no_cli)
+    return 1 if figures["problems"] else 0
+
+
+def measure(rows: int, repeat: int, threads: int, *, cli: bool = True) -> dict[str, Any]:
+    """Time full and incremental runs after a 1% append; the figures (``problems`` if unequal).
+
+    ``bench_peers.py`` calls this for its incremental case.
+    """
+    args = argparse.Namespace(rows=rows, repeat=repeat, threads=threads, no_cli=not cli)
     os.environ["TRUSTWELL_NOW"] = NOW
     RESULTS.mkdir(parents=True, exist_ok=True)
     base = RESULTS / f"orders_{args.rows}.duckdb"
@@ -163,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     unappend(work, args.rows)
     if problems:
         print("!!! incremental values differ from a full run's:", *problems, sep="\n  ")
-        return 1
+        return {"rows": rows, "problems": problems}
     print("values: the incremental run equals a full run on all 12 checks")
 
     variants: dict[str, Callable[[], Sample]] = {
@@ -209,11 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio {side} incremental / full: {ratio:.3f} ({verdict} the {TARGET} target)")
     out = RESULTS / "incremental.json"
     figures = {"rows": args.rows, "repeat": args.repeat, "threads": args.threads}
-    out.write_text(
-        json.dumps({**figures, "wall": wall, "cpu": cpu, "ratios": ratios, "load": loads}, indent=2)
-    )
+    figures |= {"wall": wall, "cpu": cpu, "ratios": ratios, "load": loads, "problems": []}
+    out.write_text(json.dumps(figures, indent=2))
     print(f"figures: {out}")
-    return 0
+    return figures
 
 
 if __name__ == "__main__":

@@ -192,13 +192,13 @@ def pg_case(server: peers_pg.Server, rows: int, threads: int) -> dict[str, Any]:
 
 
 def incremental_case(rows: int, repeat: int) -> dict[str, Any] | None:
-    """Issue 12 §2's case (a 1% append to the largest table, incremental against full run).
+    """Issue 12 §2's case: a 1% append to the largest table, incremental against full run.
 
-    ``bench_incremental.py`` measures it; wire it in here with one call that
-    returns its figures (a JSON-able dict with ``ratio`` to the full run).
-    Until then there is no incremental case and this returns None.
+    ``bench_incremental.py`` measures it (values checked equal first); its figures.
     """
-    return None
+    import bench_incremental
+
+    return bench_incremental.measure(rows, repeat, os.cpu_count() or 2)
 
 
 def measure(
@@ -246,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds per case (median)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="DuckDB threads")
     parser.add_argument("--no-pg", action="store_true", help="leave the PostgreSQL case out")
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="leave the incremental case out"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "peers.json")
     args = parser.parse_args(argv)
     sizes = [args.rows] if args.rows else [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -272,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             cases[name] = measure(name, case, args.repeat, server.cpu_seconds)
         finally:
             server.stop()
-    incremental = incremental_case(max(sizes), args.repeat)
+    incremental = None if args.no_incremental else incremental_case(max(sizes), args.repeat)
     lines = verdicts(cases, sizes)
     figures = {
         "date": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
@@ -300,10 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
     print_table(cases)
     print("\n".join(lines))
-    if incremental is not None:
-        print(f"incremental: {incremental}")
+    if incremental is not None and not incremental["problems"]:
+        ratios = ", ".join(f"{k} {v:.3f}" for k, v in incremental["ratios"].items())
+        print(f"incremental after a 1% append, ratio to a full run: {ratios} (target 0.05)")
     print(f"load average {started_load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"wrote {bench_run._show(args.out)}")
+    if incremental is not None and incremental["problems"]:
+        print("!!! MISMATCH: the incremental run differs from a full run !!!")
+        return 1
     if any(not case["metrics_equal"] for case in cases.values()):
         print("!!! MISMATCH: some tool computed other values than the hand-written query !!!")
         return 1
