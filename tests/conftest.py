@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     import psycopg
 
     from notify.notify_servers import SMTPSink
+    from spark_servers import ConnectServer, StandaloneCluster
     from trustwell.store import Store
 
 _database_numbers = itertools.count(1)
 _PG_FIXTURES = {"pg_server", "pg_url", "fresh_pg_url", "pg_conn"}
-_SPARK_FIXTURES = {"spark"}
+_SPARK_FIXTURES = {"spark", "spark_connect", "spark_cluster"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,6 +105,30 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield session
     finally:
         session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConnectServer]:
+    """The session's one Spark Connect server on 127.0.0.1 (started on first use)."""
+    from spark_servers import start_connect_server
+
+    server = start_connect_server(tmp_path_factory.mktemp("spark-connect"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StandaloneCluster]:
+    """A standalone Spark master and one worker on 127.0.0.1 (started on first use)."""
+    from spark_servers import start_standalone_cluster
+
+    cluster = start_standalone_cluster(tmp_path_factory.mktemp("spark-cluster"))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,17 @@ class JavaUnavailable(RuntimeError):
     """No Java runtime for Spark."""
 
 
+def java_available() -> bool:
+    """Whether a Java runtime is on PATH or under ``JAVA_HOME``."""
+    java_home = os.environ.get("JAVA_HOME")
+    return shutil.which("java") is not None or bool(
+        java_home and Path(java_home, "bin/java").exists()
+    )
+
+
 def start_session(warehouse_dir: Path) -> Any:
     """A local SparkSession whose tables live under ``warehouse_dir``."""
-    java_home = os.environ.get("JAVA_HOME")
-    if shutil.which("java") is None and not (java_home and Path(java_home, "bin/java").exists()):
+    if not java_available():
         raise JavaUnavailable("java not found: run scripts/bootstrap (openjdk-17-jre-headless)")
     from pyspark.sql import SparkSession
 

@@ -40,16 +40,18 @@ def _load_postgres(url: str) -> Engine:
     return PostgresEngine(url)
 
 
-def _load_spark(spark: Any) -> Engine:
+def _load_spark(session: Any, *, stop: bool = False) -> Engine:
+    """The data as temporary views of ``session`` (a session of the module's own).
+
+    ``stop``: the engine's ``close`` stops the session (a Spark Connect client's).
+    """
     from spark_local import temp_view
     from trustwell.engines.spark import SparkEngine
 
-    # A session of its own: its temporary views are this module's alone.
-    session = spark.newSession()
     temp_view(session, ORDERS_DDL, ORDERS)
     temp_view(session, CUSTOMERS_DDL, CUSTOMERS)
     temp_view(session, EMPTY_DDL, [])
-    return SparkEngine(session)
+    return SparkEngine(session, on_close=session.stop if stop else None)
 
 
 @pytest.fixture(
@@ -58,6 +60,7 @@ def _load_spark(spark: Any) -> Engine:
         "duckdb",
         pytest.param("postgres", marks=pytest.mark.postgres),
         pytest.param("spark", marks=pytest.mark.spark),
+        pytest.param("spark-connect", marks=pytest.mark.spark),
     ],
 )
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
@@ -65,7 +68,11 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     if request.param == "duckdb":
         loaded = _load_duckdb()
     elif request.param == "spark":
-        loaded = _load_spark(request.getfixturevalue("spark"))
+        loaded = _load_spark(request.getfixturevalue("spark").newSession())
+    elif request.param == "spark-connect":
+        from spark_servers import connect_session
+
+        loaded = _load_spark(connect_session(request.getfixturevalue("spark_connect").url), stop=True)
     else:
         server: Any = request.getfixturevalue("pg_server")
         import psycopg

@@ -256,6 +256,7 @@ def _timed(engine: Engine, seconds: float) -> Engine:
     [
         pytest.param("postgres", marks=pytest.mark.postgres),
         pytest.param("spark", marks=pytest.mark.spark),
+        pytest.param("spark-connect", marks=pytest.mark.spark),
     ],
     indirect=True,
 )

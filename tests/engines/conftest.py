@@ -15,6 +15,7 @@ BACKENDS = [
     "duckdb-file",
     pytest.param("postgres", marks=pytest.mark.postgres),
     pytest.param("spark", marks=pytest.mark.spark),
+    pytest.param("spark-connect", marks=pytest.mark.spark),
 ]
 _spark_databases = itertools.count(1)
 
@@ -71,8 +72,8 @@ def _open(
             for sql in setup_sql:
                 writer.execute(sql)
         return DuckDBEngine(path, read_only=True, timeout_seconds=timeout_seconds)
-    if backend == "spark":
-        return _open_spark(request, setup_sql, timeout_seconds)
+    if backend in ("spark", "spark-connect"):
+        return _open_spark(request, setup_sql, timeout_seconds, connect=backend == "spark-connect")
     from trustwell.engines.postgres import PostgresEngine
 
     # Asked for lazily so DuckDB-only runs never start the server.
@@ -83,19 +84,32 @@ def _open(
 
 
 def _open_spark(
-    request: pytest.FixtureRequest, setup_sql: tuple[str, ...], timeout_seconds: float | None
+    request: pytest.FixtureRequest,
+    setup_sql: tuple[str, ...],
+    timeout_seconds: float | None,
+    *,
+    connect: bool,
 ) -> Engine:
     """Tables in a database of the test's own, loaded through the shared session.
 
     The engine gets a new session of it (its own settings and current database),
-    as checks never share the session that wrote the data.
+    as checks never share the session that wrote the data. With ``connect`` both
+    are Spark Connect sessions of the test session's one server.
     """
     from spark_local import spark_sql
     from trustwell.engines.spark import SparkEngine
 
-    spark = request.getfixturevalue("spark")
+    if connect:
+        from spark_servers import connect_session
+
+        url = request.getfixturevalue("spark_connect").url
+        writer, session = connect_session(url), connect_session(url)
+        request.addfinalizer(session.stop)
+        request.addfinalizer(writer.stop)
+    else:
+        spark = request.getfixturevalue("spark")
+        writer, session = spark.newSession(), spark.newSession()
     database = f"engine_test_{next(_spark_databases)}"
-    writer = spark.newSession()
     # The portable rows give dates and timestamps as text, which Spark casts on insert
     # only under the legacy policy (PostgreSQL and DuckDB cast such literals too).
     writer.conf.set("spark.sql.storeAssignmentPolicy", "LEGACY")
@@ -104,6 +118,5 @@ def _open_spark(
     writer.catalog.setCurrentDatabase(database)
     for sql in setup_sql:
         writer.sql(spark_sql(sql))
-    session = spark.newSession()
     session.catalog.setCurrentDatabase(database)
     return SparkEngine(session, timeout_seconds=timeout_seconds)

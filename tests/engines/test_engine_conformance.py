@@ -71,6 +71,9 @@ TIMEOUT_MESSAGE = {
     "postgres": "canceling statement due to statement timeout",
     "spark": "query ran longer than 2s",
 }
+# Spark Connect runs the same Spark behind its server: the same statements and messages.
+for _by_backend in (MISSING_TABLE_MESSAGE, SLOW_QUERY, TIMEOUT_SECONDS, TIMEOUT_MESSAGE):
+    _by_backend["spark-connect"] = _by_backend["spark"]
 
 
 def test_execute_returns_column_names_and_python_values(make_engine: MakeEngine) -> None:

@@ -175,7 +175,7 @@ def test_without_pyspark_a_spark_warehouse_says_what_to_install(
 
     assert str(raised.value) == (
         "a spark warehouse needs pyspark: pip install 'trustwell[spark]'"
-        " (and pyspark[connect] for remote: sc://…)"
+        " (or 'trustwell[spark-connect]' for remote: sc://…)"
     )
 
 
@@ -189,6 +189,6 @@ def test_without_the_connect_client_a_remote_says_what_to_install(
         connect(config, tmp_path)
 
     assert str(raised.value).endswith(
-        "needs the Spark Connect client: pip install 'pyspark[connect]'"
+        "needs the Spark Connect client: pip install 'trustwell[spark-connect]'"
     )
     assert "sc-secret" not in repr(config)

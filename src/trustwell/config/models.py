@@ -83,7 +83,7 @@ class SparkWarehouse(_Strict):
 
     type: Literal["spark"]
     master: str | None = None
-    # sc://host:15002 (needs pyspark[connect]); may hold ;token=…, so never in repr().
+    # sc://host:15002 (needs trustwell[spark-connect]); may hold ;token=…, so never in repr().
     remote: str | None = Field(default=None, repr=False)
     database: str | None = None  # where unqualified table names are looked up
     timezone: str | None = None

@@ -222,10 +222,13 @@ def _plain(value: Any) -> Any:
 
 
 _JVM_TRACE = re.compile(r"\nJVM stacktrace:|\n\s*at [\w$.]+\(")
+# Spark Connect puts the server's exception class first: "(org.apache.spark.…) [CLASS] …".
+_SERVER_CLASS = re.compile(r"^\([\w$.]+\)\s*")
 _PLAN = re.compile(r"(; line \d+ pos \d+);?\n[\s\S]*$")
 
 
 def _engine_error(exc: Exception) -> EngineError:
-    """Spark's message, without the JVM stack trace and the logical plan it appends."""
-    message = _JVM_TRACE.split(str(exc).strip())[0]
+    """Spark's message, without the JVM stack trace and the logical plan it appends
+    (and, from Spark Connect, the server's exception class before it)."""
+    message = _SERVER_CLASS.sub("", _JVM_TRACE.split(str(exc).strip())[0])
     return EngineError(_PLAN.sub(r"\1", message).strip() or type(exc).__name__)

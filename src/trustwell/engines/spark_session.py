@@ -2,8 +2,8 @@
 
 ``master: local[N]`` starts Spark inside this process, ``master: spark://…``
 joins a standalone cluster (this process is the driver), ``remote: sc://…``
-talks to a Spark Connect server (needs ``pyspark[connect]``). A JVM holds one
-SparkContext: when this process already runs one (another Spark warehouse, or
+talks to a Spark Connect server (needs ``trustwell[spark-connect]``; no
+JVM in this process). A JVM holds one SparkContext: when this process already runs one (another Spark warehouse, or
 a test session), its master must match, and trustwell works in a new session
 of it (own temporary views and settings). A context trustwell started is
 stopped when the last engine on it closes (``trustwell serve`` may run two
@@ -13,6 +13,7 @@ checks at once); one it found running is never stopped.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,13 +42,13 @@ def open_session(
     except ImportError as exc:
         raise EngineError(
             "a spark warehouse needs pyspark: pip install 'trustwell[spark]'"
-            " (and pyspark[connect] for remote: sc://…)"
+            " (or 'trustwell[spark-connect]' for remote: sc://…)"
         ) from exc
     settings = {**(conf or {}), **LOCKED_CONF}
     release: Callable[[], None] | None = None
     try:
         if remote is not None:
-            session = _connect(SparkSession, remote, settings)
+            session = _connect(remote, settings)
             release = session.stop
         else:
             session, release = _classic(SparkSession, master or DEFAULT_MASTER, settings)
@@ -67,17 +68,26 @@ def open_session(
     return session, release
 
 
-def _connect(builder_class: Any, remote: str, settings: Mapping[str, str]) -> Any:
+def _connect(remote: str, settings: Mapping[str, str]) -> Any:
+    """A new Spark Connect session (each call its own, with its own views and settings).
+
+    Built with the Connect client's own builder: pyspark's common one would mark
+    the whole process as Spark Connect (``SPARK_CONNECT_MODE_ENABLED``), after
+    which a ``master:`` warehouse in the same process could no longer start.
+    """
     try:
-        import pyspark.sql.connect.session  # noqa: F401  # the client's own imports
+        with warnings.catch_warnings():
+            # The client checks pandas on import and warns about pandas 3, which
+            # trustwell does not use through it (rows come back as Arrow, then Rows).
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+            from pyspark.sql.connect.session import SparkSession as ConnectSession
     except ImportError as exc:
         raise EngineError(
             # Not the URL itself: it may hold the token.
             "a Spark Connect warehouse (remote:) needs the Spark Connect client:"
-            " pip install 'pyspark[connect]'"
+            " pip install 'trustwell[spark-connect]'"
         ) from exc
-    builder = builder_class.builder.remote(remote)
-    return builder.config(map=dict(settings)).create()
+    return ConnectSession.builder.remote(remote).config(map=dict(settings)).create()
 
 
 def _classic(
