@@ -121,8 +121,10 @@ def start_standalone_cluster(workdir: Path) -> StandaloneCluster:
     try:
         cluster.jvms.append(
             _start(
-                [spark_class, "org.apache.spark.deploy.master.Master", "--host", LOOPBACK]
-                + ["--port", str(cluster.port), "--webui-port", str(free_port())],
+                [
+                    *(spark_class, "org.apache.spark.deploy.master.Master", "--host", LOOPBACK),
+                    *("--port", str(cluster.port), "--webui-port", str(free_port())),
+                ],
                 workdir / "master.log",
                 r"I have been elected leader",
             )
@@ -130,9 +132,11 @@ def start_standalone_cluster(workdir: Path) -> StandaloneCluster:
         (workdir / "worker").mkdir(exist_ok=True)
         cluster.jvms.append(
             _start(
-                [spark_class, "org.apache.spark.deploy.worker.Worker", cluster.url]
-                + ["--host", LOOPBACK, "--cores", "1", "--memory", "1g"]
-                + ["--webui-port", str(free_port()), "--work-dir", str(workdir / "worker")],
+                [
+                    *(spark_class, "org.apache.spark.deploy.worker.Worker", cluster.url),
+                    *("--host", LOOPBACK, "--cores", "1", "--memory", "1g"),
+                    *("--webui-port", str(free_port()), "--work-dir", str(workdir / "worker")),
+                ],
                 workdir / "worker.log",
                 r"Successfully registered with master",
             )

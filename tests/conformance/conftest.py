@@ -72,7 +72,8 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     elif request.param == "spark-connect":
         from spark_servers import connect_session
 
-        loaded = _load_spark(connect_session(request.getfixturevalue("spark_connect").url), stop=True)
+        url = request.getfixturevalue("spark_connect").url
+        loaded = _load_spark(connect_session(url), stop=True)
     else:
         server: Any = request.getfixturevalue("pg_server")
         import psycopg

@@ -2,12 +2,13 @@
 
 ``master: local[N]`` starts Spark inside this process, ``master: spark://…``
 joins a standalone cluster (this process is the driver), ``remote: sc://…``
-talks to a Spark Connect server (needs ``trustwell[spark-connect]``; no
-JVM in this process). A JVM holds one SparkContext: when this process already runs one (another Spark warehouse, or
-a test session), its master must match, and trustwell works in a new session
-of it (own temporary views and settings). A context trustwell started is
-stopped when the last engine on it closes (``trustwell serve`` may run two
-checks at once); one it found running is never stopped.
+talks to a Spark Connect server (needs ``trustwell[spark-connect]``; no JVM in
+this process). A JVM holds one SparkContext: when this process already runs
+one (another Spark warehouse, or a test session), its master must match, and
+trustwell works in a new session of it (own temporary views and settings). A
+context trustwell started is stopped when the last engine on it closes
+(``trustwell serve`` may run two checks at once); one it found running is
+never stopped. Spark Connect sessions are each their own, stopped on close.
 """
 
 from __future__ import annotations
