@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,26 @@ def test_without_the_connect_client_a_remote_says_what_to_install(
         "needs the Spark Connect client: pip install 'trustwell[spark-connect]'"
     )
     assert "sc-secret" not in repr(config)
+
+
+def test_a_remote_warehouse_works_in_a_spark_connect_session_of_its_own(
+    spark_connect: Any, tmp_path: Path
+) -> None:
+    config = SparkWarehouse(
+        type="spark", remote=spark_connect.url, conf={"spark.sql.ansi.enabled": "false"}
+    )
+
+    with connect(config, tmp_path) as engine:
+        assert isinstance(engine, SparkEngine) and engine.is_connect
+        assert engine.session.conf.get("spark.sql.ansi.enabled") == "false"
+        assert engine.session.conf.get("spark.sql.runSQLOnFiles") == "false"
+        assert engine.execute("select 1 + 1 as two").rows == [(2,)]
+        with pytest.raises(EngineError) as raised:
+            engine.execute("select * from no_such_table")
+        # The server's exception class is not part of the message.
+        assert str(raised.value).startswith("[TABLE_OR_VIEW_NOT_FOUND]")
+    assert engine.session.is_stopped
+
+    # pyspark's common builder would have marked the process as Spark Connect, after
+    # which no master: warehouse could start here; the Connect client's own does not.
+    assert "SPARK_CONNECT_MODE_ENABLED" not in os.environ
