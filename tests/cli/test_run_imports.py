@@ -14,12 +14,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 import trustwell
+from trustwell.cli.app import create_app as create_cli
 from trustwell.store.migrate import SCHEMA_HEAD
 
 NOW = "2026-11-22T09:00:00Z"
@@ -30,6 +33,23 @@ PROBE = """\
 import atexit, json, sys
 out = sys.argv.pop(1)
 atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv[0] = "trustwell"
+from trustwell.cli.app import main
+main()
+"""
+
+# PROBE, also noting what the process had when its first DuckDB statement began.
+OVERLAP_PROBE = """\
+import atexit, json, sys
+from trustwell.engines import overlap
+out = sys.argv.pop(1)
+starts = []
+plain_run = overlap.run
+def run(statement, interrupt):
+    starts.append({"pending": overlap.pending(), "sqlalchemy": "sqlalchemy" in sys.modules})
+    return plain_run(statement, interrupt)
+overlap.run = run
+atexit.register(lambda: open(out, "w").write(json.dumps(starts)))
 sys.argv[0] = "trustwell"
 from trustwell.cli.app import main
 main()
@@ -82,15 +102,18 @@ NOT_FOR_HELP = (
 )
 
 
-def run_cli(tmp_path: Path, *args: str) -> tuple[int, str, set[str]]:
-    """Exit code, stdout and the imported module names of ``trustwell ARGS``."""
+def run_cli(tmp_path: Path, *args: str, probe: str = PROBE) -> tuple[int, str, Any]:
+    """Exit code, stdout and the imported module names of ``trustwell ARGS``.
+
+    With another ``probe``: what that probe wrote, as JSON, instead of the names.
+    """
     out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
     src = str(Path(trustwell.__file__).resolve().parents[1])
     env = {**os.environ, "TRUSTWELL_NOW": NOW, "PYTHONPATH": src}
     env.pop("TTY_COMPATIBLE", None)
     env.pop("FORCE_COLOR", None)
     process = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
+        [sys.executable, "-c", probe, str(out), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -98,7 +121,8 @@ def run_cli(tmp_path: Path, *args: str) -> tuple[int, str, set[str]]:
         cwd=tmp_path,
     )
     assert out.exists(), process.stderr
-    return process.returncode, process.stdout, set(json.loads(out.read_text()))
+    found = json.loads(out.read_text())
+    return process.returncode, process.stdout, set(found) if probe == PROBE else found
 
 
 def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -245,3 +269,65 @@ def test_a_store_at_an_older_schema_is_still_migrated_by_run(tmp_path: Path, pro
     assert code == 0
     assert "alembic" in modules
     assert store_revision(project) == SCHEMA_HEAD
+
+
+def test_a_duckdb_run_opens_its_store_while_the_statement_runs(
+    tmp_path: Path, project: Path
+) -> None:
+    assert run_json(tmp_path, project)[0] == 0  # the store exists and is current
+    args = ("run", "--project", str(project), "--format", "json")
+
+    code, stdout, starts = run_cli(tmp_path, *args, probe=OVERLAP_PROBE)
+
+    assert code == 0 and json.loads(stdout)["status"] == "pass"
+    # The describe runs plainly; the one check statement carries the store's opening,
+    # and SQLAlchemy was not imported before it: the store opened alongside it.
+    assert starts == [{"pending": True, "sqlalchemy": False}]
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:  # and the run was recorded with its results
+            run_id = json.loads(stdout)["run_id"]
+            count = sa.text("SELECT count(*) FROM results WHERE run_id = :r")
+            assert conn.execute(count, {"r": run_id}).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_corrupt_store_stops_a_duckdb_run_with_its_error_and_records_nothing(
+    tmp_path: Path, project: Path
+) -> None:
+    database = project / ".trustwell" / "trustwell.db"
+    database.parent.mkdir()
+    garbage = b"this is not a database, it is what a full disk left behind\n" * 100
+    database.write_bytes(garbage)
+
+    for fmt in ("json", "text"):
+        code, stdout, starts = run_cli(
+            tmp_path, "run", "--project", str(project), "--format", fmt, probe=OVERLAP_PROBE
+        )
+        assert (code, stdout) == (2, "")  # nothing printed but the store's error
+        assert starts == [{"pending": True, "sqlalchemy": False}]
+        # In-process too, for the message: one line naming the store.
+        result = CliRunner().invoke(create_cli(), ["run", "-p", str(project), "-f", fmt])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: the store {database} is not a SQLite database (file is not a database)\n"
+        )
+    assert database.read_bytes() == garbage  # and nothing "repaired" the file
+
+
+def test_a_duckdb_run_without_any_statement_still_opens_and_records(
+    tmp_path: Path, project: Path
+) -> None:
+    (project / "warehouse.duckdb").unlink()  # nothing to connect to: no statement runs
+
+    code, failed, _ = run_json(tmp_path, project)
+
+    assert code == 1 and [r["status"] for r in failed["results"]] == ["error", "error"]
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:  # the store opened when the record needed it
+            count = sa.text("SELECT count(*) FROM results WHERE run_id = :r")
+            assert conn.execute(count, {"r": failed["run_id"]}).scalar() == 2
+    finally:
+        engine.dispose()

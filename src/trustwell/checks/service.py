@@ -23,6 +23,7 @@ from trustwell.errors import Invalid
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from trustwell.checks.baselines import StoreBaselines
     from trustwell.config.models import Asset, Project
     from trustwell.store.database import Store
 
@@ -38,11 +39,24 @@ class StoreHistory(NoHistory):
     :mod:`trustwell.checks.context` stays pure.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | Callable[[], Store]) -> None:
+        """``store``, or a function that opens it when a type first asks (the CLI's overlap)."""
+        self._store = store
+        self._baselines: StoreBaselines | None = None  # each baseline read once per run
+
+    @property
+    def store(self) -> Store:
+        if callable(self._store):
+            self._store = self._store()
+        return self._store
+
+    @property
+    def baselines(self) -> StoreBaselines:
         from trustwell.checks.baselines import StoreBaselines
 
-        self.store = store
-        self.baselines = StoreBaselines(store)  # each baseline read once per run
+        if self._baselines is None:
+            self._baselines = StoreBaselines(self.store)
+        return self._baselines
 
     def past_results(
         self,
@@ -111,7 +125,7 @@ def run_project(
     record: bool = True,
     actor: str | None = None,
     trigger: str = "cli",
-    store: Store | None = None,
+    store: Store | Callable[[], Store] | None = None,
 ) -> RunReport:
     """Run the checks of ``assets`` (default: all) and store the run in ``store``.
 
@@ -119,13 +133,16 @@ def run_project(
     any check runs (raising :class:`~trustwell.store.database.StoreError`), and
     closed at the end: a store that cannot take the run fails it before a
     warehouse is queried, so results are never computed only to be thrown away.
+    ``store`` may be a function that opens it: called when the run first needs
+    the store (history, or the record), after the open that the CLI overlaps
+    with the first DuckDB statement (:mod:`trustwell.checks.overlap`).
     """
     selected = list(project.assets if assets is None else assets)
-    owned = store is None and record and not dry_run
-    if owned:
+    owned: Store | None = None
+    if store is None and record and not dry_run:
         from trustwell.store import open_store
 
-        store = open_store(project.settings.store, project.root)
+        store = owned = open_store(project.settings.store, project.root)
     if not record or dry_run:
         store = None
     try:
@@ -134,11 +151,12 @@ def run_project(
         results = _run_checks(project, selected, started, on_progress, on_sql, dry_run, history)
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         if store is not None:
-            report.incidents = _record_and_respond(store, project, report, actor, selected, trigger)
+            into = store() if callable(store) else store
+            report.incidents = _record_and_respond(into, project, report, actor, selected, trigger)
         return report
     finally:
-        if owned and store is not None:
-            store.close()
+        if owned is not None:
+            owned.close()
 
 
 def _run_checks(

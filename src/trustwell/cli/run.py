@@ -64,12 +64,12 @@ def run_command(
         else:  # kept for --show-sql after the progress bar, and for JUnit's times
             statements.append(statement)
 
-    from trustwell.store import open_store
+    from trustwell.checks.overlap import store_alongside
 
-    # Opened (and verified) before the progress bar and before any check: a broken
-    # store is one line on stderr and exit 2, and no warehouse is queried.
-    store = None if dry_run else open_store(loaded.settings.store, loaded.root)
-    try:
+    # A broken store is one line on stderr and exit 2 before anything is recorded or
+    # printed; it is opened first (no warehouse queried) unless every asset is on
+    # DuckDB, where it opens while the first statement runs (checks/overlap.py).
+    with store_alongside(loaded, selected, dry_run=dry_run) as store:
         with printer.progress(len(selected), quiet=dry_run) as progress:
             report = run_project(
                 loaded,
@@ -78,16 +78,13 @@ def run_command(
                 on_sql=on_sql,
                 dry_run=dry_run,
                 actor=actor,
-                store=store,
+                store=None if dry_run else store,
             )
-        if store is not None and report.incidents and format is Format.text:
+        if not dry_run and report.incidents and format is Format.text:
             from trustwell.incidents.run_summary import incident_summaries
 
             # Read back before the store closes: who leads each incident, which checks.
-            incidents = store.read(lambda conn: incident_summaries(conn, report))
-    finally:
-        if store is not None:
-            store.close()
+            incidents = store().read(lambda conn: incident_summaries(conn, report))
     if dry_run:
         raise typer.Exit(_dry_run_problems(report))
     from trustwell.cli.common import print_error
