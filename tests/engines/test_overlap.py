@@ -7,6 +7,8 @@ not open) or a Ctrl-C interrupts the statement, and no worker thread is left.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -131,3 +133,19 @@ def test_ctrl_c_during_the_work_interrupts_the_statement_and_is_raised() -> None
         with overlap.meanwhile(interrupted), pytest.raises(KeyboardInterrupt):
             engine.execute(SLOW)
         assert time.monotonic() - started < 5 and workers() == []
+
+
+def test_ctrl_c_while_the_statement_runs_interrupts_it_and_the_engine_closes() -> None:
+    engine = DuckDBEngine()
+    # SIGINT lands in this thread while it waits for the worker's statement.
+    ctrl_c = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    ctrl_c.start()
+    try:
+        with overlap.meanwhile(lambda: None), pytest.raises(KeyboardInterrupt):
+            engine.execute(SLOW)
+    finally:
+        ctrl_c.cancel()
+    assert time.monotonic() - started < 5 and workers() == []
+    assert engine.execute("select 3 as three").rows == [(3,)]
+    engine.close()  # not "connection is busy": the statement really ended

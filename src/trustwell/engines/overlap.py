@@ -61,31 +61,39 @@ def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
     _PENDING.set(None)  # once: the statements after this one run plainly
     outcome: list[T] = []
     failure: list[BaseException] = []
+    finished = threading.Event()
 
     def worker() -> None:
         try:
             outcome.append(statement())
         except BaseException as exc:  # handed to the caller's thread below
             failure.append(exc)
+        finally:
+            finished.set()
 
-    thread = threading.Thread(target=worker, name="trustwell-statement", daemon=True)
-    thread.start()
+    threading.Thread(target=worker, name="trustwell-statement", daemon=True).start()
     try:
         work()
-        thread.join()
+        finished.wait()
     except BaseException:
         interrupt()
-        _wait(thread)
+        _wait(finished)
         raise
     if failure:
         raise failure[0]
     return outcome[0]
 
 
-def _wait(thread: threading.Thread) -> None:
-    """Join ``thread`` even if a second Ctrl-C interrupts the first join."""
-    while thread.is_alive():
+def _wait(finished: threading.Event) -> None:
+    """Wait for the worker even if another Ctrl-C interrupts the wait.
+
+    An event, not ``Thread.join``: a join interrupted by Ctrl-C marks the
+    thread stopped while it still runs (CPython 3.11), and closing a DuckDB
+    connection that is still executing crashes the process.
+    """
+    while True:
         try:
-            thread.join()
+            finished.wait()
+            return
         except KeyboardInterrupt:
             continue
