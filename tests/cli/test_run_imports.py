@@ -40,7 +40,7 @@ main()
 
 # PROBE, also noting what the process had when its first DuckDB statement began.
 OVERLAP_PROBE = """\
-import atexit, json, sys
+import atexit, gc, json, sys
 from trustwell.engines import overlap
 out = sys.argv.pop(1)
 starts = []
@@ -52,8 +52,17 @@ overlap.run = run
 atexit.register(lambda: open(out, "w").write(json.dumps(starts)))
 sys.argv[0] = "trustwell"
 from trustwell.cli.app import main
+# Collection held through start-up: a collection before the freeze is a regression.
+gc.callbacks.append(lambda phase, info: phase == "start" and starts.append(
+    {"collected before the project loaded": gc.get_freeze_count() == 0}))
 main()
 """
+
+# PROBE, writing whether Pydantic read every package's entry points for plugins.
+PLUGINS_PROBE = PROBE.replace(
+    "json.dumps(sorted(sys.modules))",
+    'json.dumps(getattr(sys.modules.get("pydantic.plugin._loader"), "_plugins", None) is not None)',
+)
 
 SETTINGS = """\
 name: shop
@@ -282,7 +291,9 @@ def test_a_duckdb_run_opens_its_store_while_the_statement_runs(
     assert code == 0 and json.loads(stdout)["status"] == "pass"
     # The describe runs plainly; the one check statement carries the store's opening,
     # and SQLAlchemy was not imported before it: the store opened alongside it.
-    assert starts == [{"pending": True, "sqlalchemy": False}]
+    assert [s for s in starts if "pending" in s] == [{"pending": True, "sqlalchemy": False}]
+    # No collection during start-up; after it, what it made was frozen.
+    assert {"collected before the project loaded": True} not in starts
     engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
     try:
         with engine.connect() as conn:  # and the run was recorded with its results
@@ -306,7 +317,7 @@ def test_a_corrupt_store_stops_a_duckdb_run_with_its_error_and_records_nothing(
             tmp_path, "run", "--project", str(project), "--format", fmt, probe=OVERLAP_PROBE
         )
         assert (code, stdout) == (2, "")  # nothing printed but the store's error
-        assert starts == [{"pending": True, "sqlalchemy": False}]
+        assert [s for s in starts if "pending" in s] == [{"pending": True, "sqlalchemy": False}]
         # In-process too, for the message: one line naming the store.
         result = CliRunner().invoke(create_cli(), ["run", "-p", str(project), "-f", fmt])
         assert (result.exit_code, result.stdout) == (2, "")
@@ -331,3 +342,16 @@ def test_a_duckdb_run_without_any_statement_still_opens_and_records(
             assert conn.execute(count, {"r": failed["run_id"]}).scalar() == 2
     finally:
         engine.dispose()
+
+
+def test_a_run_does_not_look_for_pydantic_plugins_unless_asked(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("run", "--project", str(project), "--format", "json")
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
+    assert code == 0 and looked is False
+    # PYDANTIC_DISABLE_PLUGINS set (to nothing) by the user: plugins are looked for.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
+    assert code == 0 and looked is True

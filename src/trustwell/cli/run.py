@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from trustwell.cli.common import ProjectOption, load_project_or_exit
+from trustwell.cli.common import ProjectOption, load_project_or_exit, release_collection
 
 if TYPE_CHECKING:
     from trustwell.checks.result import RunReport
@@ -48,6 +48,7 @@ def run_command(
     from trustwell.cli.output import ResultPrinter
 
     loaded = load_project_or_exit(project)
+    release_collection()  # start-up is over (main() held it): see cli/common.py
     # An --asset or --tag that names nothing is a SelectionError: the root group
     # prints it with its hint and exits 2, like every domain error.
     selected = select_assets(loaded, asset, tag)
