@@ -355,3 +355,40 @@ def test_a_run_does_not_look_for_pydantic_plugins_unless_asked(
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
     code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
     assert code == 0 and looked is True
+
+
+# Imports the run path, loads the project, prints how many of trustwell's Pydantic
+# models exist and how many have had their validator built.
+BUILT_MODELS = """\
+import json, sys
+from pathlib import Path
+from pydantic import BaseModel
+from pydantic_core import SchemaValidator
+import trustwell.checks.service
+from trustwell.config.loader import load_project
+load_project(Path(sys.argv[1]))
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+ours = {m for m in subclasses(BaseModel) if m.__module__.startswith("trustwell.")}
+built = [m for m in ours if isinstance(m.__pydantic_validator__, SchemaValidator)]
+print(json.dumps([len(ours), sorted(m.__name__ for m in built)]))
+"""
+
+
+def test_loading_a_project_builds_only_the_validators_it_uses(project: Path) -> None:
+    src = str(Path(trustwell.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT_MODELS, str(project)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=True,
+    )
+    count, built = json.loads(done.stdout)
+    # The models are built on first use (defer_build): the files' roots, whose
+    # validators hold their nested models, not every check type and setting.
+    assert count > 40
+    assert "ProjectSettings" in built and "Asset" in built
+    assert len(built) <= 6, built
