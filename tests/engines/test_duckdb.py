@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from trustwell.engines import EngineError
+from trustwell.config.models import DuckDBWarehouse
+from trustwell.engines import EngineError, connect
 from trustwell.engines.duckdb import DuckDBEngine
 
 
@@ -37,6 +38,45 @@ def test_read_only_engine_refuses_writes(tmp_path: Path) -> None:
     assert str(raised.value) == "only a query can run, not INSERT"
     with duckdb.connect(str(path)) as con:
         assert con.execute("select count(*) from t").fetchone() == (1,)
+
+
+def test_memory_limit_caps_what_duckdb_keeps_and_temp_directory_is_the_projects(
+    tmp_path: Path,
+) -> None:
+    """``memory_limit`` and ``temp_directory`` of the warehouse reach DuckDB.
+
+    DuckDB keeps the blocks of a scanned table cached up to its limit (80% of
+    the RAM by default): after one scan of a 26 MB table it holds all of it,
+    with ``memory_limit: 16MB`` no more than 16 MB. The spill folder is
+    relative to the project, like the database file.
+    """
+    _write(
+        f"attach '{tmp_path / 'w.duckdb'}' as w;"
+        " create table w.t as select range as id, hash(range) as h from range(3000000)"
+    )
+    held = {}
+    for limit in (None, "16MB"):
+        config = DuckDBWarehouse(
+            type="duckdb", path="w.duckdb", memory_limit=limit, temp_directory="spill"
+        )
+        with connect(config, tmp_path) as engine:
+            assert engine.execute("select sum(id) from t").rows == [(3000000 * 2999999 // 2,)]
+            engine.execute("select sum(h) from t")
+            memory = "select sum(memory_usage_bytes) from duckdb_memory()"
+            held[limit] = engine.execute(memory).rows[0][0]
+            shown = "select current_setting('memory_limit'), current_setting('temp_directory')"
+            setting, folder = engine.execute(shown).rows[0]
+        assert folder == (tmp_path / "spill").as_posix()
+    assert setting == "15.2 MiB"  # 16 * 1000^2 bytes, as DuckDB shows it
+    assert held[None] > 24 * 2**20 and held["16MB"] <= 16 * 1000**2
+
+
+def test_a_memory_limit_that_is_not_a_size_is_refused_with_the_units() -> None:
+    for good in ("512MB", "2GiB", "1.5 gb", "25%"):
+        assert DuckDBWarehouse(type="duckdb", memory_limit=good).memory_limit
+    for bad in ("512", "lots", "0MB", "150%", "5 PB"):
+        with pytest.raises(ValueError, match=f"memory_limit '{bad}' is not a memory size"):
+            DuckDBWarehouse(type="duckdb", memory_limit=bad)
 
 
 def test_engine_can_share_an_existing_connection() -> None:

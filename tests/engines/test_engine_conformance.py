@@ -132,6 +132,25 @@ def test_aggregate_row_reads_as_a_mapping(make_engine: MakeEngine) -> None:
     assert result.records() == [{"row_count": 2, "total": 30}]
 
 
+def test_rows_read_as_mappings_equal_the_records(make_engine: MakeEngine) -> None:
+    """``mappings()`` reads rows by name without a dict each, and agrees with ``records()``."""
+    engine = make_engine(ORDERS, ORDER_ROWS)
+
+    result = engine.execute("select id, code, note, id * 10 as id from orders order by qty")
+    rows = result.mappings()
+
+    assert len(rows) == 2
+    assert list(rows) == result.records()  # a name given twice reads its last column
+    assert [dict(r) for r in rows[0:1]] == result.records()[:1]
+    second = rows[1]
+    assert (second["code"], second.get("note"), second.get("missing", "-")) == ("B2", None, "-")
+    assert list(second) == ["id", "code", "note"] and second["id"] == 20
+    with pytest.raises(KeyError):
+        second["qty"]
+    with pytest.raises(IndexError):
+        rows[2]
+
+
 def test_query_without_rows_gives_an_empty_first_row(make_engine: MakeEngine) -> None:
     engine = make_engine(ORDERS)
 

@@ -62,3 +62,20 @@ def test_warehouse_timezone_and_timeout_are_checked_at_load_time(tmp_path: Path)
         "timeout of warehouse 'pg': '5x' is not a duration: write a number and a unit "
         "(s, m, h, d, w), e.g. '26h' in trustwell.yml line 6",
     ]
+
+
+def test_a_warehouse_memory_limit_that_is_not_a_size_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "trustwell.yml").write_text(
+        "warehouses:\n"
+        "  main: {type: duckdb, memory_limit: 512MB}\n"
+        "  big:\n"
+        "    type: duckdb\n"
+        "    memory_limit: 2 gigs\n"
+    )
+    with pytest.raises(ProjectError) as raised:
+        load_project(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "memory_limit '2 gigs' is not a memory size: write a number and a unit (KB, MB, GB, TB,"
+        " or KiB, MiB, GiB, TiB) or a share of the RAM, e.g. '512MB' or '25%' in trustwell.yml"
+        " line 5",
+    ]

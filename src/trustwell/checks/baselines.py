@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
 from trustwell.checks.compile import relation_for
-from trustwell.checks.drift_sql import CURRENT, SIDE, VALUE, Side, profile_query, values_query
+from trustwell.checks.drift_sql import CURRENT, VALUE, Side, profile_query, rows_of, values_query
 from trustwell.checks.outcome import number
 from trustwell.config.errors import did_you_mean
 from trustwell.errors import Invalid
@@ -102,9 +102,9 @@ def count_values(
         )
     rows = engine.execute(engine.render(values_query(sides, column, numeric))).records()
     counted = [
-        [float(r[VALUE]) if numeric else r[VALUE], int(r["rows"])]
+        [float(r[VALUE]) if numeric else r[VALUE], int(r[rows_of(CURRENT)])]
         for r in rows
-        if r[SIDE] == CURRENT
+        if r[rows_of(CURRENT)]
     ]
     counted.sort(key=lambda pair: (type(pair[0]).__name__, pair[0]))
     kind = "numeric" if numeric else "categorical"

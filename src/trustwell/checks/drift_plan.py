@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustwell.checks import drift_stats as stats
 from trustwell.checks.drift_sketch import TILES, Tile, exact_tiles
-from trustwell.checks.drift_sql import CURRENT, REFERENCE, SIDE, VALUE
+from trustwell.checks.drift_sql import CURRENT, REFERENCE, SIDE, VALUE, rows_of
 from trustwell.checks.outcome import number
 
 if TYPE_CHECKING:
@@ -170,11 +170,19 @@ def bin_counts_of(
 def value_counts_of(
     rows: Sequence[Mapping[str, Any]], chosen: Plan, baseline: Baseline | None
 ) -> tuple[dict[Any, int], dict[Any, int]]:
-    """(reference, current) rows per value, from the values query and, if any, the baseline."""
+    """(reference, current) rows per value, from the values query and, if any, the baseline.
+
+    The query has one row per value with a count for each side; a value a
+    side lacks (count 0) is left out of that side, as a side counted alone.
+    """
     sides: dict[str, dict[Any, int]] = {CURRENT: {}, REFERENCE: {}}
-    for row in rows:
-        value = float(row[VALUE]) if chosen.numeric else row[VALUE]
-        sides[row[SIDE]][value] = sides[row[SIDE]].get(value, 0) + int(row["rows"])
+    for name, counts in sides.items():
+        key = rows_of(name)
+        for row in rows:
+            rows_here = int(row.get(key) or 0)
+            if rows_here:
+                value = float(row[VALUE]) if chosen.numeric else row[VALUE]
+                counts[value] = counts.get(value, 0) + rows_here
     if baseline is not None:
         sides[REFERENCE] = dict(baseline.values)
     return sides[REFERENCE], sides[CURRENT]

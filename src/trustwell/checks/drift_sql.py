@@ -8,8 +8,8 @@ is one statement:
   minimum and maximum (no ``ROLLUP`` for both sides together: with a
   distinct count DuckDB keeps every value of every grouping set, measured
   394 MB against 140 MB on 10M rows, and the plan needs only the sides);
-- :func:`values_query`: rows per side and value (value counts: categories,
-  and the exact CDFs of ``ks`` and ``wasserstein``);
+- :func:`values_query`: rows per value, a count for each side (value
+  counts: categories, and the exact CDFs of ``ks`` and ``wasserstein``);
 - :func:`bins_query`: rows per side and histogram bin, the bin edges given
   as literals (``psi`` and ``jensen_shannon`` on a numeric column);
 - :func:`tiles_query`: rows, min and max per side and ``NTILE`` tile in
@@ -97,14 +97,29 @@ def profile_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Sele
     return exp.select(*outputs).from_(_pairs(sides, column, numeric)).group_by(exp.column(SIDE))
 
 
+def rows_of(side: str) -> str:
+    """The output column of :func:`values_query` holding ``side``'s rows per value."""
+    return f"_{side}_rows"
+
+
 def values_query(sides: Sequence[Side], column: str, numeric: bool) -> exp.Select:
-    """Rows per side and value."""
-    rows = exp.Count(this=exp.Star()).as_("rows")
-    keys = [exp.column(SIDE), exp.column(VALUE)]
+    """Rows per value, one count column per side (:func:`rows_of`): one row per distinct value.
+
+    Grouped by the value alone rather than by side and value, so a value
+    present on both sides is one row with two counts, not two rows that
+    each repeat the side's name: on 100,000 distinct values a side, half
+    the rows for Python to hold, and a smaller hash table in the database.
+    A side's count is 0 where the value occurs only on the other side.
+    """
+    counts = []
+    for side in sides:
+        on_side = exp.EQ(this=exp.column(SIDE), expression=exp.Literal.string(side.name))
+        one = exp.Case().when(on_side, exp.Literal.number(1))
+        counts.append(exp.Count(this=one).as_(rows_of(side.name)))
     return (
-        exp.select(*[k.copy() for k in keys], rows)
+        exp.select(exp.column(VALUE), *counts)
         .from_(_pairs(sides, column, numeric))
-        .group_by(*keys)
+        .group_by(exp.column(VALUE))
     )
 
 

@@ -18,7 +18,7 @@ rolled back, so a failed one leaves the session usable.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ from trustwell.engines.base import EngineError
 if TYPE_CHECKING:
     from trustwell.engines.base import Engine
 
-Rows = list[dict[str, Any]]
+Rows = Sequence[Mapping[str, Any]]
 Execute = Callable[[Statement], Rows]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,7 +36,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def masked_rows(rows: list[dict[str, Any]], pii: list[str]) -> list[dict[str, Any]]:
+def masked_rows(rows: Sequence[Mapping[str, Any]], pii: list[str]) -> list[dict[str, Any]]:
     """Sample rows as JSON with every ``pii`` column replaced by ``***``.
 
     Text values are scrubbed as well: a row holding a connection string or a

@@ -8,6 +8,7 @@ kept so that a project written today keeps working.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,30 @@ class DuckDBWarehouse(_Strict):
     threads: Int | None = Field(default=None, ge=1)
     timeout: str | None = None  # per-query limit, e.g. "5m"
     read_only: bool = True  # checks never write; read-only lets runs share the file
+    # DuckDB's own memory cap ("512MB", "2GiB", "25%"; its default is 80% of the RAM):
+    # above it DuckDB evicts cached table blocks, spills to temp_directory, or fails the
+    # statement (docs/warehouses.md).
+    memory_limit: str | None = None
+    temp_directory: str | None = None  # where DuckDB spills, relative to the project
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_size(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        found = _MEMORY_SIZE.match(value)
+        amount = float(found[1]) if found else 0.0
+        if not found or amount <= 0 or (found[2] == "%" and amount > 100):
+            raise ValueError(
+                f"memory_limit '{value}' is not a memory size: write a number and a unit"
+                " (KB, MB, GB, TB, or KiB, MiB, GiB, TiB) or a share of the RAM, e.g. '512MB'"
+                " or '25%'"
+            )
+        return f"{found[1]}{found[2]}"
+
+
+#: A DuckDB memory size: a number and a 1000- or 1024-based unit, or a percentage.
+_MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|%)\s*$", re.IGNORECASE)
 
 
 class PostgresWarehouse(_Strict):

@@ -41,6 +41,8 @@ def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engi
             path,
             read_only=config.read_only,
             threads=config.threads,
+            memory_limit=config.memory_limit,
+            temp_directory=_against(root, config.temp_directory) if config.temp_directory else None,
             timeout_seconds=timeout,
             files_root=root,
             allowed_files=[_against(root, f) for f in files],

@@ -60,6 +60,8 @@ class DuckDBEngine(Engine):
         *,
         read_only: bool = False,
         threads: int | None = None,
+        memory_limit: str | None = None,
+        temp_directory: str | Path | None = None,
         timeout_seconds: float | None = None,
         connection: Any = None,
         owns_connection: bool = False,
@@ -70,8 +72,10 @@ class DuckDBEngine(Engine):
 
         ``files_root``: relative file paths in queries are read from here (the project).
         ``allowed_files``: absolute files and globs the sandbox lets queries
-        read. A borrowed ``connection`` (``owns_connection=False``) is the
-        caller's and is neither sandboxed nor wrapped in transactions.
+        read. ``threads``, ``memory_limit`` (``"512MB"``) and ``temp_directory``
+        are DuckDB settings of the whole database, set by its first opening in
+        the process. A borrowed ``connection`` (``owns_connection=False``) is
+        the caller's and is neither sandboxed nor wrapped in transactions.
         """
         import duckdb
 
@@ -89,8 +93,11 @@ class DuckDBEngine(Engine):
         self.connection = connection
         self.timeout_seconds = timeout_seconds
         self.files_root = files_root
+        settings = {"threads": threads, "memory_limit": memory_limit}
+        if temp_directory is not None:
+            settings["temp_directory"] = str(temp_directory)
         try:
-            self._prepare(threads, allowed_files)
+            self._prepare({k: v for k, v in settings.items() if v}, allowed_files)
         except (duckdb.Error, EngineError) as exc:
             if self._owns:
                 self.connection.close()
@@ -98,7 +105,7 @@ class DuckDBEngine(Engine):
                 raise
             raise EngineError(str(exc).strip()) from exc
 
-    def _prepare(self, threads: int | None, allowed_files: Sequence[str | Path]) -> None:
+    def _prepare(self, settings: dict[str, Any], allowed_files: Sequence[str | Path]) -> None:
         # One DuckDB instance serves every connection to a file within a process,
         # and its settings are global: the first opening sets up the sandbox,
         # later ones find it locked and only check it (serialised, so two threads
@@ -108,8 +115,8 @@ class DuckDBEngine(Engine):
             # Timestamps without a zone are UTC; aware values come back in UTC.
             # (TimeZone is per connection and stays settable: see _lock_down.)
             self.connection.execute("SET TimeZone = 'UTC'")
-            if threads and not locked:
-                self.connection.execute(f"SET threads = {int(threads)}")
+            for name, value in settings.items() if not locked else ():
+                self.connection.execute(f"SET {name} = ?", [value])  # names from __init__
             if not self._owns:
                 return
             if locked:

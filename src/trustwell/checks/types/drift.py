@@ -14,7 +14,7 @@ reference is not read again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
@@ -219,7 +219,7 @@ def _label(reference: Reference) -> str:
 
 
 def _measure(
-    chosen: Plan, rows: list[dict[str, Any]], baseline: Baseline | None
+    chosen: Plan, rows: Sequence[Mapping[str, Any]], baseline: Baseline | None
 ) -> tuple[stats.Method, float | None, dict[str, Any]]:
     """The method, its value, and what it was computed on (bins, categories or a sketch)."""
     if chosen.edges is not None:
