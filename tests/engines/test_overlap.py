@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import duckdb
 import pytest
 
 from trustwell.engines import EngineError, QueryTimeout, overlap
@@ -149,3 +150,20 @@ def test_ctrl_c_while_the_statement_runs_interrupts_it_and_the_engine_closes() -
     assert time.monotonic() - started < 5 and workers() == []
     assert engine.execute("select 3 as three").rows == [(3,)]
     engine.close()  # not "connection is busy": the statement really ended
+
+
+def test_work_that_fails_before_the_statement_began_still_stops_it() -> None:
+    connection = duckdb.connect()
+
+    def late_statement() -> object:
+        time.sleep(0.3)  # the worker is slow to begin (a busy machine): one interrupt misses
+        return connection.execute(SLOW).fetchall()
+
+    def store_down() -> None:
+        raise StoreDown("the store x is not a SQLite database")
+
+    started = time.monotonic()
+    with overlap.meanwhile(store_down), pytest.raises(StoreDown):
+        overlap.run(late_statement, connection.interrupt)
+    assert time.monotonic() - started < 5 and workers() == []
+    connection.close()

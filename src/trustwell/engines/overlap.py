@@ -76,24 +76,26 @@ def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
         work()
         finished.wait()
     except BaseException:
-        interrupt()
-        _wait(finished)
+        _stop(interrupt, finished)
         raise
     if failure:
         raise failure[0]
     return outcome[0]
 
 
-def _wait(finished: threading.Event) -> None:
-    """Wait for the worker even if another Ctrl-C interrupts the wait.
+def _stop(interrupt: Callable[[], None], finished: threading.Event) -> None:
+    """Interrupt the statement until the worker is done, whatever Ctrl-C does meanwhile.
 
-    An event, not ``Thread.join``: a join interrupted by Ctrl-C marks the
-    thread stopped while it still runs (CPython 3.11), and closing a DuckDB
-    connection that is still executing crashes the process.
+    Interrupted again every 50 ms: a worker that had not begun executing yet
+    (a busy machine) would miss a single interrupt and run the statement to
+    its end. An event, not ``Thread.join``: a join interrupted by Ctrl-C marks
+    the thread stopped while it still runs (CPython 3.11), and closing a
+    DuckDB connection that is still executing crashes the process.
     """
     while True:
+        interrupt()
         try:
-            finished.wait()
-            return
+            if finished.wait(0.05):
+                return
         except KeyboardInterrupt:
             continue
