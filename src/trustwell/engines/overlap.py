@@ -71,8 +71,13 @@ def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
         finally:
             finished.set()
 
-    threading.Thread(target=worker, name="trustwell-statement", daemon=True).start()
+    thread = threading.Thread(target=worker, name="trustwell-statement", daemon=True)
     try:
+        try:
+            thread.start()  # Ctrl-C may land in here, once the worker already runs
+        except RuntimeError:  # no thread could be made: there is nothing to stop
+            finished.set()
+            raise
         work()
         finished.wait()
     except BaseException:
