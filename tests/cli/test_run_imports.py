@@ -14,12 +14,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 import trustwell
+from trustwell.cli.app import create_app as create_cli
 from trustwell.store.migrate import SCHEMA_HEAD
 
 NOW = "2026-11-22T09:00:00Z"
@@ -34,6 +37,32 @@ sys.argv[0] = "trustwell"
 from trustwell.cli.app import main
 main()
 """
+
+# PROBE, also noting what the process had when its first DuckDB statement began.
+OVERLAP_PROBE = """\
+import atexit, gc, json, sys
+from trustwell.engines import overlap
+out = sys.argv.pop(1)
+starts = []
+plain_run = overlap.run
+def run(statement, interrupt):
+    starts.append({"pending": overlap.pending(), "sqlalchemy": "sqlalchemy" in sys.modules})
+    return plain_run(statement, interrupt)
+overlap.run = run
+atexit.register(lambda: open(out, "w").write(json.dumps(starts)))
+sys.argv[0] = "trustwell"
+from trustwell.cli.app import main
+# Collection held through start-up: a collection before the freeze is a regression.
+gc.callbacks.append(lambda phase, info: phase == "start" and starts.append(
+    {"collected before the project loaded": gc.get_freeze_count() == 0}))
+main()
+"""
+
+# PROBE, writing whether Pydantic read every package's entry points for plugins.
+PLUGINS_PROBE = PROBE.replace(
+    "json.dumps(sorted(sys.modules))",
+    'json.dumps(getattr(sys.modules.get("pydantic.plugin._loader"), "_plugins", None) is not None)',
+)
 
 SETTINGS = """\
 name: shop
@@ -82,15 +111,18 @@ NOT_FOR_HELP = (
 )
 
 
-def run_cli(tmp_path: Path, *args: str) -> tuple[int, str, set[str]]:
-    """Exit code, stdout and the imported module names of ``trustwell ARGS``."""
+def run_cli(tmp_path: Path, *args: str, probe: str = PROBE) -> tuple[int, str, Any]:
+    """Exit code, stdout and the imported module names of ``trustwell ARGS``.
+
+    With another ``probe``: what that probe wrote, as JSON, instead of the names.
+    """
     out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
     src = str(Path(trustwell.__file__).resolve().parents[1])
     env = {**os.environ, "TRUSTWELL_NOW": NOW, "PYTHONPATH": src}
     env.pop("TTY_COMPATIBLE", None)
     env.pop("FORCE_COLOR", None)
     process = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
+        [sys.executable, "-c", probe, str(out), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -98,7 +130,8 @@ def run_cli(tmp_path: Path, *args: str) -> tuple[int, str, set[str]]:
         cwd=tmp_path,
     )
     assert out.exists(), process.stderr
-    return process.returncode, process.stdout, set(json.loads(out.read_text()))
+    found = json.loads(out.read_text())
+    return process.returncode, process.stdout, set(found) if probe == PROBE else found
 
 
 def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -245,3 +278,117 @@ def test_a_store_at_an_older_schema_is_still_migrated_by_run(tmp_path: Path, pro
     assert code == 0
     assert "alembic" in modules
     assert store_revision(project) == SCHEMA_HEAD
+
+
+def test_a_duckdb_run_opens_its_store_while_the_statement_runs(
+    tmp_path: Path, project: Path
+) -> None:
+    assert run_json(tmp_path, project)[0] == 0  # the store exists and is current
+    args = ("run", "--project", str(project), "--format", "json")
+
+    code, stdout, starts = run_cli(tmp_path, *args, probe=OVERLAP_PROBE)
+
+    assert code == 0 and json.loads(stdout)["status"] == "pass"
+    # The describe runs plainly; the one check statement carries the store's opening,
+    # and SQLAlchemy was not imported before it: the store opened alongside it.
+    assert [s for s in starts if "pending" in s] == [{"pending": True, "sqlalchemy": False}]
+    # No collection during start-up; after it, what it made was frozen.
+    assert {"collected before the project loaded": True} not in starts
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:  # and the run was recorded with its results
+            run_id = json.loads(stdout)["run_id"]
+            count = sa.text("SELECT count(*) FROM results WHERE run_id = :r")
+            assert conn.execute(count, {"r": run_id}).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_corrupt_store_stops_a_duckdb_run_with_its_error_and_records_nothing(
+    tmp_path: Path, project: Path
+) -> None:
+    database = project / ".trustwell" / "trustwell.db"
+    database.parent.mkdir()
+    garbage = b"this is not a database, it is what a full disk left behind\n" * 100
+    database.write_bytes(garbage)
+
+    for fmt in ("json", "text"):
+        code, stdout, starts = run_cli(
+            tmp_path, "run", "--project", str(project), "--format", fmt, probe=OVERLAP_PROBE
+        )
+        assert (code, stdout) == (2, "")  # nothing printed but the store's error
+        assert [s for s in starts if "pending" in s] == [{"pending": True, "sqlalchemy": False}]
+        # In-process too, for the message: one line naming the store.
+        result = CliRunner().invoke(create_cli(), ["run", "-p", str(project), "-f", fmt])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: the store {database} is not a SQLite database (file is not a database)\n"
+        )
+    assert database.read_bytes() == garbage  # and nothing "repaired" the file
+
+
+def test_a_duckdb_run_without_any_statement_still_opens_and_records(
+    tmp_path: Path, project: Path
+) -> None:
+    (project / "warehouse.duckdb").unlink()  # nothing to connect to: no statement runs
+
+    code, failed, _ = run_json(tmp_path, project)
+
+    assert code == 1 and [r["status"] for r in failed["results"]] == ["error", "error"]
+    engine = sa.create_engine(f"sqlite:///{project / '.trustwell' / 'trustwell.db'}")
+    try:
+        with engine.connect() as conn:  # the store opened when the record needed it
+            count = sa.text("SELECT count(*) FROM results WHERE run_id = :r")
+            assert conn.execute(count, {"r": failed["run_id"]}).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_run_does_not_look_for_pydantic_plugins_unless_asked(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("run", "--project", str(project), "--format", "json")
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
+    assert code == 0 and looked is False
+    # PYDANTIC_DISABLE_PLUGINS set (to nothing) by the user: plugins are looked for.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
+    assert code == 0 and looked is True
+
+
+# Imports the run path, loads the project, prints how many of trustwell's Pydantic
+# models exist and how many have had their validator built.
+BUILT_MODELS = """\
+import json, sys
+from pathlib import Path
+from pydantic import BaseModel
+from pydantic_core import SchemaValidator
+import trustwell.checks.service
+from trustwell.config.loader import load_project
+load_project(Path(sys.argv[1]))
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+ours = {m for m in subclasses(BaseModel) if m.__module__.startswith("trustwell.")}
+built = [m for m in ours if isinstance(m.__pydantic_validator__, SchemaValidator)]
+print(json.dumps([len(ours), sorted(m.__name__ for m in built)]))
+"""
+
+
+def test_loading_a_project_builds_only_the_validators_it_uses(project: Path) -> None:
+    src = str(Path(trustwell.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT_MODELS, str(project)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=True,
+    )
+    count, built = json.loads(done.stdout)
+    # The models are built on first use (defer_build): the files' roots, whose
+    # validators hold their nested models, not every check type and setting.
+    assert count > 40
+    assert "ProjectSettings" in built and "Asset" in built
+    assert len(built) <= 6, built

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection
 
+    from trustwell.checks.baselines import StoreBaselines
     from trustwell.checks.incremental_run import IncrementalRun
     from trustwell.config.models import Asset, Project
     from trustwell.store.database import Store
@@ -41,11 +42,24 @@ class StoreHistory(NoHistory):
     :mod:`trustwell.checks.context` stays pure.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | Callable[[], Store]) -> None:
+        """``store``, or a function that opens it when a type first asks (the CLI's overlap)."""
+        self._store = store
+        self._baselines: StoreBaselines | None = None  # each baseline read once per run
+
+    @property
+    def store(self) -> Store:
+        if callable(self._store):
+            self._store = self._store()
+        return self._store
+
+    @property
+    def baselines(self) -> StoreBaselines:
         from trustwell.checks.baselines import StoreBaselines
 
-        self.store = store
-        self.baselines = StoreBaselines(store)  # each baseline read once per run
+        if self._baselines is None:
+            self._baselines = StoreBaselines(self.store)
+        return self._baselines
 
     def past_results(
         self,
@@ -114,7 +128,7 @@ def run_project(
     record: bool = True,
     actor: str | None = None,
     trigger: str = "cli",
-    store: Store | None = None,
+    store: Store | Callable[[], Store] | None = None,
     full: bool = False,
 ) -> RunReport:
     """Run the checks of ``assets`` (default: all) and store the run in ``store``.
@@ -126,16 +140,25 @@ def run_project(
     ``incremental:`` assets merge the states stored in it (``full``: rebuild
     them from full scans; a dry run reads the given ``store`` to show the
     incremental statements); their new states are written with the run.
+    ``store`` may be a function that opens it: called when the run first needs
+    the store (history, or the record), after the open that the CLI overlaps
+    with the first DuckDB statement (:mod:`trustwell.checks.overlap`). A run
+    with incremental assets reads their states before any statement, so it
+    opens the store at once (the CLI does not overlap such runs).
     """
     from trustwell.checks.incremental_run import IncrementalRun
 
     selected = list(project.assets if assets is None else assets)
-    owned = store is None and record and not dry_run
-    if owned:
+    owned: Store | None = None
+    if store is None and record and not dry_run:
         from trustwell.store import open_store
 
-        store = open_store(project.settings.store, project.root)
-    incremental = IncrementalRun(store if record else None, full=full, dry_run=dry_run)
+        store = owned = open_store(project.settings.store, project.root)
+    if callable(store) and any(a.incremental is not None for a in selected):
+        store = store()
+    incremental = IncrementalRun(
+        None if not record or callable(store) else store, full=full, dry_run=dry_run
+    )
     if not record or dry_run:
         store = None
     try:
@@ -147,14 +170,15 @@ def run_project(
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         report.notes = incremental.notes()
         if store is not None:
+            into = store() if callable(store) else store
             writes = incremental.writes(report.run_id, started)
             report.incidents = _record_and_respond(
-                store, project, report, actor, selected, trigger, writes
+                into, project, report, actor, selected, trigger, writes
             )
         return report
     finally:
-        if owned and store is not None:
-            store.close()
+        if owned is not None:
+            owned.close()
 
 
 def _run_checks(

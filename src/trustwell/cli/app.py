@@ -11,6 +11,7 @@ import sys
 import typer
 
 from trustwell import __version__
+from trustwell.cli.common import hold_collection
 
 
 def _version(value: bool) -> None:
@@ -61,8 +62,18 @@ def main() -> None:
     objects (modules, classes, Pydantic schemas) that are never garbage, and
     collecting them over and over cost ~0.06-0.09 s of CPU in every
     ``trustwell run``. Reference counting still frees everything else at once.
+    ``trustwell run`` goes further: no collection at all until its project is
+    loaded (:func:`~trustwell.cli.common.hold_collection`), ~0.1 s of CPU less.
+
+    Pydantic plugins are off unless ``PYDANTIC_DISABLE_PLUGINS`` is set (to
+    an empty value, say): looking for them reads the entry points of every
+    installed package (~0.02 s) before the first model is built, and
+    trustwell's models are its own (Typer turns them off for its too).
     """
     import gc
+    import os
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
     from trustwell.redact import install_log_scrubbing
 
@@ -71,6 +82,8 @@ def main() -> None:
     install_log_scrubbing()
     try:
         first = sys.argv[1] if len(sys.argv) > 1 else ""
+        if first == "run":  # a one-shot process: no collection until its checks start
+            hold_collection()
         create_app(None if first.startswith("-") else first or None)()
     except Exception as exc:
         # A bug, not a user error: show the traceback as Python would, but an

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from trustwell.cli.common import ProjectOption, load_project_or_exit
+from trustwell.cli.common import ProjectOption, load_project_or_exit, release_collection
 
 if TYPE_CHECKING:
     from trustwell.checks.result import RunReport
@@ -51,6 +51,7 @@ def run_command(
     from trustwell.cli.output import ResultPrinter
 
     loaded = load_project_or_exit(project)
+    release_collection()  # start-up is over (main() held it): see cli/common.py
     # An --asset or --tag that names nothing is a SelectionError: the root group
     # prints it with its hint and exits 2, like every domain error.
     selected = select_assets(loaded, asset, tag)
@@ -67,20 +68,13 @@ def run_command(
         else:  # kept for --show-sql after the progress bar, and for JUnit's times
             statements.append(statement)
 
-    from trustwell.store import open_store
+    from trustwell.checks.overlap import store_alongside
 
-    # Opened (and verified) before the progress bar and before any check: a broken
-    # store is one line on stderr and exit 2, and no warehouse is queried.
-    # A dry run opens it only to show incremental assets' statements past their watermark.
-    incremental = any(a.incremental is not None for a in selected)
-    store = (
-        open_store(loaded.settings.store, loaded.root, writable=False)
-        if dry_run and incremental
-        else None
-        if dry_run
-        else open_store(loaded.settings.store, loaded.root)
-    )
-    try:
+    # A broken store is one line on stderr and exit 2 before anything is recorded or
+    # printed; it is opened first (no warehouse queried) unless every asset is on
+    # DuckDB (and none incremental), where it opens while the first statement runs
+    # (checks/overlap.py). A dry run opens it only for incremental assets' watermarks.
+    with store_alongside(loaded, selected, dry_run=dry_run) as store:
         with printer.progress(len(selected), quiet=dry_run) as progress:
             report = run_project(
                 loaded,
@@ -89,17 +83,14 @@ def run_command(
                 on_sql=on_sql,
                 dry_run=dry_run,
                 actor=actor,
-                store=store,
+                store=store if store.opened or not dry_run else None,
                 full=full,
             )
-        if store is not None and report.incidents and format is Format.text:
+        if not dry_run and report.incidents and format is Format.text:
             from trustwell.incidents.run_summary import incident_summaries
 
             # Read back before the store closes: who leads each incident, which checks.
-            incidents = store.read(lambda conn: incident_summaries(conn, report))
-    finally:
-        if store is not None:
-            store.close()
+            incidents = store().read(lambda conn: incident_summaries(conn, report))
     if dry_run:
         raise typer.Exit(_dry_run_problems(report))
     from trustwell.cli.common import print_error

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from trustwell.engines import overlap
 from trustwell.engines.base import (
     Column,
     Engine,
@@ -132,6 +133,10 @@ class DuckDBEngine(Engine):
         return expression.sql(dialect=self.dialect)
 
     def execute(self, sql: str) -> QueryResult:
+        return self._execute(sql, alongside=True)
+
+    def _execute(self, sql: str, *, alongside: bool) -> QueryResult:
+        """Run one query; with ``alongside``, overlapped with pending work (:mod:`.overlap`)."""
         import duckdb
 
         # The connection itself, not a cursor: registered frames are connection-local.
@@ -153,9 +158,10 @@ class DuckDBEngine(Engine):
         try:
             if self._owns:
                 cursor.execute("BEGIN TRANSACTION READ ONLY")
-            cursor.execute(statement)
-            columns = [d[0] for d in cursor.description or []]
-            rows = [tuple(r) for r in cursor.fetchall()] if columns else []
+            if alongside:  # the caller's pending work (the store) runs while DuckDB does
+                columns, rows = overlap.run(lambda: _fetch(cursor, statement), cursor.interrupt)
+            else:
+                columns, rows = _fetch(cursor, statement)
         except duckdb.Error as exc:
             if timed_out.is_set():
                 raise QueryTimeout(f"query ran longer than {self.timeout_seconds:g}s") from exc
@@ -172,7 +178,8 @@ class DuckDBEngine(Engine):
 
     def describe(self, relation: exp.Expr) -> list[Column]:
         query = exp.select("*").from_(relation)
-        result = self.execute(f"DESCRIBE {self.render(query)}")
+        # Metadata in milliseconds: pending work waits for the statement worth overlapping.
+        result = self._execute(f"DESCRIBE {self.render(query)}", alongside=False)
         return [Column(str(r[0]), str(r[1]), normalize_type(str(r[1]))) for r in result.rows]
 
     def relation_for_files(self, path: str) -> exp.Expr:
@@ -242,6 +249,13 @@ def _check_sandbox(connection: Any, allowed_files: Sequence[str | Path]) -> None
             "this DuckDB database is already open in this process with other file access"
             " settings: close the other connection first"
         )
+
+
+def _fetch(cursor: Any, statement: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Execute a prepared statement; its column names and rows."""
+    cursor.execute(statement)
+    columns = [d[0] for d in cursor.description or []]
+    return columns, ([tuple(r) for r in cursor.fetchall()] if columns else [])
 
 
 def _setting(connection: Any, name: str) -> Any:

@@ -113,7 +113,8 @@ SmtpUrl = Annotated[str, _url_with("smtp", "smtps")]
 
 
 class _Channel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built on first use, like the project's other models (trustwell.config.models).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     #: How long a failing message is retried before it is dead (see notify/retry.py).
     retry_for: RetryFor = DEFAULT_RETRY_FOR

@@ -1,0 +1,106 @@
+"""Work done while a warehouse statement runs, instead of before it.
+
+A ``trustwell run`` on DuckDB spends most of its time in two places: Python
+getting ready (importing SQLAlchemy, opening and verifying the store) and
+DuckDB running the shared statement. DuckDB releases the GIL while it
+executes, and on a small table it keeps only about one core busy, so the two
+can overlap: the caller hands the work to :func:`meanwhile`, and the next
+statement that allows it (:func:`run`) executes in a worker thread while the
+work runs in the caller's thread. Nothing is pending outside such a block,
+and then :func:`run` is a plain call: the web server, the scheduler and the
+tests see no thread.
+
+The statement keeps its semantics: its result or its error (a timeout, a
+database error) comes back in the caller's thread as if it had run there. When
+the work fails, or Ctrl-C arrives while either runs, the statement is
+interrupted, the worker is waited for, and the work's error (or the
+``KeyboardInterrupt``) is what the caller gets: no thread outlives the call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_PENDING: ContextVar[Callable[[], None] | None] = ContextVar("trustwell_overlap", default=None)
+
+
+@contextmanager
+def meanwhile(work: Callable[[], None]) -> Iterator[None]:
+    """Within the block, run ``work`` alongside the first statement that allows it.
+
+    ``work`` runs at most once: if no statement runs in the block it does not
+    run at all, so the caller must still do it (or check that it was done).
+    """
+    token = _PENDING.set(work)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+
+
+def pending() -> bool:
+    """Whether work waits for the next statement (what :func:`run` would overlap)."""
+    return _PENDING.get() is not None
+
+
+def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
+    """``statement()``, in a worker thread while pending work runs here, if any.
+
+    ``interrupt`` stops the statement from another thread (DuckDB's
+    ``connection.interrupt``); it is called when the work fails or on Ctrl-C.
+    """
+    work = _PENDING.get()
+    if work is None:
+        return statement()
+    _PENDING.set(None)  # once: the statements after this one run plainly
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def worker() -> None:
+        try:
+            outcome.append(statement())
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    thread = threading.Thread(target=worker, name="trustwell-statement", daemon=True)
+    try:
+        try:
+            thread.start()  # Ctrl-C may land in here, once the worker already runs
+        except RuntimeError:  # no thread could be made: there is nothing to stop
+            finished.set()
+            raise
+        work()
+        finished.wait()
+    except BaseException:
+        _stop(interrupt, finished)
+        raise
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _stop(interrupt: Callable[[], None], finished: threading.Event) -> None:
+    """Interrupt the statement until the worker is done, whatever Ctrl-C does meanwhile.
+
+    Interrupted again every 50 ms: a worker that had not begun executing yet
+    (a busy machine) would miss a single interrupt and run the statement to
+    its end. An event, not ``Thread.join``: a join interrupted by Ctrl-C marks
+    the thread stopped while it still runs (CPython 3.11), and closing a
+    DuckDB connection that is still executing crashes the process.
+    """
+    while True:
+        interrupt()
+        try:
+            if finished.wait(0.05):
+                return
+        except KeyboardInterrupt:
+            continue
