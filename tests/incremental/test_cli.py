@@ -116,3 +116,14 @@ def test_a_run_that_fails_to_be_stored_keeps_the_previous_states(
         assert [r.value for r in report.results] == [3, 0, 20.0]
     finally:
         store.close()
+
+
+def test_an_incremental_run_opens_its_store_before_its_first_statement(project: Path) -> None:
+    # Its states and watermark are read before planning: no overlap with the statement.
+    from trustwell.checks.overlap import overlappable
+    from trustwell.config.loader import load_project
+
+    loaded = load_project(project)
+    assert not overlappable(loaded, loaded.assets)
+    plain = [a.model_copy(update={"incremental": None}) for a in loaded.assets]
+    assert overlappable(loaded, plain)  # the same asset without incremental: overlapped

@@ -146,19 +146,21 @@ def run_project(
     with incremental assets reads their states before any statement, so it
     opens the store at once (the CLI does not overlap such runs).
     """
-    from trustwell.checks.incremental_run import IncrementalRun
-
     selected = list(project.assets if assets is None else assets)
     owned: Store | None = None
     if store is None and record and not dry_run:
         from trustwell.store import open_store
 
         store = owned = open_store(project.settings.store, project.root)
-    if callable(store) and any(a.incremental is not None for a in selected):
-        store = store()
-    incremental = IncrementalRun(
-        None if not record or callable(store) else store, full=full, dry_run=dry_run
-    )
+    incremental: IncrementalRun | None = None
+    if any(a.incremental is not None for a in selected):
+        # Imported only for such runs: it imports the store package (SQLAlchemy), which
+        # a DuckDB run opens alongside its first statement (checks/overlap.py).
+        from trustwell.checks.incremental_run import IncrementalRun
+
+        if callable(store):
+            store = store()
+        incremental = IncrementalRun(store if record else None, full=full, dry_run=dry_run)
     if not record or dry_run:
         store = None
     try:
@@ -168,10 +170,10 @@ def run_project(
             project, selected, started, on_progress, on_sql, dry_run, history, incremental
         )
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
-        report.notes = incremental.notes()
+        report.notes = incremental.notes() if incremental is not None else []
         if store is not None:
             into = store() if callable(store) else store
-            writes = incremental.writes(report.run_id, started)
+            writes = incremental.writes(report.run_id, started) if incremental else []
             report.incidents = _record_and_respond(
                 into, project, report, actor, selected, trigger, writes
             )
@@ -189,7 +191,7 @@ def _run_checks(
     on_sql: SqlListener | None,
     dry_run: bool,
     history: NoHistory,
-    incremental: IncrementalRun,
+    incremental: IncrementalRun | None,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
     by_name = {a.name: a for a in project.assets}
@@ -219,7 +221,11 @@ def _run_checks(
                         dry_run=dry_run,
                         history=history,
                         baselines=history,
-                        incremental=incremental.hook(asset, engine, project.root),
+                        incremental=(
+                            incremental.hook(asset, engine, project.root)
+                            if incremental is not None
+                            else None
+                        ),
                     )
                 )
                 results += asset_results
