@@ -232,10 +232,9 @@ class IncrementalAsset:
         execute: Execute,
     ) -> None:
         """Scan ``parts`` per partition; merge into stored states (``merging``) or replace them."""
-        if merging and self.no_new_rows and not self.changed:
-            return  # nothing new: the stored states are the answer
-        idioms = Idioms(self.engine.aggregate_filter, self.engine.regex_full_match)
-        aggregates = [sharpen(p.expression, idioms) for p in parts]
+        if self.nothing_to_scan(merging):
+            return
+        aggregates = self.sharpened(parts)
         query = sql.partition_scan(self.relation, self.column, self.config.grain, aggregates, where)
         rows = execute(query, checks)
         for r in rows:
@@ -244,8 +243,21 @@ class IncrementalAsset:
             states = self.work.setdefault(key, {})
             for i, part in enumerate(parts):
                 value = r[f"s{i}"]
-                renew = not merging or key in self.changed or part.key not in states
+                renew = self.renews(merging, key, part, states)
                 states[part.key] = value if renew else merge(part.kind, states[part.key], value)
+
+    def nothing_to_scan(self, merging: bool) -> bool:
+        """Whether a merging scan would find nothing: the stored states are the answer."""
+        return merging and self.no_new_rows and not self.changed
+
+    def sharpened(self, parts: Sequence[Part]) -> list[exp.Expr]:
+        """The parts' expressions, in the engine's fastest idioms (as a full run plans them)."""
+        idioms = Idioms(self.engine.aggregate_filter, self.engine.regex_full_match)
+        return [sharpen(p.expression, idioms) for p in parts]
+
+    def renews(self, merging: bool, key: str, part: Part, states: Mapping[str, Any]) -> bool:
+        """Whether partition ``key``'s scanned value replaces its stored state of ``part``."""
+        return not merging or key in self.changed or part.key not in states
 
     def full_columns(
         self, statement: Statement, columns: list[str], execute: Execute

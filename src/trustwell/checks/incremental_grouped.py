@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from trustwell.checks import incremental_sql as sql
-from trustwell.checks.idioms import Idioms, sharpen
 from trustwell.checks.incremental_merge import (
     Groups,
     Part,
@@ -82,11 +81,10 @@ def _scan(
     execute: Execute,
 ) -> None:
     """Scan ``parts`` per partition and group; merge into the stored states or replace them."""
-    if merging and asset.no_new_rows and not asset.changed:
-        return  # nothing new: the stored states are the answer
+    if asset.nothing_to_scan(merging):
+        return
     keys = [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(shape.keys)]
-    idioms = Idioms(asset.engine.aggregate_filter, asset.engine.regex_full_match)
-    values = [exp.alias_(sharpen(p.expression, idioms), f"s{i}") for i, p in enumerate(parts)]
+    values = [exp.alias_(e, f"s{i}") for i, e in enumerate(asset.sharpened(parts))]
     partition = sql.partition_of(asset.column, asset.config.grain)
     query = (
         exp.select(exp.alias_(partition, sql.P), *keys, *values)
@@ -105,7 +103,7 @@ def _scan(
         stored = asset.work.setdefault(key, {})
         for part in parts:
             new = states.get(part.key, {})
-            renew = not merging or key in asset.changed or part.key not in stored
+            renew = asset.renews(merging, key, part, stored)
             stored[part.key] = new if renew else merge_groups(part.kind, stored[part.key], new)
     if not merging:  # a rebuilt state: partitions without a matching row have none
         for key in asset.counts:
