@@ -6,7 +6,9 @@ computed once. Distinct counts are the one place engines differ: DuckDB
 parallelises ``COUNT(DISTINCT …)`` inside a shared scan, PostgreSQL does not,
 so there each distinct count becomes a scalar subquery of the same statement,
 ``(SELECT COUNT(DISTINCT k) FROM … WHERE …)`` (one statement, several scans,
-the shared one still parallel: measured fastest). Each scalar metric is then
+the shared one still parallel: measured fastest); and where the engine's
+statistics show a dense integer key (DuckDB tables), its distinct count is a
+bitmap in the shared scan (:mod:`trustwell.checks.bitmap_distinct`). Each scalar metric is then
 written in the engine's faster idioms (``COUNT(x)``, ``FILTER``, a full regex
 match: :mod:`trustwell.checks.idioms`). Grouped metrics (a small
 ``GROUP BY`` result) cannot share that one-row statement: grouped metrics
@@ -22,13 +24,14 @@ check behind each column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sqlglot import exp
 
+from trustwell.checks.bitmap_distinct import bitmap_column, distinct_bitmap
 from trustwell.checks.idioms import Idioms, sharpen
 from trustwell.checks.metrics import (
     Aggregate,
@@ -44,7 +47,7 @@ from trustwell.readonly_sql import read_only_condition, read_only_query
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
-    from trustwell.engines.base import Engine
+    from trustwell.engines.base import Engine, KeyRange
 
 RELATION_ALIAS = "_tw"
 
@@ -212,10 +215,17 @@ class _GroupedBuilder:
         return Statement(query, "grouped", self.needs, self.serves, tuple(keys))
 
 
-def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -> list[Statement]:
+def plan_statements(
+    needs: Sequence[Need],
+    relation: exp.Expr,
+    engine: Engine,
+    bitmaps: Mapping[str, KeyRange] | None = None,
+) -> list[Statement]:
     """The statements computing ``needs`` over ``relation``: scalar, then grouped, then own.
 
-    Output columns are ``m0``… (scalar), ``g0``… (grouped values) and ``q0``…
+    ``bitmaps``: integer columns whose distinct counts are counted as a bitmap
+    over these bounds (:mod:`trustwell.checks.bitmap_distinct`). Output
+    columns are ``m0``… (scalar), ``g0``… (grouped values) and ``q0``…
     (the whole result of an own query): unique across the statements of a plan.
     """
     scalars: dict[exp.Expr, str] = {}
@@ -236,6 +246,8 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
         if isinstance(metric, Aggregate | DistinctCount):
             if isinstance(metric, Aggregate):
                 expression = metric.expression
+            elif bitmaps and (ranged := bitmaps.get(bitmap_column(metric) or "")) is not None:
+                expression = distinct_bitmap(metric, ranged)
             elif engine.distinct_in_main_scan:
                 expression = _distinct_in_scan(metric)
             else:
@@ -273,9 +285,14 @@ def plan_statements(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -
     return statements + own
 
 
-def plan_asset(needs: Sequence[Need], relation: exp.Expr, engine: Engine) -> AssetPlan:
+def plan_asset(
+    needs: Sequence[Need],
+    relation: exp.Expr,
+    engine: Engine,
+    bitmaps: Mapping[str, KeyRange] | None = None,
+) -> AssetPlan:
     """Plan the statements of one asset for the ``needs`` of all its checks."""
     return AssetPlan(
-        statements=plan_statements(needs, relation, engine),
+        statements=plan_statements(needs, relation, engine, bitmaps),
         described=[n for n in needs if isinstance(n.value, Described)],
     )

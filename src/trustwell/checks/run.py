@@ -26,10 +26,12 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from trustwell import clock
+from trustwell.checks.bitmap_distinct import bitmap_bounds, bitmap_column
 from trustwell.checks.compile import Need, Statement, parse_where, plan_asset, relation_for
 from trustwell.checks.context import BaselineSource, EvaluationContext, HistorySource, NoHistory
 from trustwell.checks.isolation import Computed, Isolating
 from trustwell.checks.masking import masked_rows
+from trustwell.checks.metrics import DistinctCount
 from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase
 from trustwell.checks.registry import type_of, unit_of
@@ -38,7 +40,7 @@ from trustwell.checks.statements import Statement as Told
 from trustwell.checks.statements import StatementListener
 from trustwell.checks.types.base import Scope, no_other_assets
 from trustwell.config.errors import did_you_mean
-from trustwell.engines.base import Column, Engine, EngineError
+from trustwell.engines.base import Column, Engine, EngineError, KeyRange
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
@@ -201,7 +203,7 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
             continue
         needs += [Need(name, key, metric) for key, metric in metrics.items()]
 
-    plan = plan_asset(needs, relation, engine)
+    plan = plan_asset(needs, relation, engine, _bitmaps(run, relation, columns, needs))
     computed = Isolating(run.run_statement, relation, engine).run(plan.statements)
     if run.dry_run:
         return []
@@ -311,6 +313,35 @@ def _describe(
             message = _missing_column(missing[0], run.asset.name, names)
             failed[check.display_name] = error_result(run.asset, check, message, 0)
     return columns, failed
+
+
+def _bitmaps(
+    run: AssetRun, relation: exp.Expr, columns: list[Column] | None, needs: list[Need]
+) -> dict[str, KeyRange]:
+    """The integer keys of distinct counts dense enough to count as a bitmap, with their bounds.
+
+    From the engine's statistics (:meth:`~trustwell.engines.base.Engine.key_ranges`),
+    never on a dry run, which reads nothing. They only make the plan faster:
+    when they cannot be read the distinct counts stay ``COUNT(DISTINCT …)``,
+    and so does a statement that fails and is planned again in halves.
+    """
+    if run.dry_run or not columns:
+        return {}
+    integers = {_fold(run.engine, c.name) for c in columns if c.type == "integer"}
+    wanted = {
+        name
+        for need in needs
+        if isinstance(need.value, DistinctCount)
+        and (name := bitmap_column(need.value)) is not None
+        and _fold(run.engine, name) in integers
+    }
+    if not wanted:
+        return {}
+    try:
+        found = run.engine.key_ranges(relation, sorted(wanted))
+    except EngineError:
+        return {}
+    return {name: ranged for name, ranged in found.items() if bitmap_bounds(ranged)}
 
 
 def _fold(engine: Engine, name: str) -> str:

@@ -118,6 +118,19 @@ class Records(Sequence[Mapping[str, Any]]):
 
 
 @dataclass(frozen=True)
+class KeyRange:
+    """What an engine's statistics say of an integer column: its bounds, its distinct values.
+
+    The bounds contain every value (statistics may be wider than the data,
+    never narrower); ``distinct`` is an estimate, or None when unknown.
+    """
+
+    low: int
+    high: int
+    distinct: int | None = None
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     native_type: str  # as the engine names it, e.g. "BIGINT", "character varying"
@@ -156,6 +169,15 @@ class Engine(ABC):
     @abstractmethod
     def describe(self, relation: exp.Expr) -> list[Column]:
         """The columns of a relation (a table, a subquery or a file scan)."""
+
+    def key_ranges(self, relation: exp.Expr, columns: Sequence[str]) -> dict[str, KeyRange]:
+        """Statistics of integer ``columns`` of ``relation``, where the engine keeps them cheaply.
+
+        Where an engine answers (DuckDB tables), a distinct count of such a column
+        may be planned as a bitmap (:func:`trustwell.checks.idioms.bitmap_bounds`).
+        Metadata only, read in milliseconds; by default none.
+        """
+        return {}
 
     def relation_for_files(self, path: str) -> exp.Expr:
         """A table expression reading files (Parquet/CSV globs)."""

@@ -25,6 +25,7 @@ from trustwell.engines.base import (
     Column,
     Engine,
     EngineError,
+    KeyRange,
     QueryResult,
     QueryTimeout,
     normalize_type,
@@ -181,6 +182,12 @@ class DuckDBEngine(Engine):
         # Metadata in milliseconds: pending work waits for the statement worth overlapping.
         result = self._execute(f"DESCRIBE {self.render(query)}", alongside=False)
         return [Column(str(r[0]), str(r[1]), normalize_type(str(r[1]))) for r in result.rows]
+
+    def key_ranges(self, relation: exp.Expr, columns: Sequence[str]) -> dict[str, KeyRange]:
+        from trustwell.engines.duckdb_stats import key_ranges
+
+        # Metadata, like describe: pending work waits for the statement worth overlapping.
+        return key_ranges(lambda sql: self._execute(sql, alongside=False).rows, relation, columns)
 
     def relation_for_files(self, path: str) -> exp.Expr:
         suffix = Path(path.split("*")[0] if path.endswith("*") else path).suffix.lower()
