@@ -14,7 +14,7 @@ from trustwell.checks.registry import type_of
 from trustwell.checks.spec import Check, CheckBase
 from trustwell.checks.types.base import Scope, no_other_assets
 from trustwell.config.models import Asset
-from trustwell.engines.base import Column, Engine, QueryResult
+from trustwell.engines.base import Column, Engine, KeyRange, QueryResult
 from trustwell.engines.duckdb import DuckDBEngine
 from trustwell.engines.postgres import PostgresEngine
 
@@ -41,7 +41,9 @@ class _Dialect(Engine):
         raise AssertionError("planning must not run queries")
 
 
-def _plan_sql(engine: _Dialect, checks: list[dict[str, object]]) -> str:
+def _plan_sql(
+    engine: _Dialect, checks: list[dict[str, object]], bitmaps: dict[str, KeyRange] | None = None
+) -> str:
     relation = table_expression("raw.orders")
     needs: list[Need] = []
     for check in (_CHECK.validate_python(c) for c in checks):
@@ -49,7 +51,7 @@ def _plan_sql(engine: _Dialect, checks: list[dict[str, object]]) -> str:
         scope = Scope("orders", relation, where, engine.dialect, no_other_assets)
         metrics = type_of(check).metrics(check, scope)
         needs += [Need(check.display_name, key, metric) for key, metric in metrics.items()]
-    plan = plan_asset(needs, relation, engine)
+    plan = plan_asset(needs, relation, engine, bitmaps)
     assert plan.query is not None
     return engine.render(plan.query)
 
@@ -79,6 +81,26 @@ def test_duckdb_counts_distinct_keys_inside_the_single_scan() -> None:
         'COUNT(CASE WHEN region = \'eu\' AND (NOT "status" IS NULL AND NOT "status" IN '
         "('paid', 'it''s')) THEN 1 END) AS m5, "
         "COUNT(CASE WHEN region = 'eu' THEN 1 END) AS m6 "
+        'FROM "raw"."orders"'
+    )
+
+
+def test_duckdb_counts_a_dense_integer_key_as_a_bitmap_over_its_bounds() -> None:
+    """A one-column key with bounds: a bitmap (the ``where`` inside, as a ``CASE``)."""
+    checks: list[dict[str, object]] = [
+        {"type": "unique", "column": "id"},
+        {"type": "stat", "column": "customer_id", "stat": "distinct_count", "where": "paid"},
+        {"type": "unique", "columns": ["customer_id", "day"]},  # two columns: a hash still
+    ]
+    bounds = {"id": KeyRange(1, 9), "customer_id": KeyRange(-3, 70, 50)}
+    assert _plan_sql(_Dialect("duckdb", True, DuckDBEngine), checks, bounds) == (
+        'SELECT COUNT(*) AS m0, COUNT("id") AS m1, '
+        'COALESCE(BIT_COUNT(BITSTRING_AGG("id", 1, 9)), 0) AS m2, '
+        'COALESCE(BIT_COUNT(BITSTRING_AGG(CASE WHEN paid THEN "customer_id" END, -3, 70)), 0)'
+        " AS m3, "
+        'COUNT(CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m4, '
+        'COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL '
+        'THEN ("customer_id", "day") END) AS m5 '
         'FROM "raw"."orders"'
     )
 
