@@ -9,6 +9,8 @@ round, after one warm-up each:
     hand       ``python -c``: the single-scan query ``bench_run.HAND_SQL``
     trustwell  ``python -m trustwell run --format json`` of the 12 checks
     soda       ``soda contract verify`` of the same checks as a Soda contract
+    hand_bitmap  not a target: the hand query with its two distinct counts
+               typed as DuckDB bitmaps, the idiom trustwell plans for them
   PostgreSQL, 10M rows (``--pg-rows``; ``--no-pg`` leaves it out), the same
   table copied into a server of the bench's own (``peers_pg.py``):
     pg_hand    the single scan; pg_best, the best hand plan (each distinct
@@ -48,6 +50,12 @@ from bench_start import HAND_SCRIPT, environment
 from peers_report import TARGETS, print_table, verdicts
 
 REPO = bench_run.REPO
+#: The hand query with each distinct count typed as DuckDB's bitmap (what trustwell plans).
+HAND_BITMAP_SQL = bench_run.HAND_SQL.replace(
+    "count(DISTINCT order_id)", "bit_count(bitstring_agg(order_id))"
+).replace("count(DISTINCT customer_id)", "bit_count(bitstring_agg(customer_id))")
+HAND_BITMAP_SCRIPT = HAND_SCRIPT.replace(repr(bench_run.HAND_SQL), repr(HAND_BITMAP_SQL))
+assert HAND_BITMAP_SCRIPT != HAND_SCRIPT and HAND_BITMAP_SQL.count("bitstring_agg") == 2
 Check = Callable[[str], list[str]]  # stdout of a warm-up run -> problems found
 
 
@@ -111,6 +119,8 @@ def duckdb_case(rows: int, threads: int) -> dict[str, tuple[list[str], dict[str,
     project = RESULTS / f"peers_project_{rows}"
     write_project(project, db_path, threads)
     hand = with_freshness(run_sql(db_path, threads))
+    if not bench_run._same(run_sql(db_path, threads, HAND_BITMAP_SQL), run_sql(db_path, threads)):
+        raise SystemExit("!!! MISMATCH: the bitmap hand query disagrees with the hand query")
     source, contract = peers_soda.write_duckdb(RESULTS / f"peers_soda_{rows}", db_path)
     python, tw_env = sys.executable, environment(REPO / "src")
     return {
@@ -123,6 +133,12 @@ def duckdb_case(rows: int, threads: int) -> dict[str, tuple[list[str], dict[str,
             [python, "-m", "trustwell", "run", "--project", str(project), "--format", "json"],
             tw_env,
             trustwell_check(hand),
+        ),
+        # Not a target: the hand query typed with trustwell's bitmap idiom, for comparison.
+        "hand_bitmap": (
+            [python, "-c", HAND_BITMAP_SCRIPT, str(db_path), str(threads)],
+            os.environ.copy(),
+            lambda _: [],
         ),
         "soda": (
             peers_soda.command(source, contract),
