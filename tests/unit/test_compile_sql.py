@@ -33,6 +33,7 @@ class _Dialect(Engine):
             self.aggregate_filter = like.aggregate_filter  # type: ignore[misc]
             self.regex_full_match = like.regex_full_match  # type: ignore[misc]
             self.count_distinct_subquery = like.count_distinct_subquery  # type: ignore[misc]
+            self.dense_distinct = like.dense_distinct  # type: ignore[misc]
 
     def execute(self, sql: str) -> QueryResult:
         raise AssertionError("planning must not run queries")
@@ -101,6 +102,26 @@ def test_duckdb_counts_a_dense_integer_key_as_a_bitmap_over_its_bounds() -> None
         'COUNT(CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m4, '
         'COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL '
         'THEN ("customer_id", "day") END) AS m5 '
+        'FROM "raw"."orders"'
+    )
+
+
+def test_postgres_counts_a_key_with_few_buckets_in_64_key_buckets() -> None:
+    """A one-column integer key: a subquery of bit buckets; the key tuple keeps its sort."""
+    checks: list[dict[str, object]] = [
+        {"type": "stat", "column": "customer_id", "stat": "distinct_count", "where": "paid"},
+        {"type": "unique", "columns": ["customer_id", "day"]},
+    ]
+    bounds = {"customer_id": KeyRange(1, 5000, 5000, exact=False)}
+    assert _plan_sql(_Dialect("postgres", False, PostgresEngine), checks, bounds) == (
+        "SELECT (SELECT COALESCE(CAST(SUM(BIT_COUNT(CAST(b AS BIT(64)))) AS BIGINT), 0) FROM "
+        '(SELECT BIT_OR(CAST(1 AS BIGINT) << CAST(CAST("customer_id" AS BIGINT) & 63 AS INT))'
+        ' AS b FROM "raw"."orders" WHERE paid AND NOT "customer_id" IS NULL '
+        'GROUP BY CAST("customer_id" AS BIGINT) >> 6) AS _buckets) AS m0, '
+        "COUNT(*) AS m1, "
+        'COUNT(*) FILTER(WHERE NOT "customer_id" IS NULL AND NOT "day" IS NULL) AS m2, '
+        '(SELECT COUNT(DISTINCT ("customer_id", "day")) FROM "raw"."orders" '
+        'WHERE NOT "customer_id" IS NULL AND NOT "day" IS NULL) AS m3 '
         'FROM "raw"."orders"'
     )
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlglot import exp
 
-from trustwell.checks.bitmap_distinct import bitmap_column, distinct_bitmap
+from trustwell.checks.bitmap_distinct import bitmap_column, dense_distinct
 from trustwell.checks.idioms import Idioms, sharpen
 from trustwell.checks.metrics import (
     Aggregate,
@@ -247,7 +247,7 @@ def plan_statements(
             if isinstance(metric, Aggregate):
                 expression = metric.expression
             elif bitmaps and (ranged := bitmaps.get(bitmap_column(metric) or "")) is not None:
-                expression = distinct_bitmap(metric, ranged)
+                expression = dense_distinct(engine.dense_distinct, metric, ranged, relation)
             elif engine.distinct_in_main_scan:
                 expression = _distinct_in_scan(metric)
             else:

@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from trustwell import clock
-from trustwell.checks.bitmap_distinct import bitmap_bounds, bitmap_column
+from trustwell.checks.bitmap_distinct import bitmap_column, worth
 from trustwell.checks.compile import Need, Statement, parse_where, plan_asset, relation_for
 from trustwell.checks.context import BaselineSource, EvaluationContext, HistorySource, NoHistory
 from trustwell.checks.isolation import Computed, Isolating
@@ -325,7 +325,7 @@ def _bitmaps(
     when they cannot be read the distinct counts stay ``COUNT(DISTINCT …)``,
     and so does a statement that fails and is planned again in halves.
     """
-    if run.dry_run or not columns:
+    if run.dry_run or not columns or run.engine.dense_distinct is None:
         return {}
     integers = {_fold(run.engine, c.name) for c in columns if c.type == "integer"}
     wanted = {
@@ -341,7 +341,8 @@ def _bitmaps(
         found = run.engine.key_ranges(relation, sorted(wanted))
     except EngineError:
         return {}
-    return {name: ranged for name, ranged in found.items() if bitmap_bounds(ranged)}
+    kind = run.engine.dense_distinct
+    return {name: ranged for name, ranged in found.items() if worth(kind, ranged)}
 
 
 def _fold(engine: Engine, name: str) -> str:

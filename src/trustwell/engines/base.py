@@ -121,13 +121,15 @@ class Records(Sequence[Mapping[str, Any]]):
 class KeyRange:
     """What an engine's statistics say of an integer column: its bounds, its distinct values.
 
-    The bounds contain every value (statistics may be wider than the data,
-    never narrower); ``distinct`` is an estimate, or None when unknown.
+    ``exact``: the bounds contain every value (DuckDB's statistics: maybe wider
+    than the data, never narrower); otherwise they are estimates (PostgreSQL's
+    sampled histogram) or unknown. ``distinct`` is always an estimate.
     """
 
-    low: int
-    high: int
+    low: int | None
+    high: int | None
     distinct: int | None = None
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,11 @@ class Engine(ABC):
     #: True where a full match beats a search of ``'^…$'``; DuckDB has one but
     #: it measured slower, so no engine sets it yet (docs/benchmarks.md).
     regex_full_match: ClassVar[bool] = False
+    #: How a distinct count of a dense integer key is counted faster, where
+    #: :meth:`key_ranges` shows one: ``"bitstring"`` (DuckDB's BITSTRING_AGG over
+    #: exact bounds), ``"buckets"`` (PostgreSQL: 64 keys a row of a small hash
+    #: aggregate), or None (always ``COUNT(DISTINCT …)``). See checks/bitmap_distinct.py.
+    dense_distinct: ClassVar[str | None] = None
 
     def render(self, expression: exp.Expr) -> str:
         return expression.sql(dialect=self.dialect)
@@ -173,9 +180,9 @@ class Engine(ABC):
     def key_ranges(self, relation: exp.Expr, columns: Sequence[str]) -> dict[str, KeyRange]:
         """Statistics of integer ``columns`` of ``relation``, where the engine keeps them cheaply.
 
-        Where an engine answers (DuckDB tables), a distinct count of such a column
-        may be planned as a bitmap (:func:`trustwell.checks.idioms.bitmap_bounds`).
-        Metadata only, read in milliseconds; by default none.
+        Where an engine answers (DuckDB and PostgreSQL tables), a distinct count of
+        such a column may be planned as a bitmap (``dense_distinct``). Metadata
+        only, read in milliseconds; by default none.
         """
         return {}
 

@@ -54,6 +54,7 @@ class DuckDBEngine(Engine):
     # 6-13 % more than REGEXP_MATCHES with '^…$': both stay off here.
     aggregate_filter = False
     regex_full_match = False
+    dense_distinct = "bitstring"  # 5-20x faster than COUNT(DISTINCT) (docs/benchmarks.md)
 
     def __init__(
         self,
