@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from trustwell.checks.bitmap_distinct import ALWAYS_BITS, MAX_BITS, bitmap_bounds
+from trustwell.checks.bitmap_distinct import ALWAYS_BITS, MAX_BITS, bitmap_bounds, padded
 from trustwell.checks.run import AssetRun, check_asset
 from trustwell.config.models import Asset
 from trustwell.engines.base import KeyRange
@@ -178,3 +178,40 @@ def test_stale_statistics_cost_a_replan_never_a_wrong_count(database: Path) -> N
         assert value == _oracle(database, "keys", column, None), column
     assert "BITSTRING_AGG" in statements[0]  # the shared statement failed: out of range
     assert all("BITSTRING_AGG" not in s for s in statements[1:])  # its halves count DISTINCT
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "padded_to"),
+    [
+        (1_000_000, 20_999_999, (0, 23_068_671)),  # the bench's order ids: 15 % more bits
+        (1, 9, (1, 9)),  # a step of 1 below 16 values
+        (-3, 70, (-8, 71)),
+        (-100, -1, (-104, -1)),
+        (7, 7, (7, 7)),
+    ],
+)
+def test_bounds_are_padded_so_a_growing_table_keeps_its_statement(
+    low: int, high: int, padded_to: tuple[int, int]
+) -> None:
+    found = padded(KeyRange(low, high))
+    assert found == padded_to
+    assert found is not None and found[0] <= low and high <= found[1]
+    assert (found[1] - found[0] + 1) <= (high - low + 1) * 5 // 4 + 16
+    assert padded(KeyRange(low, high + 1)) == padded_to or high + 1 > padded_to[1]
+    assert padded(KeyRange(low, high, exact=False)) is None  # estimates never bound a bitmap
+
+
+def test_a_table_that_grows_a_little_is_sent_the_same_statement(tmp_path: Path) -> None:
+    path = tmp_path / "growing.duckdb"
+    subject = Asset.model_validate(
+        {"name": "t", "table": "t", "checks": [{"type": "unique", "column": "id", "samples": 0}]}
+    )
+    sent: list[str] = []
+    for rows in (10_000, 10_050):
+        with duckdb.connect(str(path)) as con:
+            con.execute(f"CREATE OR REPLACE TABLE t AS SELECT i AS id FROM range({rows}) r(i)")
+        with DuckDBEngine(path, read_only=True) as engine:
+            run = AssetRun(engine=engine, asset=subject, on_sql=lambda s: sent.append(s.sql))
+            (result,) = check_asset(run)
+        assert (result.status, result.value) == ("pass", 0)
+    assert len(sent) == 2 and "BITSTRING_AGG" in sent[0] and sent[0] == sent[1]

@@ -97,7 +97,7 @@ def test_duckdb_counts_a_dense_integer_key_as_a_bitmap_over_its_bounds() -> None
     assert _plan_sql(_Dialect("duckdb", True, DuckDBEngine), checks, bounds) == (
         'SELECT COUNT(*) AS m0, COUNT("id") AS m1, '
         'COALESCE(BIT_COUNT(BITSTRING_AGG("id", 1, 9)), 0) AS m2, '
-        'COALESCE(BIT_COUNT(BITSTRING_AGG(CASE WHEN paid THEN "customer_id" END, -3, 70)), 0)'
+        'COALESCE(BIT_COUNT(BITSTRING_AGG(CASE WHEN paid THEN "customer_id" END, -8, 71)), 0)'
         " AS m3, "
         'COUNT(CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL THEN 1 END) AS m4, '
         'COUNT(DISTINCT CASE WHEN NOT "customer_id" IS NULL AND NOT "day" IS NULL '

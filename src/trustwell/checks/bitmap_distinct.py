@@ -47,14 +47,30 @@ def worth(kind: str | None, ranged: KeyRange) -> bool:
 
 def bitmap_bounds(ranged: KeyRange) -> bool:
     """Whether a bitmap over ``ranged`` is small and dense enough to beat a hash table."""
-    if not ranged.exact or ranged.low is None or ranged.high is None:
+    bounds = padded(ranged)
+    if bounds is None:
         return False
-    bits = ranged.high - ranged.low + 1
+    bits = bounds[1] - bounds[0] + 1
     if bits <= 0 or bits > MAX_BITS:
         return False
     if bits <= ALWAYS_BITS:
         return True
     return ranged.distinct is not None and bits <= MAX_BITS_PER_KEY * max(ranged.distinct, 1)
+
+
+def padded(ranged: KeyRange) -> tuple[int, int] | None:
+    """Exact bounds widened to multiples of a power of two, 1/16 to 1/8 of the range; else None.
+
+    A table that grows keeps the same bounds, and so the same statement
+    text, until its keys pass the padding: a run's statement can be
+    predicted from the last one's. Costs at most 1/4 more bits.
+    """
+    if not ranged.exact or ranged.low is None or ranged.high is None:
+        return None
+    if ranged.high < ranged.low:
+        return None
+    step = 1 << max(0, (ranged.high - ranged.low + 1).bit_length() - 4)
+    return ranged.low // step * step, (ranged.high // step + 1) * step - 1
 
 
 def buckets_worth(ranged: KeyRange) -> bool:
@@ -91,6 +107,8 @@ def bitmap_column(metric: DistinctCount) -> str | None:
 def distinct_bitmap(metric: DistinctCount, ranged: KeyRange) -> exp.Expr:
     """``COALESCE(BIT_COUNT(BITSTRING_AGG(k, low, high)), 0)``, the filter as a ``CASE``.
 
+    ``low`` and ``high`` are the statistics' bounds, :func:`padded`.
+
     Rows outside the filter give NULL, and NULL keys set no bit; no row at
     all gives a NULL bitmap, hence the ``COALESCE``: the value of
     ``COUNT(DISTINCT k)`` on every row set.
@@ -99,7 +117,10 @@ def distinct_bitmap(metric: DistinctCount, ranged: KeyRange) -> exp.Expr:
     value: exp.Expr = key.copy()
     if metric.condition is not None:
         value = exp.Case().when(metric.condition.copy(), value)
-    bounds = [exp.Literal.number(ranged.low), exp.Literal.number(ranged.high)]
+    ends = padded(ranged)
+    if ends is None:
+        raise ValueError("a bitmap needs exact bounds")
+    bounds = [exp.Literal.number(ends[0]), exp.Literal.number(ends[1])]
     bitmap = exp.Anonymous(this="BITSTRING_AGG", expressions=[value, *bounds])
     counted = exp.Anonymous(this="BIT_COUNT", expressions=[bitmap])
     return exp.Coalesce(this=counted, expressions=[exp.Literal.number(0)])
