@@ -152,6 +152,36 @@ def test_ctrl_c_while_the_statement_runs_interrupts_it_and_the_engine_closes() -
     engine.close()  # not "connection is busy": the statement really ended
 
 
+def test_ctrl_c_delivered_to_another_thread_still_interrupts_the_statement() -> None:
+    """The kernel may hand SIGINT to any thread (one of DuckDB's): the wait must still end.
+
+    A real process, so that a wait that never wakes fails the test by its
+    timeout instead of hanging the suite.
+    """
+    script = f"""
+import signal, threading, time
+from trustwell.engines import overlap
+from trustwell.engines.duckdb import DuckDBEngine
+engine = DuckDBEngine()
+# Not the main thread: the timer's own thread takes the signal.
+ctrl_c = threading.Timer(0.3, lambda: signal.pthread_kill(threading.get_ident(), signal.SIGINT))
+ctrl_c.start()
+try:
+    with overlap.meanwhile(lambda: None):
+        engine.execute({SLOW!r})
+except KeyboardInterrupt:
+    print("interrupted")
+engine.close()
+"""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "interrupted\n"), done.stderr
+
+
 def test_work_that_fails_before_the_statement_began_still_stops_it() -> None:
     connection = duckdb.connect()
 

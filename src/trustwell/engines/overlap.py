@@ -79,7 +79,11 @@ def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
             finished.set()
             raise
         work()
-        finished.wait()
+        # A timed wait, again and again: Ctrl-C may be delivered to another
+        # thread (one of DuckDB's), and then an untimed wait here would never
+        # return to let the main thread raise it.
+        while not finished.wait(0.1):
+            pass
     except BaseException:
         _stop(interrupt, finished)
         raise
