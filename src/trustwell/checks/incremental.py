@@ -13,8 +13,10 @@ would, but:
   scan of the new rows and restated partitions, grouped by partition and
   merged with the stored partition states; a state this run has never
   stored (a new or changed check) from a scan of every row, once;
-- a distinct count as the stored count plus a probe of the new keys against
-  the old rows (after a restatement, or without a stored count: full);
+- a distinct count from a stored bitmap of the old rows' keys and one of
+  the new rows' keys (one integer key on DuckDB), or as the stored count
+  plus a probe of the new keys against the old rows (after a restatement,
+  or without a stored count: full), :mod:`trustwell.checks.incremental_distinct`;
 - anything else (standard deviation, median) with the planned expression
   over the full relation, in one statement.
 
@@ -56,8 +58,9 @@ from trustwell.store.states import AssetStates
 
 if TYPE_CHECKING:
     from trustwell.checks.compile import Statement
+    from trustwell.checks.incremental_bitmap import Bitmap
     from trustwell.config.incremental import Incremental
-    from trustwell.engines.base import Engine
+    from trustwell.engines.base import Column, Engine
 
 Rows = Sequence[Mapping[str, Any]]
 Execute = Callable[[exp.Expr, Sequence[str]], Rows]
@@ -82,11 +85,14 @@ class IncrementalAsset:
     work: dict[str, dict[str, Any]] = field(default_factory=dict)  # partition -> key -> state
     done: dict[str, Any] = field(default_factory=dict)  # part key -> asset-wide merged state
     distinct: dict[str, int] = field(default_factory=dict)  # distinct-count key -> count
+    bitmaps: dict[str, Bitmap] = field(default_factory=dict)  # distinct-count key -> its keys
+    kept_bitmaps: set[str] = field(default_factory=set)  # bitmaps left as they were stored
     scanned: set[str] = field(default_factory=set)  # partitions a scan returned
     in_full: set[str] = field(default_factory=set)  # checks with a metric over every row
     widened: bool = False  # a state was built from every row: every partition rewritten
     _prepared: bool = False
     _failure: str | None = None
+    _columns: list[Column] | None = None
 
     @property
     def prepared(self) -> bool:
@@ -271,6 +277,12 @@ class IncrementalAsset:
             query.set("from", None)
         rows = execute(query, statement.checks)
         return dict(rows[0]) if rows else {}
+
+    def key_types(self) -> list[Column]:
+        """The relation's columns and their types (described once per run, when asked)."""
+        if self._columns is None:
+            self._columns = self.engine.describe(self.relation)
+        return self._columns
 
     @property
     def no_new_values(self) -> bool:
