@@ -62,7 +62,7 @@ class Bitmap:
 
 
 def from_bitstring(text: str | None, low: int) -> Bitmap:
-    """A bitmap from DuckDB's ``BITSTRING_AGG(key, low, high)``: character ``i`` is value ``low + i``.
+    """A bitmap from ``BITSTRING_AGG(key, low, high)``: character ``i`` is the value ``low + i``.
 
     NULL (no non-NULL key among the rows) is the empty bitmap.
     """
