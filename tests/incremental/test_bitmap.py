@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,6 +18,7 @@ from trustwell.checks.incremental_bitmap import (
     is_key,
     widened,
 )
+from trustwell.store import open_store
 from trustwell.store.database import Store
 from trustwell.store.state_tables import incremental_bitmaps
 from trustwell.store.states import AssetStates, read_states, write_states
@@ -94,7 +97,17 @@ def test_the_cap_and_what_counts_as_an_integer_key() -> None:
     assert widened(Bitmap(0), 5, 6) == (5, 6)
 
 
-def test_bitmaps_are_stored_rewritten_only_when_changed_and_dropped(sqlite_store: Store) -> None:
+@pytest.fixture
+def any_store(store_url: str | None, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store: a SQLite file, and a database on the test PostgreSQL server."""
+    opened = open_store(store_url or f"sqlite:///{tmp_path / 'store.db'}", tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_bitmaps_are_stored_rewritten_only_when_changed_and_dropped(any_store: Store) -> None:
     def states(bitmaps: dict[str, Bitmap], kept: set[str]) -> AssetStates:
         return AssetStates(
             "spec",
@@ -108,10 +121,10 @@ def test_bitmaps_are_stored_rewritten_only_when_changed_and_dropped(sqlite_store
         )
 
     def write(bitmaps: dict[str, Bitmap], kept: set[str]) -> AssetStates | None:
-        sqlite_store.write(
+        any_store.write(
             lambda c: write_states(c, "orders", states(bitmaps, kept), run_id="r", at=AT)
         )
-        return read_states(sqlite_store, "orders")
+        return read_states(any_store, "orders")
 
     first = {"a": of(1, 5), "b": of(-(2**40), 3 - 2**40)}
     stored = write(first, set())
@@ -119,7 +132,7 @@ def test_bitmaps_are_stored_rewritten_only_when_changed_and_dropped(sqlite_store
     marked = of(1, 5, 9)  # written behind the code's back: a rewrite of "a" would undo it
     table = incremental_bitmaps
     change = table.update().where(table.c.state_key == "a").values(bits=marked.pack())
-    sqlite_store.write(lambda c: c.execute(change))
+    any_store.write(lambda c: c.execute(change))
     # "a" kept as stored (not written again), "b" dropped, "c" new
     again = write({"a": first["a"], "c": of(7)}, {"a"})
     assert again is not None and again.bitmaps == {"a": marked, "c": of(7)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 #: The widest key range a bitmap covers: max - min < 2**26 values, 8 MiB of bits.
@@ -31,9 +32,9 @@ class Bitmap:
     low: int
     bits: int = 0
 
-    @property
+    @cached_property
     def count(self) -> int:
-        """How many distinct values are set."""
+        """How many distinct values are set (counted once: a popcount of up to 8 MiB)."""
         return self.bits.bit_count()
 
     @property
