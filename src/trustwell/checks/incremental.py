@@ -87,12 +87,12 @@ class IncrementalAsset:
     distinct: dict[str, int] = field(default_factory=dict)  # distinct-count key -> count
     bitmaps: dict[str, Bitmap] = field(default_factory=dict)  # distinct-count key -> its keys
     kept_bitmaps: set[str] = field(default_factory=set)  # bitmaps left as they were stored
+    columns: list[Column] | None = None  # the relation described (for a key's type), once
     scanned: set[str] = field(default_factory=set)  # partitions a scan returned
     in_full: set[str] = field(default_factory=set)  # checks with a metric over every row
     widened: bool = False  # a state was built from every row: every partition rewritten
     _prepared: bool = False
     _failure: str | None = None
-    _columns: list[Column] | None = None
 
     @property
     def prepared(self) -> bool:
@@ -277,12 +277,6 @@ class IncrementalAsset:
             query.set("from", None)
         rows = execute(query, statement.checks)
         return dict(rows[0]) if rows else {}
-
-    def key_types(self) -> list[Column]:
-        """The relation's columns and their types (described once per run, when asked)."""
-        if self._columns is None:
-            self._columns = self.engine.describe(self.relation)
-        return self._columns
 
     @property
     def no_new_values(self) -> bool:

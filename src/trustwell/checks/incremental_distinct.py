@@ -30,10 +30,12 @@ from trustwell.checks import incremental_sql as sql
 from trustwell.checks.incremental_bitmap import Bitmap, fits, from_bitstring, is_key, widened
 from trustwell.checks.incremental_merge import DISTINCT, state_key
 from trustwell.checks.metrics import DistinctCount, Metric
+from trustwell.engines.base import EngineError
 
 if TYPE_CHECKING:
     from trustwell.checks.compile import Statement
     from trustwell.checks.incremental import Execute, IncrementalAsset
+    from trustwell.engines.base import Column
 
 Range = tuple[Any, Any]  # the least and largest key among some rows (None, None: no key)
 
@@ -90,6 +92,19 @@ def run_distinct(
     return found
 
 
+def _described(asset: IncrementalAsset) -> list[Column]:
+    """The relation's columns, described once per run.
+
+    None when the describe fails: the planned statements then report the error.
+    """
+    if asset.columns is None:
+        try:
+            asset.columns = asset.engine.describe(asset.relation)
+        except EngineError:
+            asset.columns = []
+    return asset.columns
+
+
 def _ranges(
     asset: IncrementalAsset, names: list[str], where: exp.Expr, statement: Statement, ex: Execute
 ) -> dict[str, Range]:
@@ -121,9 +136,10 @@ def _full(
     execute: Execute,
 ) -> dict[str, Any]:
     """Distinct counts over every row: bitmaps where the key allows, else the planned expression."""
-    types = {c.name: c.type for c in asset.key_types()} if asset.engine.dialect == "duckdb" else {}
     names = {c: n for c, m in metrics.items() if (n := key_column(asset, m)) is not None}
-    names = {c: n for c, n in names.items() if types.get(n) == "integer"}
+    if names:  # only integer columns: a string key would cost a scan for nothing
+        types = {c.name: c.type for c in _described(asset)}
+        names = {c: n for c, n in names.items() if types.get(n) == "integer"}
     where = asset.all_rows()
     ranges = _ranges(asset, sorted(set(names.values())), where, statement, execute) if names else {}
     fitting = {
