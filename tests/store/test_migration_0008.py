@@ -32,7 +32,7 @@ def test_upgrading_a_0007_store_adds_lineage_events_and_downgrading_drops_only_i
         store = open_store(store_url, project_root)  # migrates to the head
         try:
             with store.engine.connect() as conn:
-                assert current_revision(conn) == SCHEMA_HEAD == "0011"
+                assert current_revision(conn) == SCHEMA_HEAD == "0012"
                 assert "lineage_events" in sa.inspect(conn).get_table_names()
         finally:
             store.close()

@@ -13,8 +13,10 @@ would, but:
   scan of the new rows and restated partitions, grouped by partition and
   merged with the stored partition states; a state this run has never
   stored (a new or changed check) from a scan of every row, once;
-- a distinct count as the stored count plus a probe of the new keys against
-  the old rows (after a restatement, or without a stored count: full);
+- a distinct count from a stored bitmap of the old rows' keys and one of
+  the new rows' keys (one integer key on DuckDB), or as the stored count
+  plus a probe of the new keys against the old rows (after a restatement,
+  or without a stored count: full), :mod:`trustwell.checks.incremental_distinct`;
 - anything else (standard deviation, median) with the planned expression
   over the full relation, in one statement.
 
@@ -56,8 +58,9 @@ from trustwell.store.states import AssetStates
 
 if TYPE_CHECKING:
     from trustwell.checks.compile import Statement
+    from trustwell.checks.incremental_bitmap import Bitmap
     from trustwell.config.incremental import Incremental
-    from trustwell.engines.base import Engine
+    from trustwell.engines.base import Column, Engine
 
 Rows = Sequence[Mapping[str, Any]]
 Execute = Callable[[exp.Expr, Sequence[str]], Rows]
@@ -82,6 +85,9 @@ class IncrementalAsset:
     work: dict[str, dict[str, Any]] = field(default_factory=dict)  # partition -> key -> state
     done: dict[str, Any] = field(default_factory=dict)  # part key -> asset-wide merged state
     distinct: dict[str, int] = field(default_factory=dict)  # distinct-count key -> count
+    bitmaps: dict[str, Bitmap] = field(default_factory=dict)  # distinct-count key -> its keys
+    kept_bitmaps: set[str] = field(default_factory=set)  # bitmaps left as they were stored
+    columns: list[Column] | None = None  # the relation described (for a key's type), once
     scanned: set[str] = field(default_factory=set)  # partitions a scan returned
     in_full: set[str] = field(default_factory=set)  # checks with a metric over every row
     widened: bool = False  # a state was built from every row: every partition rewritten

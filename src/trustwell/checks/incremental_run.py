@@ -130,6 +130,8 @@ def new_states(hook: IncrementalAsset) -> AssetStates | None:
         dict(hook.distinct),
         partitions,
         touched=None if whole else (hook.scanned | set(hook.changed) | recounted),
+        bitmaps=dict(hook.bitmaps),
+        kept_bitmaps=set(hook.kept_bitmaps),
     )
 
 

@@ -12,7 +12,10 @@ Three kinds, all over the asset's relation and the ``incremental:`` column:
   grouped by partition, over the rows past the watermark and the restated
   partitions (or over every row, to rebuild);
 - :func:`distinct_probe`: how many distinct new keys are not among the old
-  rows' keys, one ``NOT EXISTS`` probe per distinct count, in one statement.
+  rows' keys, one ``NOT EXISTS`` probe per distinct count, in one statement;
+  or, for one integer key on DuckDB, :func:`key_ranges` and
+  :func:`key_bitmaps`: the bitmap of the keys of some rows, merged with the
+  stored one (:mod:`trustwell.checks.incremental_bitmap`).
 
 Rows without a watermark value form the partition ``NULL``: they count as old
 rows (fingerprinted, rescanned when their count changes), never as new ones.
@@ -214,3 +217,32 @@ def distinct_probe(
         .with_("_n", as_=fresh)
     )
     return exp.Subquery(this=probe)
+
+
+def key_ranges(relation: exp.Expr, names: Sequence[str], where: exp.Expr) -> exp.Query:
+    """The least and largest value of each key column among the rows ``where``: ``l0``, ``h0``…"""
+    outputs: list[exp.Expr] = []
+    for i, name in enumerate(names):
+        outputs.append(exp.alias_(exp.Min(this=col(name)), f"l{i}"))
+        outputs.append(exp.alias_(exp.Max(this=col(name)), f"h{i}"))
+    return exp.select(*outputs).from_(relation.copy()).where(where.copy())
+
+
+def key_bitmaps(
+    relation: exp.Expr, ranges: Sequence[tuple[str, int, int]], where: exp.Expr
+) -> exp.Query:
+    """Per ``(column, low, high)`` DuckDB's bitmap of its distinct values among the rows ``where``.
+
+    ``BITSTRING_AGG`` with explicit bounds (without, it needs column
+    statistics, which a query relation lacks): ``b0``, ``b1``… are strings of
+    ``0``/``1`` whose character ``i`` stands for the value ``low + i``; NULL
+    when no row has a value.
+    """
+    outputs = [
+        exp.alias_(
+            exp.Anonymous(this="BITSTRING_AGG", expressions=[col(n), literal(lo), literal(hi)]),
+            f"b{i}",
+        )
+        for i, (n, lo, hi) in enumerate(ranges)
+    ]
+    return exp.select(*outputs).from_(relation.copy()).where(where.copy())

@@ -1,4 +1,4 @@
-"""Stored states of incremental checks (``incremental:`` on an asset, migration 0011).
+"""Stored states of incremental checks (``incremental:`` on an asset, migrations 0011, 0012).
 
 ``incremental_assets`` holds one row per incremental asset: the partitioning
 the states were computed with (``spec``; another one rebuilds them), the
@@ -8,6 +8,10 @@ distinct counts the next run's probes add to. ``incremental_partitions``
 holds, per partition of the column, its row count, its checksum (with
 ``verify: checksum``) and its mergeable states by key. Both are written in
 the run's own transaction (:func:`trustwell.store.states.write_states`).
+``incremental_bitmaps`` (0012) holds, per asset and distinct count of one
+integer key, the bitmap of the old rows' keys (anchored at ``low``, the
+value of bit 0, as text; zlib-compressed bits): the next run's count is the
+union with the new keys' bitmap (:mod:`trustwell.checks.incremental_bitmap`).
 """
 
 from __future__ import annotations
@@ -38,4 +42,15 @@ incremental_partitions = sa.Table(
     sa.Column("checksum", sa.String(64), nullable=True),  # a big integer, as text
     sa.Column("states", json_type(), nullable=False),  # {key: typed JSON}
     sa.UniqueConstraint("asset", "partition_key", name="uq_incremental_partitions_asset"),
+)
+
+incremental_bitmaps = sa.Table(
+    "incremental_bitmaps",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column("asset", sa.String(400), nullable=False),
+    sa.Column("state_key", sa.String(64), nullable=False),  # the distinct count's key
+    sa.Column("low", sa.String(64), nullable=False),  # the key value of bit 0, as text
+    sa.Column("bits", sa.LargeBinary(), nullable=False),  # zlib of the little-endian bits
+    sa.UniqueConstraint("asset", "state_key", name="uq_incremental_bitmaps_asset"),
 )

@@ -4,7 +4,9 @@
 first incremental run); :func:`write_states` replaces what changed, inside
 the transaction that records the run, so a run that fails to be stored
 leaves the previous states whole and consistent with the previous watermark.
-Values are kept as the typed JSON of :mod:`trustwell.checks.incremental_merge`.
+Values are kept as the typed JSON of :mod:`trustwell.checks.incremental_merge`;
+the key bitmaps of distinct counts (:mod:`trustwell.checks.incremental_bitmap`)
+as compressed bytes, rewritten only when a run changed them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from trustwell.checks.incremental_bitmap import Bitmap
 from trustwell.checks.incremental_merge import decode, encode
-from trustwell.store.state_tables import incremental_assets, incremental_partitions
+from trustwell.store.state_tables import (
+    incremental_assets,
+    incremental_bitmaps,
+    incremental_partitions,
+)
 
 if TYPE_CHECKING:
     from trustwell.store.database import Store
@@ -43,6 +50,10 @@ class AssetStates:
     partitions: dict[str, PartitionState]
     #: partitions written anew by this run (None: all of them, a rebuild)
     touched: set[str] | None = None
+    #: distinct-count key -> the bitmap of the keys counted (one integer key, DuckDB)
+    bitmaps: dict[str, Bitmap] = field(default_factory=dict)
+    #: bitmaps the run left as they were stored (not written again)
+    kept_bitmaps: set[str] = field(default_factory=set)
 
 
 def read_states(store: Store, asset: str) -> AssetStates | None:
@@ -65,12 +76,17 @@ def read_states(store: Store, asset: str) -> AssetStates | None:
             )
             for r in rows
         }
+        found = conn.execute(
+            sa.select(incremental_bitmaps).where(incremental_bitmaps.c.asset == asset)
+        )
+        bitmaps = {r.state_key: Bitmap.unpack(int(r.low), r.bits) for r in found}
         return AssetStates(
             head.spec,
             decode(head.watermark),
             list(head.state_keys or []),
             {k: int(v) for k, v in (head.distinct_counts or {}).items()},
             partitions,
+            bitmaps=bitmaps,
         )
 
     return store.read(work)
@@ -130,6 +146,21 @@ def write_states(
     ]
     if rows:
         conn.execute(table.insert(), rows)
+    _write_bitmaps(conn, asset, states)
+
+
+def _write_bitmaps(conn: sa.Connection, asset: str, states: AssetStates) -> None:
+    """Replace the bitmaps the run changed; drop those it no longer keeps."""
+    table = incremental_bitmaps
+    kept = sorted(states.kept_bitmaps & set(states.bitmaps))
+    conn.execute(table.delete().where(table.c.asset == asset, table.c.state_key.not_in(kept)))
+    fresh = [
+        {"asset": asset, "state_key": key, "low": str(bitmap.low), "bits": bitmap.pack()}
+        for key, bitmap in states.bitmaps.items()
+        if key not in kept
+    ]
+    if fresh:
+        conn.execute(table.insert(), fresh)
 
 
 def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
