@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from trustwell.checks import incremental_sql as sql
+from trustwell.checks.bitmap_distinct import bitmap_column
 from trustwell.checks.incremental_bitmap import Bitmap, fits, from_bitstring, is_key, widened
 from trustwell.checks.incremental_merge import DISTINCT, state_key
 from trustwell.checks.metrics import DistinctCount, Metric
@@ -50,9 +51,7 @@ def key_column(asset: IncrementalAsset, metric: DistinctCount) -> str | None:
     """The one key column a bitmap can count (None: several keys, a filter, not DuckDB)."""
     if asset.engine.dialect != "duckdb" or metric.condition is not None:
         return None
-    if len(metric.keys) != 1 or not isinstance(metric.keys[0], exp.Column):
-        return None
-    return metric.keys[0].name
+    return bitmap_column(metric)
 
 
 def run_distinct(
