@@ -16,6 +16,12 @@ about 200 bits on each), or a range small enough (``ALWAYS_BITS``) that the
 bitmap is cheap in any case. The bounds come from the engine's statistics
 (:meth:`trustwell.engines.base.Engine.key_ranges`), which hold every value.
 
+PostgreSQL has no ``BITSTRING_AGG``: there the same idea is one ``BIGINT`` of
+bits per 64 consecutive keys, a small parallel hash aggregate instead of
+``COUNT(DISTINCT)``'s single-process sort (:func:`distinct_buckets`, chosen
+by :func:`buckets_worth` from the planner's estimates). Which idiom an
+engine has is its ``Engine.dense_distinct`` flag.
+
 Pure: decides and builds expressions, runs nothing.
 """
 
@@ -25,10 +31,10 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from trustwell.checks.metrics import DistinctCount
+from trustwell.checks.metrics import DistinctCount, and_all, not_null
 
 if TYPE_CHECKING:
-    from trustwell.engines.base import KeyRange
+    from trustwell.engines.base import DenseDistinct, KeyRange
 
 MAX_BITS = 1 << 26  # 8 MiB of bitmap per thread
 MAX_BITS_PER_KEY = 64
@@ -36,7 +42,7 @@ ALWAYS_BITS = 1 << 16  # 8 KiB: cheaper than any hash table
 MAX_BUCKETS = 1 << 15  # PostgreSQL: 32k groups of a hash aggregate stay within work_mem
 
 
-def worth(kind: str | None, ranged: KeyRange) -> bool:
+def worth(kind: DenseDistinct | None, ranged: KeyRange) -> bool:
     """Whether the engine's idiom (``Engine.dense_distinct``) beats ``COUNT(DISTINCT …)`` here."""
     if kind == "bitstring":
         return bitmap_bounds(ranged)
@@ -51,7 +57,7 @@ def bitmap_bounds(ranged: KeyRange) -> bool:
     if bounds is None:
         return False
     bits = bounds[1] - bounds[0] + 1
-    if bits <= 0 or bits > MAX_BITS:
+    if bits > MAX_BITS:
         return False
     if bits <= ALWAYS_BITS:
         return True
@@ -87,7 +93,7 @@ def buckets_worth(ranged: KeyRange) -> bool:
 
 
 def dense_distinct(
-    kind: str | None, metric: DistinctCount, ranged: KeyRange, relation: exp.Expr
+    kind: DenseDistinct | None, metric: DistinctCount, ranged: KeyRange, relation: exp.Expr
 ) -> exp.Expr:
     """The distinct count in the engine's dense-key idiom (after :func:`worth` said so)."""
     if kind == "bitstring":
@@ -142,8 +148,7 @@ def distinct_buckets(metric: DistinctCount, relation: exp.Expr) -> exp.Expr:
     bucket = exp.Anonymous(
         this="BIT_OR", expressions=[exp.BitwiseLeftShift(this=one, expression=bit)]
     )
-    present = exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null()))
-    condition = exp.and_(metric.condition.copy(), present) if metric.condition else present
+    condition = and_all(metric.condition, not_null(key.name))
     buckets = (
         exp.select(exp.alias_(bucket, "b"))
         .from_(relation.copy())

@@ -49,7 +49,7 @@ def distinct_key(metric: DistinctCount) -> str:
 
 def key_column(asset: IncrementalAsset, metric: DistinctCount) -> str | None:
     """The one key column a bitmap can count (None: several keys, a filter, not DuckDB)."""
-    if asset.engine.dialect != "duckdb" or metric.condition is not None:
+    if asset.engine.dense_distinct != "bitstring" or metric.condition is not None:
         return None
     return bitmap_column(metric)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Literal, overload
 
 from sqlglot import exp
 
@@ -117,6 +117,10 @@ class Records(Sequence[Mapping[str, Any]]):
         return repr(list(self))
 
 
+#: An engine's idiom for the distinct count of a dense integer key (``Engine.dense_distinct``).
+DenseDistinct = Literal["bitstring", "buckets"]
+
+
 @dataclass(frozen=True)
 class KeyRange:
     """What an engine's statistics say of an integer column: its bounds, its distinct values.
@@ -164,7 +168,7 @@ class Engine(ABC):
     #: :meth:`key_ranges` shows one: ``"bitstring"`` (DuckDB's BITSTRING_AGG over
     #: exact bounds), ``"buckets"`` (PostgreSQL: 64 keys a row of a small hash
     #: aggregate), or None (always ``COUNT(DISTINCT …)``). See checks/bitmap_distinct.py.
-    dense_distinct: ClassVar[str | None] = None
+    dense_distinct: ClassVar[DenseDistinct | None] = None
 
     def render(self, expression: exp.Expr) -> str:
         return expression.sql(dialect=self.dialect)
