@@ -6,9 +6,10 @@ computed once. Distinct counts are the one place engines differ: DuckDB
 parallelises ``COUNT(DISTINCT …)`` inside a shared scan, PostgreSQL does not,
 so there each distinct count becomes a scalar subquery of the same statement,
 ``(SELECT COUNT(DISTINCT k) FROM … WHERE …)`` (one statement, several scans,
-the shared one still parallel: measured fastest); and where the engine's
-statistics show a dense integer key (DuckDB tables), its distinct count is a
-bitmap in the shared scan (:mod:`trustwell.checks.bitmap_distinct`). Each scalar metric is then
+the shared one still parallel: measured fastest). Where the engine's
+statistics show a dense integer key, its distinct count is a bitmap instead
+(DuckDB, in the shared scan) or 64-key buckets (PostgreSQL, in its
+subquery): :mod:`trustwell.checks.bitmap_distinct`. Each scalar metric is then
 written in the engine's faster idioms (``COUNT(x)``, ``FILTER``, a full regex
 match: :mod:`trustwell.checks.idioms`). Grouped metrics (a small
 ``GROUP BY`` result) cannot share that one-row statement: grouped metrics
