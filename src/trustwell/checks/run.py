@@ -44,6 +44,7 @@ from trustwell.engines.base import Column, Engine, EngineError, KeyRange
 
 if TYPE_CHECKING:
     from trustwell.config.models import Asset
+    from trustwell.quickrun.capture import PlanCapture
 
 SqlListener = StatementListener  # told every statement, after it ran (or was planned)
 
@@ -77,6 +78,11 @@ class AssetRun:
     history: HistorySource = field(default_factory=NoHistory)
     baselines: BaselineSource = field(default_factory=NoHistory)  # stored drift references
     incremental: StatementHook | None = None  # checks.incremental.IncrementalAsset
+    #: keeps what the quick run path needs to replay this run (trustwell.quickrun.capture)
+    capture: PlanCapture | None = None
+    #: rows the quick run path fetched already, by statement text (trustwell.quickrun.handover)
+    prefetched: dict[str, Sequence[Mapping[str, Any]]] | None = None
+    executed: int = 0  # statements run so far
 
     def context(
         self, now: datetime, check: str, checks: Mapping[str, Outcome] | None = None
@@ -110,6 +116,9 @@ class AssetRun:
         with self.told(sql, checks, query, slots):
             if self.dry_run:
                 return []
+            self.executed += 1
+            if self.prefetched and sql in self.prefetched:
+                return self.prefetched.pop(sql)
             return self.engine.execute(sql).mappings()
 
     @contextmanager
@@ -203,14 +212,18 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
             continue
         needs += [Need(name, key, metric) for key, metric in metrics.items()]
 
-    plan = plan_asset(needs, relation, engine, _bitmaps(run, relation, columns, needs))
+    bitmaps = _bitmaps(run, relation, columns, needs)
+    plan = plan_asset(needs, relation, engine, bitmaps)
     computed = Isolating(run.run_statement, relation, engine).run(plan.statements)
     if run.dry_run:
         return []
+    first_round = run.executed
     described = {n.check for n in plan.described}
     for need in plan.described:
         computed.values.setdefault(need.check, {})[need.metric] = columns
     _follow_up(run, relation, pending, computed, now)
+    # One round of the plan's own statements, nothing re-planned: what a replay can repeat.
+    replayable = first_round == len(plan.statements) == run.executed and not computed.errors
     # Checks that judge another check's outcome (anomaly) come after the others.
     ordered = sorted(pending.items(), key=lambda p: bool(_reads_checks(p[1].check)))
     # What an anomaly on another check reads: errors so far, then each outcome.
@@ -229,6 +242,8 @@ def check_asset(run: AssetRun) -> list[CheckResult]:
         done = results.get(name)
         outcomes[name] = item.outcome or Outcome("error", None, done.message if done else "")
     evaluated = [p for p in pending.values() if p.outcome is not None]
+    if run.capture is not None:
+        run.capture.asset(run, relation, plan, bitmaps, replayable and not results)
     _add_details(run, relation, evaluated)
     for item in evaluated:
         results[item.check.display_name] = _result(run, item)

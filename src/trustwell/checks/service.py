@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustwell import clock
 from trustwell.checks.context import NoHistory, PastResult
@@ -28,9 +28,15 @@ if TYPE_CHECKING:
     from trustwell.checks.baselines import StoreBaselines
     from trustwell.checks.incremental_run import IncrementalRun
     from trustwell.config.models import Asset, Project
+    from trustwell.quickrun.capture import PlanCapture
     from trustwell.store.database import Store
 
 ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
+
+
+class _Listeners(NamedTuple):
+    on_progress: ProgressListener | None
+    on_sql: SqlListener | None
 
 
 class StoreHistory(NoHistory):
@@ -130,6 +136,8 @@ def run_project(
     trigger: str = "cli",
     store: Store | Callable[[], Store] | None = None,
     full: bool = False,
+    capture: PlanCapture | None = None,
+    prefetched: dict[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> RunReport:
     """Run the checks of ``assets`` (default: all) and store the run in ``store``.
 
@@ -145,6 +153,8 @@ def run_project(
     with the first DuckDB statement (:mod:`trustwell.checks.overlap`). A run
     with incremental assets reads their states before any statement, so it
     opens the store at once (the CLI does not overlap such runs).
+    ``capture`` keeps the plan for the quick run path; ``prefetched``: rows
+    that path fetched already, by statement text (:mod:`trustwell.quickrun`).
     """
     selected = list(project.assets if assets is None else assets)
     owned: Store | None = None
@@ -167,7 +177,15 @@ def run_project(
         started = clock.now()
         history = NoHistory() if store is None else StoreHistory(store)
         results = _run_checks(
-            project, selected, started, on_progress, on_sql, dry_run, history, incremental
+            project,
+            selected,
+            started,
+            _Listeners(on_progress, on_sql),
+            dry_run,
+            history,
+            incremental,
+            capture,
+            prefetched,
         )
         report = RunReport(str(uuid.uuid4()), started, clock.now(), results)
         report.notes = incremental.notes() if incremental is not None else []
@@ -187,13 +205,15 @@ def _run_checks(
     project: Project,
     selected: list[Asset],
     started: datetime,
-    on_progress: ProgressListener | None,
-    on_sql: SqlListener | None,
+    listeners: _Listeners,
     dry_run: bool,
     history: NoHistory,
     incremental: IncrementalRun | None,
+    capture: PlanCapture | None = None,
+    prefetched: dict[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
+    on_progress, on_sql = listeners
     by_name = {a.name: a for a in project.assets}
     results: list[CheckResult] = []
     for warehouse, group in _by_warehouse(project, selected).items():
@@ -226,6 +246,8 @@ def _run_checks(
                             if incremental is not None
                             else None
                         ),
+                        capture=capture,
+                        prefetched=prefetched,
                     )
                 )
                 results += asset_results

@@ -7,25 +7,36 @@ them, so ``trustwell --help`` imports nothing heavy.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from trustwell import __version__
-from trustwell.cli.common import hold_collection
+# Typer is imported by create_app, not here: `trustwell run` from a kept plan
+# (trustwell.quickrun) never needs it.
 
 
 def _version(value: bool) -> None:
+    import typer
+
+    from trustwell import __version__
+
     if value:
         typer.echo(f"trustwell {__version__}")
         raise typer.Exit()
 
 
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """trustwell: detect, respond, prevent, certify, show."""
+def _root_callback() -> Any:
+    import typer
+
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ) -> None:
+        """trustwell: detect, respond, prevent, certify, show."""
+
+    return _root
 
 
 def create_app(command: str | None = None) -> typer.Typer:
@@ -34,6 +45,8 @@ def create_app(command: str | None = None) -> typer.Typer:
     With ``command`` (the first argument :func:`main` was given), only the module
     of that command is imported and registered: what ``trustwell run`` starts with.
     """
+    import typer
+
     from trustwell.cli import commands
     from trustwell.cli.common import TrustwellGroup
 
@@ -48,7 +61,7 @@ def create_app(command: str | None = None) -> typer.Typer:
         # rich and markdown-it, more than the rest of `trustwell --help`.
         rich_markup_mode=None,
     )
-    app.callback()(_root)
+    app.callback()(_root_callback())
     for module in commands(command):
         module.register(app)
     return app
@@ -83,6 +96,13 @@ def main() -> None:
     try:
         first = sys.argv[1] if len(sys.argv) > 1 else ""
         if first == "run":  # a one-shot process: no collection until its checks start
+            from trustwell.quickrun.run import quick_run
+
+            code = quick_run(sys.argv[2:])  # a kept plan, before Typer: trustwell.quickrun
+            if code is not None:
+                raise SystemExit(code)
+            from trustwell.cli.common import hold_collection
+
             hold_collection()
         create_app(None if first.startswith("-") else first or None)()
     except Exception as exc:

@@ -69,6 +69,11 @@ def run_command(
             statements.append(statement)
 
     from trustwell.checks.overlap import store_alongside
+    from trustwell.quickrun import handover
+    from trustwell.quickrun.capture import PlanCapture
+
+    # Kept for the next run's quick path (trustwell.quickrun); a dry run plans only.
+    capture = None if dry_run else PlanCapture()
 
     # A broken store is one line on stderr and exit 2 before anything is recorded or
     # printed; it is opened first (no warehouse queried) unless every asset is on
@@ -85,6 +90,8 @@ def run_command(
                 actor=actor,
                 store=store if store.opened or not dry_run else None,
                 full=full,
+                capture=capture,
+                prefetched=handover.take(),
             )
         if not dry_run and report.incidents and format is Format.text:
             from trustwell.incidents.run_summary import incident_summaries
@@ -93,6 +100,8 @@ def run_command(
             incidents = store().read(lambda conn: incident_summaries(conn, report))
     if dry_run:
         raise typer.Exit(_dry_run_problems(report))
+    if capture is not None and not full:
+        capture.save(loaded, selected, asset, tag)
     from trustwell.cli.common import print_error
 
     for warning in report.warnings:  # emission never changes the exit code

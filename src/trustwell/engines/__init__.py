@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from trustwell.config.models import DuckDBWarehouse, PostgresWarehouse, SparkWarehouse, Warehouse
 from trustwell.durations import parse_duration
 from trustwell.engines.base import Column, Engine, EngineError, QueryResult, QueryTimeout
 
 if TYPE_CHECKING:
-    from trustwell.config.models import Project
+    from trustwell.config.models import DuckDBWarehouse, Project, Warehouse
 
 __all__ = [
     "Column",
@@ -30,23 +29,16 @@ def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engi
     ``files`` are the ``path:`` values of the warehouse's assets
     (:func:`warehouse_files`): a DuckDB warehouse can read those and no other file.
     """
+    # The models are imported here, not at the top: the quick run path
+    # (trustwell.quickrun) opens DuckDB through this package without Pydantic.
+    from trustwell.config.models import DuckDBWarehouse, PostgresWarehouse, SparkWarehouse
+
     timeout = parse_duration(config.timeout).total_seconds() if config.timeout else None
     if isinstance(config, DuckDBWarehouse):
         from trustwell.engines.duckdb import DuckDBEngine
 
-        path = config.path
-        if path != ":memory:" and not Path(path).is_absolute():
-            path = str(root / path)
-        return DuckDBEngine(
-            path,
-            read_only=config.read_only,
-            threads=config.threads,
-            memory_limit=config.memory_limit,
-            temp_directory=_against(root, config.temp_directory) if config.temp_directory else None,
-            timeout_seconds=timeout,
-            files_root=root,
-            allowed_files=[_against(root, f) for f in files],
-        )
+        options = duckdb_options(config, root, files)
+        return DuckDBEngine(**(options | {"files_root": root}))
     if isinstance(config, PostgresWarehouse):
         from trustwell.engines.postgres import PostgresEngine
 
@@ -60,6 +52,28 @@ def connect(config: Warehouse, root: Path, *, files: Sequence[str] = ()) -> Engi
         )
         return SparkEngine(session, timeout_seconds=timeout, on_close=release)
     raise EngineError(f"warehouse type {config.type!r} is not available in this version")
+
+
+def duckdb_options(config: DuckDBWarehouse, root: Path, files: Sequence[str]) -> dict[str, Any]:
+    """:class:`~trustwell.engines.duckdb.DuckDBEngine`'s keyword arguments for ``config``.
+
+    Plain JSON values (``files_root`` as a string): the quick run path keeps
+    them with its plan (:mod:`trustwell.quickrun`) and opens the same engine.
+    """
+    path = config.path
+    if path != ":memory:" and not Path(path).is_absolute():
+        path = str(root / path)
+    timeout = parse_duration(config.timeout).total_seconds() if config.timeout else None
+    return {
+        "path": path,
+        "read_only": config.read_only,
+        "threads": config.threads,
+        "memory_limit": config.memory_limit,
+        "temp_directory": _against(root, config.temp_directory) if config.temp_directory else None,
+        "timeout_seconds": timeout,
+        "files_root": str(root),
+        "allowed_files": [_against(root, f) for f in files],
+    }
 
 
 def warehouse_files(project: Project, warehouse: str) -> list[str]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, overload
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from trustwell.redact import scrub
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 
 class EngineError(Exception):

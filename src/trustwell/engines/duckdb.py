@@ -16,9 +16,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from trustwell.engines import overlap
 from trustwell.engines.base import (
@@ -30,6 +28,9 @@ from trustwell.engines.base import (
     QueryTimeout,
     normalize_type,
 )
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 _READERS = {
     ".parquet": "read_parquet",
@@ -179,6 +180,8 @@ class DuckDBEngine(Engine):
         return QueryResult(columns, rows)
 
     def describe(self, relation: exp.Expr) -> list[Column]:
+        from sqlglot import exp  # not at the top: the quick run path imports no sqlglot
+
         query = exp.select("*").from_(relation)
         # Metadata in milliseconds: pending work waits for the statement worth overlapping.
         result = self._execute(f"DESCRIBE {self.render(query)}", alongside=False)
@@ -191,6 +194,8 @@ class DuckDBEngine(Engine):
         return key_ranges(lambda sql: self._execute(sql, alongside=False).rows, relation, columns)
 
     def relation_for_files(self, path: str) -> exp.Expr:
+        from sqlglot import exp  # not at the top: the quick run path imports no sqlglot
+
         suffix = Path(path.split("*")[0] if path.endswith("*") else path).suffix.lower()
         reader = _READERS.get(suffix, "read_parquet")
         return exp.Anonymous(this=reader, expressions=[exp.Literal.string(path)])
@@ -298,6 +303,8 @@ def _rollback(connection: Any) -> None:
 
 def _names_files(expression: exp.Expr) -> bool:
     """Cheap test before copying a tree: does any literal or quoted table look like a file?"""
+    from sqlglot import exp
+
     return any(
         (isinstance(node, exp.Literal) and node.is_string and _reads_files(node))
         or _is_file_table(node)
@@ -307,6 +314,8 @@ def _names_files(expression: exp.Expr) -> bool:
 
 def _is_file_table(node: exp.Expr) -> bool:
     """``FROM 'data/x.csv'``: DuckDB reads a quoted table name that looks like a file."""
+    from sqlglot import exp
+
     return (
         isinstance(node, exp.Table)
         and isinstance(node.this, exp.Identifier)
@@ -318,6 +327,7 @@ def _is_file_table(node: exp.Expr) -> bool:
 
 def _absolute_files(expression: exp.Expr, root: Path) -> exp.Expr:
     """Relative file paths (reader arguments, ``FROM 'x.csv'``) made absolute against ``root``."""
+    from sqlglot import exp
 
     def absolute(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Literal) and node.is_string and _reads_files(node):
@@ -333,6 +343,8 @@ def _absolute_files(expression: exp.Expr, root: Path) -> exp.Expr:
 
 def _reads_files(literal: exp.Literal) -> bool:
     """Whether ``literal`` is a positional path argument of a file-reading function."""
+    from sqlglot import exp
+
     parent = literal.parent
     if isinstance(parent, exp.Array):
         parent = parent.parent

@@ -17,26 +17,46 @@ then the statistics of the named columns.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from trustwell.engines.base import KeyRange
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 Run = Callable[[str], list[tuple[Any, ...]]]  # one query's rows (the engine's, not overlapped)
 
 
 def key_ranges(run: Run, relation: exp.Expr, columns: Sequence[str]) -> dict[str, KeyRange]:
     """``columns`` of ``relation`` (a base table) with their statistics; the others left out."""
+    statements = probes(relation, columns)
+    if statements is None:
+        return {}
+    base_table, stats = statements
+    if not run(base_table)[0][0]:
+        return {}
+    return ranges(columns, run(stats))
+
+
+def probes(relation: exp.Expr, columns: Sequence[str]) -> tuple[str, str] | None:
+    """The two statements of :func:`key_ranges`: is it a base table, then the statistics.
+
+    None when there is nothing to ask (no column, or not a named table). The
+    quick run path (:mod:`trustwell.quickrun`) keeps them as text with its plan.
+    """
+    from sqlglot import exp
+
     if not columns or not _names_a_table(relation):
-        return {}
+        return None
     assert isinstance(relation, exp.Table)
-    if not run(_is_base_table(relation).sql(dialect="duckdb"))[0][0]:
-        return {}
     stats = [exp.Anonymous(this="STATS", expressions=[exp.column(c, quoted=True)]) for c in columns]
     outputs = [exp.alias_(s, f"s{i}") for i, s in enumerate(stats)]
     probe = exp.select(*outputs).from_(relation.copy()).limit(1)
-    rows = run(probe.sql(dialect="duckdb"))
+    return _is_base_table(relation).sql(dialect="duckdb"), probe.sql(dialect="duckdb")
+
+
+def ranges(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, KeyRange]:
+    """The statistics probe's row read as each column's range (columns without one left out)."""
     if not rows:  # an empty table: nothing to count
         return {}
     found: dict[str, KeyRange] = {}
@@ -49,6 +69,8 @@ def key_ranges(run: Run, relation: exp.Expr, columns: Sequence[str]) -> dict[str
 
 def _names_a_table(relation: exp.Expr) -> bool:
     """``[catalog.][schema.]table``, not a file reader or a subquery."""
+    from sqlglot import exp
+
     return isinstance(relation, exp.Table) and isinstance(relation.this, exp.Identifier)
 
 
@@ -58,6 +80,7 @@ def _is_base_table(table: exp.Table) -> exp.Select:
     An unqualified part is the current schema or database, as the binder reads
     it; names match case-insensitively, as DuckDB's identifiers do.
     """
+    from sqlglot import exp
 
     def same(column: str, part: str, current: str) -> exp.Expr:
         given = table.args.get(part)

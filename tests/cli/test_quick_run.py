@@ -1,0 +1,330 @@
+"""The quick run path (trustwell.quickrun): the full path is its oracle.
+
+A run from a kept plan must print and record exactly what the full path
+would for the same data, import none of the heavy libraries, and hand every
+run it cannot do the same way back to the full path before recording
+anything, with the rows it fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+import trustwell
+from trustwell.cli.app import create_app
+from trustwell.quickrun import handover
+from trustwell.quickrun.plan import FOLDER, plan_file
+from trustwell.quickrun.run import parse, quick_run
+
+NOW = "2026-11-22T09:00:00Z"
+
+SETTINGS = """\
+name: shop
+warehouses:
+  main: {type: duckdb, path: warehouse.duckdb, timezone: Europe/Berlin}
+"""
+
+# Every type with a pure evaluation, warn levels and a filter among them; all pass.
+ASSETS = """\
+assets:
+  - name: shop.orders
+    checks:
+      - type: row_count
+        min: 1
+        warn: {min: 2}
+      - type: not_null
+        column: email
+        max_failing: 1
+      - type: unique
+        column: id
+      - type: accepted_values
+        column: status
+        values: [paid, open]
+        where: "amount > 0"
+      - type: range
+        column: amount
+        min: 0
+        max: 100
+        max_failing_fraction: 0.5
+      - type: length
+        column: country
+        min: 2
+        max: 2
+      - type: regex
+        column: email
+        pattern: '^[^@]+@[^@]+$'
+      - type: freshness
+        column: updated_at
+        max_age: 2d
+        warn: {max_age: 1d}
+      - type: stat
+        column: email
+        stat: null_fraction
+        max: 0.5
+      - type: stat
+        column: amount
+        stat: mean
+        min: 1
+      - type: stat
+        column: id
+        stat: distinct_count
+        min: 2
+"""
+
+ROWS = """
+INSERT INTO shop.orders VALUES
+  (1, 'a@x.io', 'paid', 10.5, 'DE', TIMESTAMP '2026-11-22 05:00:00'),
+  (2, NULL,     'open', 0,    'US', TIMESTAMP '2026-11-21 08:00:00'),
+  (3, 'c@x.io', 'paid', 99,   'FR', TIMESTAMP '2026-11-20 23:00:00')
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    with duckdb.connect(str(folder / "warehouse.duckdb")) as connection:
+        connection.execute("CREATE SCHEMA shop")
+        connection.execute(
+            "CREATE TABLE shop.orders (id INT, email VARCHAR, status VARCHAR,"
+            " amount DOUBLE, country VARCHAR, updated_at TIMESTAMP)"
+        )
+        connection.execute(ROWS)
+    (folder / "trustwell.yml").write_text(SETTINGS)
+    (folder / "assets").mkdir()
+    (folder / "assets" / "shop.yml").write_text(ASSETS)
+    monkeypatch.setenv("TRUSTWELL_NOW", NOW)
+    monkeypatch.delenv("TRUSTWELL_QUICK_RUN", raising=False)
+    monkeypatch.delenv("TRUSTWELL_USER", raising=False)
+    handover.take()  # nothing left from another test
+    return folder
+
+
+# Runs main() like the `trustwell` script; at exit writes sorted(sys.modules) to argv[1].
+PROBE = """\
+import atexit, json, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv[0] = "trustwell"
+from trustwell.cli.app import main
+main()
+"""
+
+HEAVY = ("pydantic", "sqlglot", "sqlalchemy", "typer", "click", "yaml", "alembic", "rich")
+
+
+def cli(tmp_path: Path, *args: str, quick: bool = True) -> tuple[int, str, set[str]]:
+    """Exit code, stdout and imported modules of a fresh ``trustwell ARGS`` process."""
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(trustwell.__file__).resolve().parents[1]),
+        "TRUSTWELL_QUICK_RUN": "1" if quick else "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert out.exists(), done.stderr
+    return done.returncode, done.stdout, set(json.loads(out.read_text()))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+
+
+def stored(project: Path, table: str, run_id: str) -> list[tuple[Any, ...]]:
+    """The rows of ``runs`` or ``results`` of one run, without ids that differ by design."""
+    with sqlite3.connect(project / ".trustwell" / "trustwell.db") as conn:
+        conn.row_factory = sqlite3.Row
+        if table == "runs":
+            rows = conn.execute("SELECT * FROM runs WHERE id = ?", [run_id]).fetchall()
+            drop = {"id"}
+        else:
+            query = "SELECT * FROM results WHERE run_id = ? ORDER BY position"
+            rows = conn.execute(query, [run_id]).fetchall()
+            drop = {"id", "run_id"}
+        return [tuple((k, r[k]) for k in r.keys() if k not in drop) for r in rows]  # noqa: SIM118 (a Row iterates values)
+
+
+def same_document(quick: dict[str, Any], full: dict[str, Any]) -> None:
+    assert quick["run_id"] != full["run_id"]
+    assert {**quick, "run_id": None} == {**full, "run_id": None}
+
+
+def test_a_kept_plan_prints_and_records_what_the_full_path_does(
+    tmp_path: Path, project: Path
+) -> None:
+    args = ("run", "--project", str(project), "--format", "json")
+    code, _, modules = cli(tmp_path, *args)
+    assert code == 0 and "pydantic" in modules  # no plan yet: the full path, which keeps one
+    assert list((project / FOLDER).glob("*.json")) == [plan_file(project, [], [])]
+
+    code, full, _ = cli(tmp_path, *args, quick=False)
+    code_quick, quick, modules = cli(tmp_path, *args)
+
+    assert (code, code_quick) == (0, 0)
+    assert heavy(modules) == [] and "duckdb" in modules
+    full_doc, quick_doc = json.loads(full), json.loads(quick)
+    assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 11
+    same_document(quick_doc, full_doc)
+    assert quick_doc["results"][7]["details"] == {"latest": "2026-11-22T04:00:00Z"}  # Berlin
+    for table in ("runs", "results"):
+        assert stored(project, table, quick_doc["run_id"]) == stored(
+            project, table, full_doc["run_id"]
+        )
+    assert len(stored(project, "results", quick_doc["run_id"])) == 11
+
+    # The text report too, with the values' units.
+    text_args = ("run", "-p", str(project))
+    code, full_text, _ = cli(tmp_path, *text_args, quick=False)
+    code_quick, quick_text, modules = cli(tmp_path, *text_args)
+    assert (code, code_quick) == (0, 0) and quick_text == full_text
+    assert "pydantic" not in modules and "sqlalchemy" not in modules
+    assert quick_text.count("pass") >= 11
+
+
+def test_the_plan_follows_the_selection_and_the_actor(tmp_path: Path, project: Path) -> None:
+    args = ("run", "-p", str(project), "-f", "json", "--tag", "none")
+    code, _, _ = cli(tmp_path, *args)
+    assert code == 2  # no check has that tag: the full path's error, no plan kept
+    assert not (project / FOLDER).exists()
+
+    args = ("run", "-p", str(project), "-f", "json", "--asset", "shop.orders", "--as", "ana")
+    assert cli(tmp_path, *args)[0] == 0
+    code, stdout, modules = cli(tmp_path, *args)
+    assert code == 0 and heavy(modules) == []
+    run_id = json.loads(stdout)["run_id"]
+    assert dict(stored(project, "runs", run_id)[0])["actor"] == "ana"
+
+
+def full_run(project: Path) -> dict[str, Any]:
+    """``trustwell run`` in-process through Typer (the full path, as main() falls back to it)."""
+    result = CliRunner().invoke(create_app(), ["run", "-p", str(project), "-f", "json"])
+    assert result.exit_code in (0, 1), result.output
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def run_count(project: Path) -> int:
+    with sqlite3.connect(project / ".trustwell" / "trustwell.db") as conn:
+        return int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+def test_a_check_that_does_not_pass_goes_to_the_full_path_with_the_fetched_rows(
+    project: Path,
+) -> None:
+    full_run(project)  # keeps the plan
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute("INSERT INTO shop.orders VALUES (1, NULL, 'lost', -5, 'D', NULL)")
+    runs = run_count(project)
+
+    assert quick_run(["-p", str(project), "-f", "json"]) is None
+    assert run_count(project) == runs  # nothing recorded by the quick path
+    fetched = handover.take()
+    assert len(fetched) == 1
+    handover.leave(*next(iter(fetched.items())))
+
+    # The full path answers from those rows: repairing the table now changes nothing.
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute("DELETE FROM shop.orders WHERE status = 'lost'")
+    report = full_run(project)
+    statuses = {r["check"]: r["status"] for r in report["results"]}
+    assert statuses["unique"] == "fail" and statuses["not_null"] == "fail"
+    assert report["incidents"] and report["incidents"][0]["action"] == "opened"
+    assert handover.take() == {}
+
+    # An open incident on a check that runs: the full path calms it, not the quick one.
+    assert quick_run(["-p", str(project), "-f", "json"]) is None
+    assert handover.take() == {}  # decided before any statement ran
+    assert full_run(project)["incidents"][0]["action"] == "monitoring"
+
+
+def test_an_edited_project_or_moved_keys_plan_again(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["-p", str(project), "-f", "json"]
+    full_run(project)
+    capsys.readouterr()
+    assert quick_run(args) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "pass"
+
+    assets = project / "assets" / "shop.yml"
+    assets.write_text(ASSETS.replace("min: 2\n", "min: 3\n", 1))  # row_count warn
+    assert quick_run(args) is None and handover.take() == {}
+    full_run(project)
+    capsys.readouterr()
+    assert quick_run(args) == 0  # planned again by the full run
+    capsys.readouterr()
+
+    # Keys past the padded bounds of the id bitmap: the plan's statement would be wrong.
+    plan = json.loads(plan_file(project, [], []).read_text())
+    (guard,) = plan["assets"][0]["guards"]
+    high = guard["bounds"]["id"][1]
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute(
+            f"INSERT INTO shop.orders VALUES ({high + 1}, 'z@x.io', 'paid', 1, "
+            "'NL', TIMESTAMP '2026-11-22 06:00:00')"
+        )
+    assert quick_run(args) is None and handover.take() == {}
+    report = full_run(project)
+    assert {r["check"]: r["value"] for r in report["results"]}["distinct_count"] == 4
+    capsys.readouterr()
+    assert quick_run(args) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert {r["check"]: r["value"] for r in found["results"]}["distinct_count"] == 4
+
+
+def test_what_the_quick_path_leaves_to_the_full_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full_run(project)
+    for args in (
+        ["-p", str(project), "--show-sql"],
+        ["-p", str(project), "-f", "junit"],
+        ["-p", str(project), "--dry-run"],
+        ["-p", str(project), "-p", str(project)],
+        ["--help"],
+    ):
+        assert quick_run(args) is None, args
+    monkeypatch.setenv("TRUSTWELL_QUICK_RUN", "0")
+    assert quick_run(["-p", str(project), "-f", "json"]) is None
+    assert handover.take() == {}
+
+
+def test_a_project_naming_an_environment_variable_keeps_no_plan(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOP_DB", "warehouse.duckdb")
+    (project / "trustwell.yml").write_text(SETTINGS.replace("warehouse.duckdb", "${SHOP_DB}"))
+    assert full_run(project)["status"] == "pass"
+    assert not plan_file(project, [], []).exists()
+    assert quick_run(["-p", str(project)]) is None
+
+
+def test_parse_takes_only_the_plain_forms() -> None:
+    found = parse(["--project=p", "-f", "json", "-a", "x", "--asset=y", "-t", "t", "--as", "me"])
+    assert found is not None
+    assert (found.project, found.format, found.assets, found.tags, found.actor) == (
+        "p",
+        "json",
+        ["x", "y"],
+        ["t"],
+        "me",
+    )
+    for refused in (["-f", "junit"], ["--project"], ["-p", "--format"], ["x"], ["-fjson"]):
+        assert parse(refused) is None, refused
