@@ -98,6 +98,8 @@ class QuickStore:
                 uri=True,
                 timeout=sqlite_setup.BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
+                # As the engine's: a run may open the store in one thread and record in another.
+                check_same_thread=False,
             )
         except sqlite3.Error:
             return None
