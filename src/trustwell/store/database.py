@@ -26,26 +26,24 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from trustwell.errors import Unavailable
+from trustwell.store import sqlite_setup
+from trustwell.store.errors import StoreError
+from trustwell.store.sqlite_setup import BUSY_TIMEOUT_MS, RETRIES
 from trustwell.store_url import mask_store_url, store_url_problem
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer before giving up
-RETRIES = 8  # whole-transaction retries after the wait above (or a PG deadlock)
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "RETRIES",
+    "Store",
+    "StoreError",
+    "is_retryable",
+    "open_store",
+    "resolve_url",
+]
 _RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 _READ_ONLY_HINTS = ("read-only transaction", "readonly database", "read-only database")
-
-
-class StoreError(Unavailable):
-    """The store cannot be opened or used; the message names it (password masked).
-
-    >>> open_store("sqlite:///trustwell.db", Path("/p"))  # a file of garbage
-    Traceback (most recent call last):
-    StoreError: the store /p/trustwell.db is not a SQLite database (file is not a database)
-    """
-
-    code = "store_unavailable"
 
 
 @dataclass
@@ -223,15 +221,7 @@ def _sqlite_engine(url: URL) -> sa.Engine:
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            if not in_memory:
-                _wal(cursor)
-                cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
-        finally:
-            cursor.close()
+        sqlite_setup.configure(dbapi_connection, in_memory=in_memory)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
@@ -239,17 +229,3 @@ def _sqlite_engine(url: URL) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
-
-
-def _wal(cursor: Any) -> None:
-    """Switch to WAL (persistent in the file); another process may hold a lock briefly."""
-    import sqlite3
-
-    for attempt in range(RETRIES + 1):
-        try:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if attempt == RETRIES or "locked" not in str(exc).lower():
-                raise
-            time.sleep(0.05 * 2**attempt)

@@ -7,9 +7,6 @@ commit.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +18,21 @@ from trustwell.checks.result import CheckResult, RunReport
 from trustwell.clock import isoformat
 from trustwell.redact import scrub
 from trustwell.store.database import Store
+from trustwell.store.identity import check_id, definition_hash
 from trustwell.store.incident_windows import inside_incident
 from trustwell.store.tables import checks, results, runs
 
-# uuid5 namespace for check identities; never change it (ids are stored).
-_CHECK_NAMESPACE = uuid.UUID("6f1f2a52-58c5-4d3e-9a53-1f0c3b7e2d41")
+__all__ = [
+    "HistoryEntry",
+    "check_history",
+    "check_id",
+    "definition_hash",
+    "flagged_history",
+    "history",
+    "last_results",
+    "record_run",
+    "results_between",
+]
 
 
 @dataclass(frozen=True)
@@ -62,21 +69,6 @@ class HistoryEntry:
             "message": self.message,
             "details": self.details,
         }
-
-
-def check_id(asset: str, check: str) -> str:
-    """The stable identity of a check: the same asset and check name give the same id.
-
-    >>> check_id("marts.weekly_cac", "row_count") == check_id("marts.weekly_cac", "row_count")
-    True
-    """
-    return str(uuid.uuid5(_CHECK_NAMESPACE, f"{asset}\x1f{check}"))
-
-
-def definition_hash(definition: dict[str, Any]) -> str:
-    """sha256 of the canonical JSON of a check definition (to notice edited checks)."""
-    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def record_run(
