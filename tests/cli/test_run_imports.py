@@ -97,6 +97,9 @@ NOT_FOR_A_PASSING_RUN = (
     "sqlalchemy.dialects.postgresql",  # a SQLite store
 )
 
+#: Nor does a passing run replayed from its kept plan (trustwell.quickrun).
+QUICK_RUN_NEEDS_NONE = ("pydantic", "sqlglot", "sqlalchemy", "typer", "click", "yaml")
+
 #: --help needs none of these either: they load when a command runs.
 NOT_FOR_HELP = (
     *NOT_FOR_A_PASSING_RUN,
@@ -200,12 +203,21 @@ def test_main_registers_only_the_invoked_commands_module(tmp_path: Path) -> None
 
 
 def test_a_passing_run_imports_no_web_incident_or_migration_machinery(
-    tmp_path: Path, project: Path
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, first, modules = run_json(tmp_path, project)
     assert code == 0 and first["status"] == "pass"
     assert "alembic" in modules  # the first run created the store: migrations ran
 
+    # The second run replays the plan the first kept (trustwell.quickrun): not even
+    # the configuration's models, sqlglot, SQLAlchemy or Typer.
+    code, quick, modules = run_json(tmp_path, project)
+    assert code == 0 and quick["status"] == "pass" and quick["incidents"] == []
+    assert loaded(modules, (*NOT_FOR_A_PASSING_RUN, *QUICK_RUN_NEEDS_NONE)) == []
+    assert {"duckdb", "sqlite3", "trustwell.store.quick"} <= modules
+
+    # The full path (no plan to replay) imports what a run needs and no more.
+    monkeypatch.setenv("TRUSTWELL_QUICK_RUN", "0")
     code, second, modules = run_json(tmp_path, project)
     assert code == 0 and second["status"] == "pass" and second["incidents"] == []
     assert loaded(modules, NOT_FOR_A_PASSING_RUN) == []
@@ -221,9 +233,9 @@ def test_a_passing_run_imports_no_web_incident_or_migration_machinery(
     try:
         with engine.connect() as conn:  # both runs and their results were stored
             runs = conn.execute(sa.text("SELECT id FROM runs ORDER BY started_at")).scalars()
-            assert set(runs) == {first["run_id"], second["run_id"]}
+            assert set(runs) == {first["run_id"], quick["run_id"], second["run_id"]}
             stored = conn.execute(sa.text("SELECT count(*) FROM results")).scalar()
-            assert stored == 4
+            assert stored == 6
     finally:
         engine.dispose()
 
@@ -281,8 +293,9 @@ def test_a_store_at_an_older_schema_is_still_migrated_by_run(tmp_path: Path, pro
 
 
 def test_a_duckdb_run_opens_its_store_while_the_statement_runs(
-    tmp_path: Path, project: Path
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TRUSTWELL_QUICK_RUN", "0")  # the full path's overlap, not a kept plan
     assert run_json(tmp_path, project)[0] == 0  # the store exists and is current
     args = ("run", "--project", str(project), "--format", "json")
 
@@ -348,6 +361,7 @@ def test_a_run_does_not_look_for_pydantic_plugins_unless_asked(
     tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ("run", "--project", str(project), "--format", "json")
+    monkeypatch.setenv("TRUSTWELL_QUICK_RUN", "0")  # a replayed plan loads no Pydantic at all
     monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
     code, _, looked = run_cli(tmp_path, *args, probe=PLUGINS_PROBE)
     assert code == 0 and looked is False

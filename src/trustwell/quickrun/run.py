@@ -30,6 +30,7 @@ from trustwell.engines.base import EngineError
 from trustwell.incidents.model import fingerprint
 from trustwell.quickrun import handover
 from trustwell.quickrun import plan as kept
+from trustwell.store.errors import StoreError
 from trustwell.store.quick import QuickStore
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def quick_run(argv: Sequence[str]) -> int | None:
                 definitions=definitions,
                 trigger="cli",
             )
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             return None  # nothing was written (one transaction): the full path says why
     _emit(report, plan, args.format)
     return report.exit_code
