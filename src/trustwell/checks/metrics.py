@@ -29,8 +29,9 @@ from typing import Any
 
 from sqlglot import exp
 
-#: Metric keys every row-level check provides.
-FAILING, SCOPE = "failing", "scope"
+# Metric keys every row-level check provides (defined with the pure evaluation).
+from trustwell.checks.outcome import FAILING as FAILING
+from trustwell.checks.outcome import SCOPE as SCOPE
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from trustwell.checks.outcome import Allowed
 from trustwell.durations import parse_duration
 
 
@@ -129,6 +130,11 @@ class Bounds(_Strict):
 
     min: Float | None = None
     max: Float | None = None
+
+
+def warn_limits(warn: Bounds | None) -> tuple[float | None, float | None]:
+    """A ``warn:`` level's bounds as the plain numbers ``outcome.bounded`` takes (none: open)."""
+    return (None, None) if warn is None else (warn.min, warn.max)
 
 
 class MaxAge(_Strict):
@@ -290,6 +296,14 @@ class RowLevel(CheckBase):
         return Allowance(
             max_failing=self.max_failing, max_failing_fraction=self.max_failing_fraction
         )
+
+    def allowances(self) -> tuple[Allowed, Allowed | None]:
+        """The fail and warn levels as the plain numbers ``outcome.failing_rows`` takes."""
+        warn = self.warn if isinstance(self.warn, Allowance) else None  # sql: Bounds
+        fail = Allowed(self.max_failing, self.max_failing_fraction)
+        if warn is None:
+            return fail, None
+        return fail, Allowed(warn.max_failing, warn.max_failing_fraction)
 
     def threshold(self) -> dict[str, Any]:
         if self.max_failing_fraction is not None:

@@ -9,6 +9,11 @@ A type is a small class with one instance in :mod:`trustwell.checks.registry`:
   out (pure; past results, and the outcomes of the checks named by
   :meth:`~CheckType.reads_checks`, through the
   :class:`~trustwell.checks.context.EvaluationContext`);
+- :meth:`~CheckType.judge_spec`: for a type whose evaluation needs only the
+  metric values and static parameters, the check as a JSON-serialisable spec
+  that :func:`trustwell.checks.judge.judge` evaluates; its ``evaluate`` is
+  that call (:meth:`~CheckType.judged`), so a run from a cached plan and a
+  normal run share one evaluation;
 - :meth:`~CheckType.followup`: metrics that depend on values already
   computed (``drift``'s bins need both sides' min and max first), asked for
   in further rounds before evaluating;
@@ -35,9 +40,10 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlglot import exp
 
 from trustwell.checks.context import EvaluationContext
+from trustwell.checks.judge import allowance_spec, judge
 from trustwell.checks.metrics import FAILING, SCOPE, Aggregate, Metric, and_all, count_where
-from trustwell.checks.outcome import Outcome, failing_rows, number
-from trustwell.checks.params import CheckBase, RowLevel
+from trustwell.checks.outcome import Outcome
+from trustwell.checks.params import Bounded, CheckBase, RowLevel, warn_limits
 from trustwell.display import Unit as Unit  # what a check's ``value`` counts (re-exported)
 
 C = TypeVar("C", bound=CheckBase)
@@ -100,6 +106,22 @@ class CheckType(ABC, Generic[C]):
     def evaluate(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
         """Status, value, message and details from the metric values (pure)."""
 
+    def judge_spec(self, check: C) -> dict[str, Any] | None:
+        """The check as a JSON-serialisable spec for :func:`~trustwell.checks.judge.judge`.
+
+        None (the default) when the evaluation needs more than the metric
+        values and static parameters (history, baselines, other checks, rows
+        of a query of its own): such a check is evaluated by ``evaluate`` only.
+        """
+        return None
+
+    def judged(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
+        """``evaluate`` of a type with a judge spec: the pure judge, on the check's spec."""
+        spec = self.judge_spec(check)
+        if spec is None:
+            raise TypeError(f"check type {self.name} has no judge spec")
+        return judge(spec, values, context.now, context.timezone)
+
     def followup(
         self, check: C, scope: Scope, values: Mapping[str, Any], context: EvaluationContext
     ) -> dict[str, Metric]:
@@ -138,9 +160,11 @@ class RowLevelType(CheckType[R]):
             SCOPE: Aggregate(count_where(scope.where)),
         }
 
+    def judge_spec(self, check: R) -> dict[str, Any] | None:
+        return row_level_spec("failing_rows", self.describe(check), check)
+
     def evaluate(self, check: R, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
-        failing = number(values[FAILING]) or 0.0
-        return failing_rows(check, failing, number(values[SCOPE]) or 0.0, self.describe(check))
+        return self.judged(check, values, context)
 
     def describe(self, check: R) -> str:
         """``what`` with the check's columns filled in."""
@@ -149,3 +173,20 @@ class RowLevelType(CheckType[R]):
     def samples(self, check: R, scope: Scope, limit: int) -> exp.Query | None:
         condition = and_all(scope.where, self.predicate(check))
         return exp.select("*").from_(scope.relation.copy()).where(condition).limit(limit)
+
+
+def row_level_spec(shape: str, what: str, check: RowLevel) -> dict[str, Any]:
+    """The judge spec of a row-level check: what a failing row is, and its allowances."""
+    fail, warn = check.allowances()
+    return {
+        "shape": shape,
+        "what": what,
+        "allowance": allowance_spec(fail),
+        "warn": allowance_spec(warn),
+    }
+
+
+def bounds_spec(check: Bounded) -> dict[str, Any]:
+    """The bounds part of a bounded check's judge spec: its fail and warn levels."""
+    warn_min, warn_max = warn_limits(check.warn)
+    return {"min": check.min, "max": check.max, "warn_min": warn_min, "warn_max": warn_max}

@@ -38,7 +38,7 @@ from trustwell.checks.metrics import (
     not_null,
 )
 from trustwell.checks.outcome import Outcome, bounded, number
-from trustwell.checks.params import Bounded, Int, Name, Scalar, require_bounds, rule
+from trustwell.checks.params import Bounded, Int, Name, Scalar, require_bounds, rule, warn_limits
 from trustwell.checks.types.base import CheckType, Scope, Unit
 
 #: The grouped counts, by metric key (the label's four only with a label).
@@ -171,7 +171,7 @@ class FairnessType(CheckType[Fairness]):
             details["parts"] = found.parts
         if found.value is None:
             return Outcome("error", None, f"{what} is undefined: {found.why}", details=details)
-        outcome = bounded(what, found.value, check.min, check.max, check.warn)
+        outcome = bounded(what, found.value, check.min, check.max, *warn_limits(check.warn))
         status, message = outcome.status, outcome.message
         if small:
             message += (

@@ -39,7 +39,7 @@ from trustwell.checks.model_stats import (
     total,
 )
 from trustwell.checks.outcome import Outcome, bounded, number
-from trustwell.checks.params import Bounded, Name, Scalar, require_bounds, rule
+from trustwell.checks.params import Bounded, Name, Scalar, require_bounds, rule, warn_limits
 from trustwell.checks.result import STATUS_ORDER
 from trustwell.checks.types.base import CheckType, Scope, Unit
 from trustwell.checks.types.fairness import MASKED, group_labels
@@ -193,7 +193,7 @@ def worst_outcome(
         if c.value is None:
             continue
         label = what if c.name == "overall" else f"{what} in {c.name}"
-        found = bounded(label, c.value, check.min, check.max, check.warn)
+        found = bounded(label, c.value, check.min, check.max, *warn_limits(check.warn))
         rated.append((STATUS_ORDER[found.status], _badness(check, c.value), found, c))
     _, _, outcome, worst = max(rated, key=lambda r: (r[0], r[1]))
     return outcome, worst

@@ -103,6 +103,9 @@ class ReferencesType(RowLevelType[References]):
     def predicate(self, check: References) -> exp.Expr:
         raise TypeError("a missing reference is found with a query of its own")
 
+    def judge_spec(self, check: References) -> dict[str, Any] | None:
+        return None  # the values are the rows of its own query, not the row-level metrics
+
     def metrics(self, check: References, scope: Scope) -> dict[str, Metric]:
         target = scope.resolve(check.target[0])
         return {"orphans": OwnQuery(references_query(check, scope.where, scope.relation, target))}
@@ -113,7 +116,8 @@ class ReferencesType(RowLevelType[References]):
         found = values["orphans"]
         row = found[0] if found else {}
         failing = number(row.get("failing")) or 0.0
-        return failing_rows(check, failing, number(row.get("scope")) or 0.0, self.describe(check))
+        scope = number(row.get("scope")) or 0.0
+        return failing_rows(failing, scope, self.describe(check), *check.allowances())
 
     def samples(self, check: References, scope: Scope, limit: int) -> exp.Query | None:
         target = scope.resolve(check.target[0])

@@ -19,9 +19,9 @@ from trustwell.checks.metrics import (
     not_null,
     or_all,
 )
-from trustwell.checks.outcome import Outcome, failing_rows, number
+from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import ColumnOrColumns
-from trustwell.checks.types.base import RowLevelType, Scope
+from trustwell.checks.types.base import RowLevelType, Scope, row_level_spec
 
 
 class NotNull(ColumnOrColumns):
@@ -65,13 +65,14 @@ class UniqueType(RowLevelType[Unique]):
             "distinct": DistinctCount(tuple(col(k) for k in keys), scope.where),
         }
 
+    def judge_spec(self, check: Unique) -> dict[str, Any] | None:
+        # Failing rows are the keyed rows minus the distinct keys among them.
+        return row_level_spec("unique", self.describe(check), check)
+
     def evaluate(
         self, check: Unique, values: Mapping[str, Any], context: EvaluationContext
     ) -> Outcome:
-        keyed = number(values["keyed"]) or 0.0
-        distinct = number(values["distinct"]) or 0.0
-        scope = number(values[SCOPE]) or 0.0
-        return failing_rows(check, keyed - distinct, scope, self.describe(check))
+        return self.judged(check, values, context)
 
     def samples(self, check: Unique, scope: Scope, limit: int) -> exp.Query | None:
         """The duplicated keys, most repeated first, with how many rows share each."""

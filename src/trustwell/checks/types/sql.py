@@ -18,6 +18,7 @@ from trustwell.checks.params import (
     RowLevel,
     bounds_problem,
     warn_bounds_problem,
+    warn_limits,
 )
 from trustwell.checks.types.base import RowLevelType, Scope, Unit
 from trustwell.readonly_sql import read_only_query
@@ -109,6 +110,9 @@ class SqlType(RowLevelType[Sql]):
     def predicate(self, check: Sql) -> exp.Expr:
         raise TypeError("a sql check's failing rows are those its query returns")
 
+    def judge_spec(self, check: Sql) -> dict[str, Any] | None:
+        return None  # the values are the rows of its own query, not the row-level metrics
+
     def metrics(self, check: Sql, scope: Scope) -> dict[str, Metric]:
         return {"rows": OwnQuery(sql_check_query(check, scope.dialect))}
 
@@ -119,14 +123,14 @@ class SqlType(RowLevelType[Sql]):
         if check.counts_rows:
             # A failing_rows query has no scope of its own: it takes max_failing only.
             failing = number(found[0].get("failing")) if found else 0.0
-            return failing_rows(check, failing or 0.0, None, self.what)
+            return failing_rows(failing or 0.0, None, self.what, *check.allowances())
         if not found or len(found[0]) != 1:
             raise ValueError("the query must return exactly one row with one number")
         value = number(next(iter(found[0].values())))
         if value is None:
             raise ValueError("the query returned NULL")
         warn = check.warn if isinstance(check.warn, Bounds) else None
-        return bounded("query result", value, check.min, check.max, warn)
+        return bounded("query result", value, check.min, check.max, *warn_limits(warn))
 
     def samples(self, check: Sql, scope: Scope, limit: int) -> exp.Query | None:
         if not check.counts_rows:

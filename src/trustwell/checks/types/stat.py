@@ -18,9 +18,9 @@ from trustwell.checks.metrics import (
     count_where,
     only_where,
 )
-from trustwell.checks.outcome import Outcome, bounded, number
+from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import Bounded, Name
-from trustwell.checks.types.base import CheckType, Scope, Unit
+from trustwell.checks.types.base import CheckType, Scope, Unit, bounds_spec
 
 StatName = Literal[
     "mean", "min", "max", "sum", "stddev", "median", "distinct_count", "null_fraction"
@@ -82,20 +82,11 @@ class StatType(CheckType[Stat]):
         func = _AGGREGATES[check.stat]
         return {"value": Aggregate(func(this=only_where(column, scope.where)))}
 
+    def judge_spec(self, check: Stat) -> dict[str, Any] | None:
+        label = f"{check.stat} of {check.column}"
+        return {"shape": "stat", "stat": check.stat, "label": label, **bounds_spec(check)}
+
     def evaluate(
         self, check: Stat, values: Mapping[str, Any], context: EvaluationContext
     ) -> Outcome:
-        label = f"{check.stat} of {check.column}"
-        value: float | None
-        if check.stat == "null_fraction":
-            scope = number(values[SCOPE]) or 0.0
-            if not scope:
-                return Outcome("pass", None, f"{label}: no rows to measure")
-            value = (number(values["nulls"]) or 0.0) / scope
-        else:
-            value = number(values["value"])
-        # A statistic over nothing passes (SPEC section 1: empty tables pass);
-        # a distinct count of nothing is 0, not NULL, and passes alike.
-        if value is None or (check.stat == "distinct_count" and value == 0):
-            return Outcome("pass", value, f"{label}: no non-null values to measure")
-        return bounded(label, value, check.min, check.max, check.warn)
+        return self.judged(check, values, context)

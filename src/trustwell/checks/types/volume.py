@@ -6,20 +6,18 @@ The two types that do not pass on an empty table (SPEC section 1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import field_validator, model_validator
 from sqlglot import exp
 
 from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where, only_where
-from trustwell.checks.outcome import Outcome, as_utc, bounded, number
+from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import NEVER_WARNS, Bounded, CheckBase, MaxAge, Name, rule
-from trustwell.checks.types.base import CheckType, Scope, Unit
-from trustwell.clock import isoformat
-from trustwell.durations import humanize, parse_duration
+from trustwell.checks.types.base import CheckType, Scope, Unit, bounds_spec
+from trustwell.durations import parse_duration
 
 
 class RowCount(Bounded):
@@ -38,11 +36,13 @@ class RowCountType(CheckType[RowCount]):
     def metrics(self, check: RowCount, scope: Scope) -> dict[str, Metric]:
         return {"rows": Aggregate(count_where(scope.where))}
 
+    def judge_spec(self, check: RowCount) -> dict[str, Any] | None:
+        return {"shape": "row_count", "label": "row count", **bounds_spec(check)}
+
     def evaluate(
         self, check: RowCount, values: Mapping[str, Any], context: EvaluationContext
     ) -> Outcome:
-        rows = number(values["rows"]) or 0.0
-        return bounded("row count", rows, check.min, check.max, check.warn)
+        return self.judged(check, values, context)
 
 
 class Freshness(CheckBase):
@@ -101,26 +101,20 @@ class FreshnessType(CheckType[Freshness]):
             SCOPE: Aggregate(count_where(scope.where)),
         }
 
+    def judge_spec(self, check: Freshness) -> dict[str, Any] | None:
+        warn = check.warn
+        return {
+            "shape": "freshness",
+            "column": check.column,
+            "max_age": check.max_age,
+            "max_age_seconds": check.max_age_delta.total_seconds(),
+            "warn_max_age": None if warn is None else warn.max_age,
+            "warn_max_age_seconds": (
+                None if warn is None else parse_duration(warn.max_age).total_seconds()
+            ),
+        }
+
     def evaluate(
         self, check: Freshness, values: Mapping[str, Any], context: EvaluationContext
     ) -> Outcome:
-        latest, scope = values["latest"], number(values[SCOPE]) or 0.0
-        if not scope or latest is None:
-            return Outcome("fail", None, f"no rows with a {check.column} value")
-        if not isinstance(latest, datetime | date):
-            raise TypeError(f"{check.column} is not a date or timestamp column")
-        loaded = as_utc(latest, ZoneInfo(context.timezone) if context.timezone else None)
-        age = (context.now - loaded).total_seconds()
-        limit = check.max_age_delta.total_seconds()
-        details = {"latest": isoformat(loaded)}
-        text = (
-            f"last row loaded {humanize(age)} ago"
-            if age >= 0
-            else f"latest {check.column} is {humanize(-age)} in the future"
-        )
-        if age > limit:
-            return Outcome("fail", age, f"{text} (allowed {check.max_age})", details=details)
-        if check.warn is not None and age > parse_duration(check.warn.max_age).total_seconds():
-            warning = f"{text} (warning after {check.warn.max_age})"
-            return Outcome("warn", age, warning, details=details)
-        return Outcome("pass", age, f"{text} (allowed {check.max_age})", details=details)
+        return self.judged(check, values, context)

@@ -1,0 +1,163 @@
+"""The pure evaluation of the standard check types, from a JSON description of each check.
+
+A type whose outcome is a function of its metric values and its static
+parameters alone (the row-level types, ``unique``, ``row_count``,
+``freshness``, ``stat``) describes a check once as a *judge spec*
+(:meth:`CheckType.judge_spec <trustwell.checks.types.base.CheckType.judge_spec>`):
+a plain, JSON-serialisable dict whose ``"shape"`` names the evaluator here
+and whose other keys are everything static the evaluation needs, already
+worked out (the ``what`` of a failing row, allowances as numbers, the seconds
+of a ``max_age``). :func:`judge` turns that spec and the metric values into
+the :class:`~trustwell.checks.outcome.Outcome`.
+
+It is the one home of that logic: each of those types' ``evaluate`` calls
+:func:`judge` with its own spec, and a run from a cached plan calls it with
+the stored spec, without importing Pydantic, sqlglot or SQLAlchemy (this
+module and what it imports need only the standard library).
+
+Shapes and their keys (``values`` keyed as the type's metrics are):
+
+- ``failing_rows``: ``what``, ``allowance`` and ``warn`` (each
+  ``{"max_failing", "max_failing_fraction"}``, ``warn`` null when the check
+  has none); values ``failing``, ``scope``.
+- ``unique``: as ``failing_rows``; values ``keyed``, ``distinct``, ``scope``.
+- ``row_count``: ``label``, ``min``, ``max``, ``warn_min``, ``warn_max``; value ``rows``.
+- ``freshness``: ``column``, ``max_age`` (as written), ``max_age_seconds``,
+  ``warn_max_age`` and ``warn_max_age_seconds`` (null without a warn level);
+  values ``latest``, ``scope``.
+- ``stat``: ``stat``, ``label``, ``min``, ``max``, ``warn_min``, ``warn_max``;
+  value ``value`` (``nulls`` and ``scope`` for ``null_fraction``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from trustwell.checks.outcome import (
+    FAILING,
+    SCOPE,
+    Allowed,
+    Outcome,
+    as_utc,
+    bounded,
+    failing_rows,
+    number,
+)
+from trustwell.clock import isoformat
+from trustwell.durations import humanize
+
+Spec = Mapping[str, Any]
+Values = Mapping[str, Any]
+
+
+def allowance_spec(allowance: Allowed | None) -> dict[str, Any] | None:
+    """An allowance as the spec stores it (None stays None: no warn level)."""
+    if allowance is None:
+        return None
+    return {
+        "max_failing": allowance.max_failing,
+        "max_failing_fraction": allowance.max_failing_fraction,
+    }
+
+
+def _allowed(found: Mapping[str, Any] | None) -> Allowed | None:
+    if found is None:
+        return None
+    return Allowed(found["max_failing"], found["max_failing_fraction"])
+
+
+def _failing(spec: Spec, failing: float, scope: float) -> Outcome:
+    allowance = _allowed(spec["allowance"])
+    assert allowance is not None, "a row-level spec always has a fail level"
+    return failing_rows(failing, scope, spec["what"], allowance, _allowed(spec["warn"]))
+
+
+def _failing_rows(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    failing = number(values[FAILING]) or 0.0
+    return _failing(spec, failing, number(values[SCOPE]) or 0.0)
+
+
+def _unique(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    keyed = number(values["keyed"]) or 0.0
+    distinct = number(values["distinct"]) or 0.0
+    return _failing(spec, keyed - distinct, number(values[SCOPE]) or 0.0)
+
+
+def _bounded(spec: Spec, label: str, value: float) -> Outcome:
+    return bounded(label, value, spec["min"], spec["max"], spec["warn_min"], spec["warn_max"])
+
+
+def _row_count(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    return _bounded(spec, spec["label"], number(values["rows"]) or 0.0)
+
+
+def _freshness(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    column = spec["column"]
+    latest, scope = values["latest"], number(values[SCOPE]) or 0.0
+    if not scope or latest is None:
+        return Outcome("fail", None, f"no rows with a {column} value")
+    if not isinstance(latest, datetime | date):
+        raise TypeError(f"{column} is not a date or timestamp column")
+    loaded = as_utc(latest, ZoneInfo(timezone) if timezone else None)
+    age = (now - loaded).total_seconds()
+    details = {"latest": isoformat(loaded)}
+    text = (
+        f"last row loaded {humanize(age)} ago"
+        if age >= 0
+        else f"latest {column} is {humanize(-age)} in the future"
+    )
+    if age > spec["max_age_seconds"]:
+        return Outcome("fail", age, f"{text} (allowed {spec['max_age']})", details=details)
+    warn_after = spec["warn_max_age_seconds"]
+    if warn_after is not None and age > warn_after:
+        warning = f"{text} (warning after {spec['warn_max_age']})"
+        return Outcome("warn", age, warning, details=details)
+    return Outcome("pass", age, f"{text} (allowed {spec['max_age']})", details=details)
+
+
+def _stat(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    stat, label = spec["stat"], spec["label"]
+    value: float | None
+    if stat == "null_fraction":
+        scope = number(values[SCOPE]) or 0.0
+        if not scope:
+            return Outcome("pass", None, f"{label}: no rows to measure")
+        value = (number(values["nulls"]) or 0.0) / scope
+    else:
+        value = number(values["value"])
+    # A statistic over nothing passes (SPEC section 1: empty tables pass);
+    # a distinct count of nothing is 0, not NULL, and passes alike.
+    if value is None or (stat == "distinct_count" and value == 0):
+        return Outcome("pass", value, f"{label}: no non-null values to measure")
+    return _bounded(spec, label, value)
+
+
+_SHAPES: dict[str, Callable[[Spec, Values, datetime, str | None], Outcome]] = {
+    "failing_rows": _failing_rows,
+    "unique": _unique,
+    "row_count": _row_count,
+    "freshness": _freshness,
+    "stat": _stat,
+}
+SHAPES: tuple[str, ...] = tuple(_SHAPES)
+
+
+def judge(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    """A check's outcome from its judge spec and its metric values (pure).
+
+    ``now`` is the aware moment of the run; ``timezone`` how to read
+    timestamps without a zone (None: UTC).
+
+    >>> spec = {"shape": "row_count", "label": "row count", "min": 1.0, "max": None,
+    ...         "warn_min": None, "warn_max": None}
+    >>> judge(spec, {"rows": 0}, datetime.now(), None).message
+    'row count is 0, expected at least 1'
+    """
+    shape = spec.get("shape")
+    evaluator = _SHAPES.get(shape) if isinstance(shape, str) else None
+    if evaluator is None:
+        raise ValueError(f"unknown judge spec shape {shape!r}; known: {', '.join(SHAPES)}")
+    return evaluator(spec, values, now, timezone)
