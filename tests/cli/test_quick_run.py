@@ -244,7 +244,7 @@ def test_a_check_that_does_not_pass_goes_to_the_full_path_with_the_fetched_rows(
         connection.execute("DELETE FROM shop.orders WHERE status = 'lost'")
     report = full_run(project)
     statuses = {r["check"]: r["status"] for r in report["results"]}
-    assert statuses["unique"] == "fail" and statuses["not_null"] == "fail"
+    assert statuses["unique:id"] == "fail" and statuses["not_null:email"] == "fail"
     assert report["incidents"] and report["incidents"][0]["action"] == "opened"
     assert handover.take() == {}
 
@@ -264,12 +264,13 @@ def test_an_edited_project_or_moved_keys_plan_again(
     assert json.loads(capsys.readouterr().out)["status"] == "pass"
 
     assets = project / "assets" / "shop.yml"
-    assets.write_text(ASSETS.replace("min: 2\n", "min: 3\n", 1))  # row_count warn
+    assets.write_text(ASSETS.replace("min: 1\n", "min: 2\n", 1))  # row_count's bound
     assert quick_run(args) is None and handover.take() == {}
     full_run(project)
     capsys.readouterr()
     assert quick_run(args) == 0  # planned again by the full run
-    capsys.readouterr()
+    replayed = json.loads(capsys.readouterr().out)["results"][0]
+    assert (replayed["check"], replayed["threshold"]["min"]) == ("row_count", 2)
 
     # Keys past the padded bounds of the id bitmap: the plan's statement would be wrong.
     plan = json.loads(plan_file(project, [], []).read_text())
@@ -282,11 +283,11 @@ def test_an_edited_project_or_moved_keys_plan_again(
         )
     assert quick_run(args) is None and handover.take() == {}
     report = full_run(project)
-    assert {r["check"]: r["value"] for r in report["results"]}["distinct_count"] == 4
+    assert {r["check"]: r["value"] for r in report["results"]}["stat:distinct_count(id)"] == 4
     capsys.readouterr()
     assert quick_run(args) == 0
     found = json.loads(capsys.readouterr().out)
-    assert {r["check"]: r["value"] for r in found["results"]}["distinct_count"] == 4
+    assert {r["check"]: r["value"] for r in found["results"]}["stat:distinct_count(id)"] == 4
 
 
 def test_what_the_quick_path_leaves_to_the_full_one(
@@ -310,7 +311,7 @@ def test_a_project_naming_an_environment_variable_keeps_no_plan(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SHOP_DB", "warehouse.duckdb")
-    (project / "trustwell.yml").write_text(SETTINGS.replace("warehouse.duckdb", "${SHOP_DB}"))
+    (project / "trustwell.yml").write_text(SETTINGS.replace("warehouse.duckdb", "'${SHOP_DB}'"))
     assert full_run(project)["status"] == "pass"
     assert not plan_file(project, [], []).exists()
     assert quick_run(["-p", str(project)]) is None

@@ -119,6 +119,7 @@ def quick_run(argv: Sequence[str]) -> int | None:
             )
         except (sqlite3.Error, StoreError):
             return None  # nothing was written (one transaction): the full path says why
+    handover.take()  # recorded here: nothing for a full path
     _emit(report, plan, args.format)
     return report.exit_code
 
@@ -159,9 +160,9 @@ def _asset(engine: Any, asset: kept.AssetPlan, now: datetime) -> list[CheckResul
             handover.leave(statement.sql, rows)
             row = rows[0] if rows else {}
             for output, served in statement.columns.items():
-                for check, metric in served:
-                    values.setdefault(check, {})[metric] = row.get(output)
-            queries.update({check for served in statement.columns.values() for check, _ in served})
+                for name, metric in served:
+                    values.setdefault(name, {})[metric] = row.get(output)
+            queries.update({name for served in statement.columns.values() for name, _ in served})
     except EngineError:
         return None
     results = []
