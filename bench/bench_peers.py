@@ -7,7 +7,12 @@ round, after one warm-up each:
 
   DuckDB, per ``--sizes`` (default 1M and 20M rows, one file per size):
     hand       ``python -c``: the single-scan query ``bench_run.HAND_SQL``
-    trustwell  ``python -m trustwell run --format json`` of the 12 checks
+    trustwell  ``python -m trustwell run --format json`` of the 12 checks, as a
+               user runs it again and again: after the warm-up, from the plan
+               the warm-up kept (trustwell.quickrun)
+    trustwell_full  the same with ``TRUSTWELL_QUICK_RUN=0``: a first run, or
+               the first after an edit (the whole configuration, planning
+               and SQLAlchemy)
     soda       ``soda contract verify`` of the same checks as a Soda contract
     hand_bitmap  not a target: the hand query with its two distinct counts
                typed as DuckDB bitmaps, the idiom trustwell plans for them
@@ -132,6 +137,12 @@ def duckdb_case(rows: int, threads: int) -> dict[str, tuple[list[str], dict[str,
         "trustwell": (
             [python, "-m", "trustwell", "run", "--project", str(project), "--format", "json"],
             tw_env,
+            trustwell_check(hand),
+        ),
+        # The same run with the quick path off: what a first run, or one after an edit, costs.
+        "trustwell_full": (
+            [python, "-m", "trustwell", "run", "--project", str(project), "--format", "json"],
+            {**tw_env, "TRUSTWELL_QUICK_RUN": "0"},
             trustwell_check(hand),
         ),
         # Not a target: the hand query typed with trustwell's bitmap idiom, for comparison.

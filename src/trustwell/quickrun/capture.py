@@ -59,7 +59,7 @@ class PlanCapture:
                 path.unlink(missing_ok=True)
             else:
                 kept.write(path, found)
-        except OSError as exc:  # the plan only saves time: a run never fails for it
+        except (OSError, TypeError, ValueError) as exc:  # only saves time: never fails a run
             log.debug("quick run plan not kept: %s", exc)
 
     def _plan(self, project: Project, selected: Sequence[Asset]) -> kept.Plan | None:
