@@ -329,3 +329,33 @@ def test_parse_takes_only_the_plain_forms() -> None:
     )
     for refused in (["-f", "junit"], ["--project"], ["-p", "--format"], ["x"], ["-fjson"]):
         assert parse(refused) is None, refused
+
+
+# main() with every DuckDB statement interrupted, as Ctrl-C during the query does.
+CTRL_C = """\
+import sys
+from trustwell.engines.duckdb import DuckDBEngine
+def interrupted(self, sql):
+    raise KeyboardInterrupt
+DuckDBEngine.execute = interrupted
+sys.argv[0] = "trustwell"
+from trustwell.cli.app import main
+main()
+"""
+
+
+def test_ctrl_c_during_a_replayed_run_ends_it_as_click_would_and_records_nothing(
+    tmp_path: Path, project: Path
+) -> None:
+    full_run(project)
+    runs = run_count(project)
+    env = {**os.environ, "PYTHONPATH": str(Path(trustwell.__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C, "run", "-p", str(project), "-f", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", "\nAborted!\n")
+    assert run_count(project) == runs

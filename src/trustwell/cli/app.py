@@ -98,7 +98,11 @@ def main() -> None:
         if first == "run":  # a one-shot process: no collection until its checks start
             from trustwell.quickrun.run import quick_run
 
-            code = quick_run(sys.argv[2:])  # a kept plan, before Typer: trustwell.quickrun
+            try:
+                code = quick_run(sys.argv[2:])  # a kept plan, before Typer: trustwell.quickrun
+            except KeyboardInterrupt:  # as Click ends a command on Ctrl-C; nothing was recorded
+                sys.stderr.write("\nAborted!\n")
+                raise SystemExit(1) from None
             if code is not None:
                 raise SystemExit(code)
             from trustwell.cli.common import hold_collection
