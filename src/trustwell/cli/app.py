@@ -39,15 +39,29 @@ def _root_callback() -> Any:
     return _root
 
 
-def create_app(command: str | None = None) -> typer.Typer:
+def create_app(command: str | None = None, *, listing: bool = False) -> typer.Typer:
     """A fresh application with every command registered (tests build their own).
 
     With ``command`` (the first argument :func:`main` was given), only the module
     of that command is imported and registered: what ``trustwell run`` starts with.
+    With ``listing``, every command is a stand-in with its name and help and no
+    option (:mod:`trustwell.cli.listing`): what ``trustwell --help`` prints.
     """
+    from trustwell.cli import commands
+
+    app = _root_app()
+    for module in commands(command):
+        module.register(app)
+    if listing:
+        from trustwell.cli.listing import listing as stand_ins
+
+        return stand_ins(app, _root_app())
+    return app
+
+
+def _root_app() -> typer.Typer:
     import typer
 
-    from trustwell.cli import commands
     from trustwell.cli.common import TrustwellGroup
 
     app = typer.Typer(
@@ -62,8 +76,6 @@ def create_app(command: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
     )
     app.callback()(_root_callback())
-    for module in commands(command):
-        module.register(app)
     return app
 
 
@@ -108,7 +120,9 @@ def main() -> None:
             from trustwell.cli.common import hold_collection
 
             hold_collection()
-        create_app(None if first.startswith("-") else first or None)()
+        # Only root options (--help, --version) or nothing: the command list alone.
+        root_only = not first or first.startswith("-")
+        create_app(None if root_only else first, listing=root_only)()
     except Exception as exc:
         # A bug, not a user error: show the traceback as Python would, but an
         # exception's text may carry a connection string, so scrubbed.
