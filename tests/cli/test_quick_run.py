@@ -34,7 +34,7 @@ warehouses:
   main: {type: duckdb, path: warehouse.duckdb, timezone: Europe/Berlin}
 """
 
-# Every type with a pure evaluation, warn levels and a filter among them; all pass.
+# Every type with a judge spec (schema too), warn levels and a filter among them; all pass.
 ASSETS = """\
 assets:
   - name: shop.orders
@@ -79,6 +79,8 @@ assets:
         column: id
         stat: distinct_count
         min: 2
+      - type: schema
+        columns: {id: integer, email: string, updated_at: timestamp}
 """
 
 ROWS = """
@@ -180,14 +182,15 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     assert (code, code_quick) == (0, 0)
     assert heavy(modules) == [] and "duckdb" in modules
     full_doc, quick_doc = json.loads(full), json.loads(quick)
-    assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 11
+    assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 12
     same_document(quick_doc, full_doc)
     assert quick_doc["results"][7]["details"] == {"latest": "2026-11-22T04:00:00Z"}  # Berlin
     for table in ("runs", "results"):
         assert stored(project, table, quick_doc["run_id"]) == stored(
             project, table, full_doc["run_id"]
         )
-    assert len(stored(project, "results", quick_doc["run_id"])) == 11
+    assert len(stored(project, "results", quick_doc["run_id"])) == 12
+    assert quick_doc["results"][11]["queries"] == 1  # the describe, the schema check's one
 
     # The text report too, with the values' units.
     text_args = ("run", "-p", str(project))
@@ -195,7 +198,7 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     code_quick, quick_text, modules = cli(tmp_path, *text_args)
     assert (code, code_quick) == (0, 0) and quick_text == full_text
     assert "pydantic" not in modules and "sqlalchemy" not in modules
-    assert quick_text.count("pass") >= 11
+    assert quick_text.count("pass") >= 12
 
 
 def test_the_plan_follows_the_selection_and_the_actor(tmp_path: Path, project: Path) -> None:

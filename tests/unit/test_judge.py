@@ -27,9 +27,11 @@ from trustwell.checks.judge import judge
 from trustwell.checks.params import CheckBase
 from trustwell.checks.registry import BUILTIN, type_of
 from trustwell.config.loader import load_project
+from trustwell.engines.base import Column
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+NO_MISMATCH: dict[str, list[Any]] = {"missing": [], "mistyped": [], "unexpected": []}
 JUDGED = {
     "row_count",
     "freshness",
@@ -40,6 +42,7 @@ JUDGED = {
     "regex",
     "length",
     "stat",
+    "schema",
 }
 
 PROJECT = """\
@@ -78,6 +81,8 @@ PROJECT = """\
           - {type: stat, column: country, stat: distinct_count, min: 5}
           - {type: stat, name: spread, column: cac, stat: stddev, max: 2.5}
           - {type: schema, columns: {id: integer}}
+          - {type: schema, name: exact_schema, columns: {id: integer, Name: string},
+             allow_extra: false}
           - {type: references, column: id, to: orders.customer_id}
           - {type: sql, query: "select count(*) from customers", min: 1}
           - {type: sql, name: bad_rows, failing_rows: "select * from customers where id < 0"}
@@ -106,6 +111,30 @@ def ago(**delta: float) -> datetime:
 
 # (check, values, timezone) -> (status, value, failing_fraction, message, details)
 CASES: list[tuple[str, dict[str, Any], str | None, tuple[Any, ...]]] = [
+    # schema: the described columns against the declared ones (names without case)
+    (
+        "schema",
+        {"columns": [Column("ID", "BIGINT", "integer"), Column("x", "VARCHAR", "string")]},
+        None,
+        ("pass", 0.0, None, "1 declared column matches", NO_MISMATCH),
+    ),
+    (
+        "exact_schema",
+        {"columns": [Column("id", "VARCHAR", "string"), Column("extra", "BLOB", None)]},
+        None,
+        (
+            "fail",
+            3.0,
+            None,
+            "id is VARCHAR (string), expected integer; missing column Name;"
+            " unexpected column extra",
+            {
+                "missing": ["Name"],
+                "mistyped": [{"column": "id", "expected": "integer", "actual": "VARCHAR"}],
+                "unexpected": ["extra"],
+            },
+        ),
+    ),
     # row-level: failing rows against max_failing / max_failing_fraction, warn levels
     (
         "not_null:email",
@@ -622,7 +651,6 @@ def test_specs_carry_the_static_parameters_worked_out(checks: dict[str, CheckBas
 def test_types_without_a_pure_evaluation_have_no_spec(checks: dict[str, CheckBase]) -> None:
     others = [c for c in checks.values() if c.type not in JUDGED]
     assert {c.type for c in others} == {
-        "schema",
         "references",
         "sql",
         "anomaly",
@@ -630,7 +658,7 @@ def test_types_without_a_pure_evaluation_have_no_spec(checks: dict[str, CheckBas
         "fairness",
         "model",
     }
-    assert len(others) == 8  # both kinds of sql check
+    assert len(others) == 7  # both kinds of sql check
     for check in others:
         assert type_of(check).judge_spec(check) is None, check.display_name
 

@@ -95,7 +95,7 @@ def test_a_plan_round_trips_and_is_written_owner_only(root: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial file left
 
-    path.write_text(path.read_text().replace('"format": 1', '"format": 99'))
+    path.write_text(path.read_text().replace(f'"format": {kept.FORMAT}', '"format": 99'))
     assert kept.read(path) is None  # another format: planned again
     path.write_text("{not json")
     assert kept.read(path) is None

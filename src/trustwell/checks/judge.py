@@ -2,7 +2,7 @@
 
 A type whose outcome is a function of its metric values and its static
 parameters alone (the row-level types, ``unique``, ``row_count``,
-``freshness``, ``stat``) describes a check once as a *judge spec*
+``freshness``, ``stat``, ``schema``) describes a check once as a *judge spec*
 (:meth:`CheckType.judge_spec <trustwell.checks.types.base.CheckType.judge_spec>`):
 a plain, JSON-serialisable dict whose ``"shape"`` names the evaluator here
 and whose other keys are everything static the evaluation needs, already
@@ -27,13 +27,15 @@ Shapes and their keys (``values`` keyed as the type's metrics are):
   values ``latest``, ``scope``.
 - ``stat``: ``stat``, ``label``, ``min``, ``max``, ``warn_min``, ``warn_max``;
   value ``value`` (``nulls`` and ``scope`` for ``null_fraction``).
+- ``schema``: ``columns`` (name -> declared type), ``allow_extra``; value
+  ``columns``, the relation's described columns (``name``, ``type``, ``native_type``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from trustwell.checks.outcome import (
@@ -48,6 +50,9 @@ from trustwell.checks.outcome import (
 )
 from trustwell.clock import isoformat
 from trustwell.durations import humanize
+
+if TYPE_CHECKING:
+    from trustwell.engines.base import Column
 
 Spec = Mapping[str, Any]
 Values = Mapping[str, Any]
@@ -135,12 +140,50 @@ def _stat(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Ou
     return _bounded(spec, label, value)
 
 
+def compare_schema(
+    columns: Mapping[str, str], allow_extra: bool, actual: Sequence[Column]
+) -> tuple[list[str], dict[str, Any]]:
+    """Missing, mistyped and (unless ``allow_extra``) extra columns: the reasons, and as details."""
+    found = {c.name.lower(): c for c in actual}
+    problems: list[str] = []
+    details: dict[str, Any] = {"missing": [], "mistyped": [], "unexpected": []}
+    for name, expected in columns.items():
+        column = found.get(name.lower())
+        if column is None:
+            problems.append(f"missing column {name}")
+            details["missing"].append(name)
+        elif column.type != expected:
+            problems.append(
+                f"{name} is {column.native_type} ({column.type or 'other'}), expected {expected}"
+            )
+            details["mistyped"].append(
+                {"column": name, "expected": expected, "actual": column.native_type}
+            )
+    if not allow_extra:
+        declared = {n.lower() for n in columns}
+        extra = [c.name for c in actual if c.name.lower() not in declared]
+        problems += [f"unexpected column {name}" for name in extra]
+        details["unexpected"] = extra
+    return problems, details
+
+
+def _schema(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    columns = spec["columns"]
+    problems, details = compare_schema(columns, spec["allow_extra"], values["columns"])
+    if problems:
+        return Outcome("fail", float(len(problems)), "; ".join(problems), details=details)
+    count = len(columns)
+    message = f"{count} declared column{'s match' if count != 1 else ' matches'}"
+    return Outcome("pass", 0.0, message, details=details)
+
+
 _SHAPES: dict[str, Callable[[Spec, Values, datetime, str | None], Outcome]] = {
     "failing_rows": _failing_rows,
     "unique": _unique,
     "row_count": _row_count,
     "freshness": _freshness,
     "stat": _stat,
+    "schema": _schema,
 }
 SHAPES: tuple[str, ...] = tuple(_SHAPES)
 

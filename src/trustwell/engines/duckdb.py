@@ -180,11 +180,18 @@ class DuckDBEngine(Engine):
         return QueryResult(columns, rows)
 
     def describe(self, relation: exp.Expr) -> list[Column]:
+        return self.run_describe(self.describe_statement(relation))
+
+    def describe_statement(self, relation: exp.Expr) -> str:
+        """``DESCRIBE SELECT * FROM …``: metadata, kept as text by the quick run path."""
         from sqlglot import exp  # not at the top: the quick run path imports no sqlglot
 
-        query = exp.select("*").from_(relation)
+        return f"DESCRIBE {self.render(exp.select('*').from_(relation))}"
+
+    def run_describe(self, statement: str) -> list[Column]:
+        """The columns :meth:`describe_statement`'s statement lists."""
         # Metadata in milliseconds: pending work waits for the statement worth overlapping.
-        result = self._execute(f"DESCRIBE {self.render(query)}", alongside=False)
+        result = self._execute(statement, alongside=False)
         return [Column(str(r[0]), str(r[1]), normalize_type(str(r[1]))) for r in result.rows]
 
     def key_ranges(self, relation: exp.Expr, columns: Sequence[str]) -> dict[str, KeyRange]:

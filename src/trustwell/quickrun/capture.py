@@ -111,9 +111,11 @@ def _asset_plan(
     from trustwell.engines.duckdb_stats import probes
 
     engine = run.engine
-    if type(engine) is not DuckDBEngine or run.incremental is not None or plan.described:
+    if type(engine) is not DuckDBEngine or run.incremental is not None:
         return None
-    if not plan.statements or any(s.kind != "scalar" for s in plan.statements):
+    if not (plan.statements or plan.described):
+        return None
+    if any(s.kind != "scalar" for s in plan.statements):
         return None
     checks = []
     for check in run.asset.checks:
@@ -154,4 +156,6 @@ def _asset_plan(
         statements=statements,
         checks=checks,
         guards=guards,
+        describe=engine.describe_statement(relation) if plan.described else None,
+        described=[[n.check, n.metric] for n in plan.described],
     )

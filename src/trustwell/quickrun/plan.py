@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 SETTINGS_FILE = "trustwell.yml"  # trustwell.config.documents.SETTINGS_FILE, without its imports
 FOLDER = Path(".trustwell") / "quickrun"
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/trustwell
@@ -64,6 +64,8 @@ class AssetPlan:
     statements: list[Statement]
     checks: list[Check]
     guards: list[Guard] = field(default_factory=list)
+    describe: str | None = None  # DESCRIBE SELECT * FROM …, when a schema check reads it
+    described: list[list[str]] = field(default_factory=list)  # [[check, metric], …] it answers
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Plan:
                 statements=[Statement(**s) for s in a["statements"]],
                 checks=[Check(**c) for c in a["checks"]],
                 guards=[Guard(**g) for g in a["guards"]],
+                describe=a["describe"],
+                described=a["described"],
             )
             for a in data.pop("assets")
         ]

@@ -163,6 +163,11 @@ def _asset(engine: Any, asset: kept.AssetPlan, now: datetime) -> list[CheckResul
                 for name, metric in served:
                     values.setdefault(name, {})[metric] = row.get(output)
             queries.update({name for served in statement.columns.values() for name, _ in served})
+        if asset.describe is not None:  # a schema check's value: the described columns
+            columns = engine.run_describe(asset.describe)
+            for name, metric in asset.described:
+                values.setdefault(name, {})[metric] = columns
+            queries.update({name for name, _ in asset.described})
     except EngineError:
         return None
     results = []

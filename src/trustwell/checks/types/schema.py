@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import model_validator
 
@@ -12,10 +12,6 @@ from trustwell.checks.metrics import Described, Metric
 from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase, rule
 from trustwell.checks.types.base import CheckType, Scope, Unit
-
-if TYPE_CHECKING:
-    # Only the type: importing trustwell.engines at load time would import the config.
-    from trustwell.engines.base import Column
 
 ColumnType = Literal["integer", "float", "decimal", "string", "boolean", "date", "timestamp"]
 
@@ -39,31 +35,6 @@ class Schema(CheckBase):
         return {"allow_extra": self.allow_extra}
 
 
-def compare_schema(check: Schema, actual: list[Column]) -> tuple[list[str], dict[str, Any]]:
-    """Missing, mistyped and (if not allowed) extra columns: the reasons, and as details."""
-    found = {c.name.lower(): c for c in actual}
-    problems: list[str] = []
-    details: dict[str, Any] = {"missing": [], "mistyped": [], "unexpected": []}
-    for name, expected in check.columns.items():
-        column = found.get(name.lower())
-        if column is None:
-            problems.append(f"missing column {name}")
-            details["missing"].append(name)
-        elif column.type != expected:
-            problems.append(
-                f"{name} is {column.native_type} ({column.type or 'other'}), expected {expected}"
-            )
-            details["mistyped"].append(
-                {"column": name, "expected": expected, "actual": column.native_type}
-            )
-    if not check.allow_extra:
-        declared = {n.lower() for n in check.columns}
-        extra = [c.name for c in actual if c.name.lower() not in declared]
-        problems += [f"unexpected column {name}" for name in extra]
-        details["unexpected"] = extra
-    return problems, details
-
-
 class SchemaType(CheckType[Schema]):
     name = "schema"
     model = Schema
@@ -80,12 +51,10 @@ class SchemaType(CheckType[Schema]):
     def metrics(self, check: Schema, scope: Scope) -> dict[str, Metric]:
         return {"columns": Described()}
 
+    def judge_spec(self, check: Schema) -> dict[str, Any] | None:
+        return {"shape": "schema", "columns": dict(check.columns), "allow_extra": check.allow_extra}
+
     def evaluate(
         self, check: Schema, values: Mapping[str, Any], context: EvaluationContext
     ) -> Outcome:
-        problems, details = compare_schema(check, values["columns"])
-        if problems:
-            return Outcome("fail", float(len(problems)), "; ".join(problems), details=details)
-        count = len(check.columns)
-        message = f"{count} declared column{'s match' if count != 1 else ' matches'}"
-        return Outcome("pass", 0.0, message, details=details)
+        return self.judged(check, values, context)
