@@ -34,6 +34,7 @@ Shapes and their keys (``values`` keyed as the type's metrics are):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -60,18 +61,11 @@ Values = Mapping[str, Any]
 
 def allowance_spec(allowance: Allowed | None) -> dict[str, Any] | None:
     """An allowance as the spec stores it (None stays None: no warn level)."""
-    if allowance is None:
-        return None
-    return {
-        "max_failing": allowance.max_failing,
-        "max_failing_fraction": allowance.max_failing_fraction,
-    }
+    return None if allowance is None else asdict(allowance)
 
 
 def _allowed(found: Mapping[str, Any] | None) -> Allowed | None:
-    if found is None:
-        return None
-    return Allowed(found["max_failing"], found["max_failing_fraction"])
+    return None if found is None else Allowed(**found)
 
 
 def _failing(spec: Spec, failing: float, scope: float) -> Outcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from trustwell import clock
 from trustwell.checks.context import NoHistory, PastResult
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
     from trustwell.store.database import Store
 
 ProgressListener = Callable[[str, list[CheckResult]], None]  # (asset, its results)
-
-
-class _Listeners(NamedTuple):
-    on_progress: ProgressListener | None
-    on_sql: SqlListener | None
 
 
 class StoreHistory(NoHistory):
@@ -180,7 +175,8 @@ def run_project(
             project,
             selected,
             started,
-            _Listeners(on_progress, on_sql),
+            on_progress,
+            on_sql,
             dry_run,
             history,
             incremental,
@@ -205,7 +201,8 @@ def _run_checks(
     project: Project,
     selected: list[Asset],
     started: datetime,
-    listeners: _Listeners,
+    on_progress: ProgressListener | None,
+    on_sql: SqlListener | None,
     dry_run: bool,
     history: NoHistory,
     incremental: IncrementalRun | None,
@@ -213,7 +210,6 @@ def _run_checks(
     prefetched: dict[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> list[CheckResult]:
     """Every selected asset's results, connecting to each warehouse once."""
-    on_progress, on_sql = listeners
     by_name = {a.name: a for a in project.assets}
     results: list[CheckResult] = []
     for warehouse, group in _by_warehouse(project, selected).items():

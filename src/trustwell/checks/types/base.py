@@ -11,9 +11,9 @@ A type is a small class with one instance in :mod:`trustwell.checks.registry`:
   :class:`~trustwell.checks.context.EvaluationContext`);
 - :meth:`~CheckType.judge_spec`: for a type whose evaluation needs only the
   metric values and static parameters, the check as a JSON-serialisable spec
-  that :func:`trustwell.checks.judge.judge` evaluates; its ``evaluate`` is
-  that call (:meth:`~CheckType.judged`), so a run from a cached plan and a
-  normal run share one evaluation;
+  that :func:`trustwell.checks.judge.judge` evaluates; the default
+  ``evaluate`` is that call, so a run from a cached plan and a normal run
+  share one evaluation;
 - :meth:`~CheckType.followup`: metrics that depend on values already
   computed (``drift``'s bins need both sides' min and max first), asked for
   in further rounds before evaluating;
@@ -102,9 +102,16 @@ class CheckType(ABC, Generic[C]):
     def metrics(self, check: C, scope: Scope) -> dict[str, Metric]:
         """The named metrics the check needs."""
 
-    @abstractmethod
     def evaluate(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
-        """Status, value, message and details from the metric values (pure)."""
+        """Status, value, message and details from the metric values (pure).
+
+        By default the judge on the check's :meth:`judge_spec`; a type without
+        one evaluates here itself.
+        """
+        spec = self.judge_spec(check)
+        if spec is None:
+            raise TypeError(f"check type {self.name} has no judge spec")
+        return judge(spec, values, context.now, context.timezone)
 
     def judge_spec(self, check: C) -> dict[str, Any] | None:
         """The check as a JSON-serialisable spec for :func:`~trustwell.checks.judge.judge`.
@@ -114,13 +121,6 @@ class CheckType(ABC, Generic[C]):
         of a query of its own): such a check is evaluated by ``evaluate`` only.
         """
         return None
-
-    def judged(self, check: C, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
-        """``evaluate`` of a type with a judge spec: the pure judge, on the check's spec."""
-        spec = self.judge_spec(check)
-        if spec is None:
-            raise TypeError(f"check type {self.name} has no judge spec")
-        return judge(spec, values, context.now, context.timezone)
 
     def followup(
         self, check: C, scope: Scope, values: Mapping[str, Any], context: EvaluationContext
@@ -162,9 +162,6 @@ class RowLevelType(CheckType[R]):
 
     def judge_spec(self, check: R) -> dict[str, Any] | None:
         return row_level_spec("failing_rows", self.describe(check), check)
-
-    def evaluate(self, check: R, values: Mapping[str, Any], context: EvaluationContext) -> Outcome:
-        return self.judged(check, values, context)
 
     def describe(self, check: R) -> str:
         """``what`` with the check's columns filled in."""

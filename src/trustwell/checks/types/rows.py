@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from sqlglot import exp
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import (
     SCOPE,
     Aggregate,
@@ -19,7 +17,6 @@ from trustwell.checks.metrics import (
     not_null,
     or_all,
 )
-from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import ColumnOrColumns
 from trustwell.checks.types.base import RowLevelType, Scope, row_level_spec
 
@@ -68,11 +65,6 @@ class UniqueType(RowLevelType[Unique]):
     def judge_spec(self, check: Unique) -> dict[str, Any] | None:
         # Failing rows are the keyed rows minus the distinct keys among them.
         return row_level_spec("unique", self.describe(check), check)
-
-    def evaluate(
-        self, check: Unique, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        return self.judged(check, values, context)
 
     def samples(self, check: Unique, scope: Scope, limit: int) -> exp.Query | None:
         """The duplicated keys, most repeated first, with how many rows share each."""

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import model_validator
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import Described, Metric
-from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import CheckBase, rule
 from trustwell.checks.types.base import CheckType, Scope, Unit
 
@@ -53,8 +50,3 @@ class SchemaType(CheckType[Schema]):
 
     def judge_spec(self, check: Schema) -> dict[str, Any] | None:
         return {"shape": "schema", "columns": dict(check.columns), "allow_extra": check.allow_extra}
-
-    def evaluate(
-        self, check: Schema, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        return self.judged(check, values, context)

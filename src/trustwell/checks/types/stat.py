@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from sqlglot import exp
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import (
     SCOPE,
     Aggregate,
@@ -18,7 +16,6 @@ from trustwell.checks.metrics import (
     count_where,
     only_where,
 )
-from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import Bounded, Name
 from trustwell.checks.types.base import CheckType, Scope, Unit, bounds_spec
 
@@ -85,8 +82,3 @@ class StatType(CheckType[Stat]):
     def judge_spec(self, check: Stat) -> dict[str, Any] | None:
         label = f"{check.stat} of {check.column}"
         return {"shape": "stat", "stat": check.stat, "label": label, **bounds_spec(check)}
-
-    def evaluate(
-        self, check: Stat, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        return self.judged(check, values, context)

@@ -5,16 +5,13 @@ The two types that do not pass on an empty table (SPEC section 1).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 from sqlglot import exp
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where, only_where
-from trustwell.checks.outcome import Outcome
 from trustwell.checks.params import NEVER_WARNS, Bounded, CheckBase, MaxAge, Name, rule
 from trustwell.checks.types.base import CheckType, Scope, Unit, bounds_spec
 from trustwell.durations import parse_duration
@@ -38,11 +35,6 @@ class RowCountType(CheckType[RowCount]):
 
     def judge_spec(self, check: RowCount) -> dict[str, Any] | None:
         return {"shape": "row_count", "label": "row count", **bounds_spec(check)}
-
-    def evaluate(
-        self, check: RowCount, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        return self.judged(check, values, context)
 
 
 class Freshness(CheckBase):
@@ -113,8 +105,3 @@ class FreshnessType(CheckType[Freshness]):
                 None if warn is None else parse_duration(warn.max_age).total_seconds()
             ),
         }
-
-    def evaluate(
-        self, check: Freshness, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        return self.judged(check, values, context)
