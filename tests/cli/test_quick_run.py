@@ -362,3 +362,22 @@ def test_ctrl_c_during_a_replayed_run_ends_it_as_click_would_and_records_nothing
     )
     assert (done.returncode, done.stdout, done.stderr) == (1, "", "\nAborted!\n")
     assert run_count(project) == runs
+
+
+def test_a_file_edited_while_a_full_run_runs_leaves_no_plan_to_replay(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustwell.config import loader
+
+    read = loader.load_project
+
+    def load_then_edit(root: Path | str) -> Any:
+        loaded = read(root)
+        assets = project / "assets" / "shop.yml"
+        assets.write_text(ASSETS.replace("min: 1\n", "min: 2\n", 1))  # after it was read
+        return loaded
+
+    monkeypatch.setattr(loader, "load_project", load_then_edit)
+    assert full_run(project)["status"] == "pass"
+    assert plan_file(project, [], []).exists()
+    assert quick_run(["-p", str(project), "-f", "json"]) is None  # the plan is of the old text

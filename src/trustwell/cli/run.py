@@ -49,7 +49,11 @@ def run_command(
     """Run the project's checks (all, or by --asset / --tag)."""
     from trustwell.checks.service import run_project, select_assets
     from trustwell.cli.output import ResultPrinter
+    from trustwell.quickrun.capture import PlanCapture
 
+    # Kept for the next run's quick path (trustwell.quickrun): its files hashed
+    # before they are read, so an edit during the run leaves no stale plan.
+    capture = None if dry_run else PlanCapture(project)
     loaded = load_project_or_exit(project)
     release_collection()  # start-up is over (main() held it): see cli/common.py
     # An --asset or --tag that names nothing is a SelectionError: the root group
@@ -70,10 +74,6 @@ def run_command(
 
     from trustwell.checks.overlap import store_alongside
     from trustwell.quickrun import handover
-    from trustwell.quickrun.capture import PlanCapture
-
-    # Kept for the next run's quick path (trustwell.quickrun); a dry run plans only.
-    capture = None if dry_run else PlanCapture()
 
     # A broken store is one line on stderr and exit 2 before anything is recorded or
     # printed; it is opened first (no warehouse queried) unless every asset is on

@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 class PlanCapture:
     """What each asset of one run planned, when it can be replayed (None when it cannot)."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        """Made before the project in ``root`` is loaded: its files are hashed now."""
         self.assets: dict[str, kept.AssetPlan | None] = {}
+        self.sources = kept.sources(root.resolve())
 
     def asset(
         self,
@@ -80,7 +82,7 @@ class PlanCapture:
         url = resolve_url(project.settings.store, project.root)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
-        digest = kept.digest(project.root, duckdb.__version__)
+        digest = kept.with_duckdb(self.sources, duckdb.__version__)
         if digest is None:
             return None
         warehouses = {}

@@ -109,7 +109,16 @@ def plan_file(root: Path, names: list[str], tags: list[str]) -> Path:
 
 def digest(root: Path, duckdb_version: str) -> str | None:
     """What the plan depends on, hashed; None when a file names ``${VAR}`` (never kept)."""
-    hashed = hashlib.sha256(f"{FORMAT}\x00{duckdb_version}\x00".encode())
+    return with_duckdb(sources(root), duckdb_version)
+
+
+def sources(root: Path) -> str | None:
+    """The project files and trustwell's modules, hashed (None: a file names ``${VAR}``).
+
+    A full run takes it before it loads the project, so that a file edited
+    while it runs makes its plan stale rather than kept under the new text.
+    """
+    hashed = hashlib.sha256()
     files = [root / SETTINGS_FILE]
     assets = root / "assets"
     if assets.is_dir():
@@ -126,6 +135,13 @@ def digest(root: Path, duckdb_version: str) -> str | None:
         hashed.update(content)
     hashed.update(_code_stamp().encode())
     return hashed.hexdigest()
+
+
+def with_duckdb(sources: str | None, duckdb_version: str) -> str | None:
+    """:func:`sources` with the plan format and the DuckDB version: the plan's digest."""
+    if sources is None:
+        return None
+    return hashlib.sha256(f"{FORMAT}\x00{duckdb_version}\x00{sources}".encode()).hexdigest()
 
 
 def _code_stamp() -> str:
