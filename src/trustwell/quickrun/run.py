@@ -35,6 +35,7 @@ from trustwell.store.quick import QuickStore
 
 if TYPE_CHECKING:
     from trustwell.display import Unit
+    from trustwell.engines.duckdb import DuckDBEngine
 
 _OPTIONS = {
     "--project": "project",
@@ -148,7 +149,7 @@ def _run(plan: kept.Plan, store: QuickStore) -> RunReport | None:
     return RunReport(str(uuid.uuid4()), started, clock.now(), results)
 
 
-def _asset(engine: Any, asset: kept.AssetPlan, now: datetime) -> list[CheckResult] | None:
+def _asset(engine: DuckDBEngine, asset: kept.AssetPlan, now: datetime) -> list[CheckResult] | None:
     """The asset's results from its statements, or None (a guard moved, a statement failed)."""
     try:
         if not all(_holds(engine, guard) for guard in asset.guards):
@@ -194,7 +195,7 @@ def _asset(engine: Any, asset: kept.AssetPlan, now: datetime) -> list[CheckResul
     return results
 
 
-def _holds(engine: Any, guard: kept.Guard) -> bool:
+def _holds(engine: DuckDBEngine, guard: kept.Guard) -> bool:
     """Whether the table's keys are still inside the bounds its bitmaps were planned with."""
     from trustwell.engines.duckdb_stats import ranges
 
