@@ -34,7 +34,8 @@ warehouses:
   main: {type: duckdb, path: warehouse.duckdb, timezone: Europe/Berlin}
 """
 
-# Every type with a judge spec (schema too), warn levels and a filter among them; all pass.
+# Every type with a judge spec (schema, sql and references too), warn levels and a filter
+# among them; all pass.
 ASSETS = """\
 assets:
   - name: shop.orders
@@ -81,6 +82,20 @@ assets:
         min: 2
       - type: schema
         columns: {id: integer, email: string, updated_at: timestamp}
+      - type: sql
+        query: "select count(*) from shop.orders where amount > 0"
+        min: 1
+        warn: {min: 2}
+      - type: sql
+        name: no_refunds
+        failing_rows: "select * from shop.orders where amount < 0"
+      - type: references
+        column: country
+        to: shop.countries.code
+  - name: shop.countries
+    checks:
+      - type: unique
+        column: code
 """
 
 ROWS = """
@@ -89,6 +104,8 @@ INSERT INTO shop.orders VALUES
   (2, NULL,     'open', 0,    'US', TIMESTAMP '2026-11-21 08:00:00'),
   (3, 'c@x.io', 'paid', 99,   'FR', TIMESTAMP '2026-11-20 23:00:00')
 """
+
+COUNTRIES = ["DE", "FR", "NL", "US"]
 
 
 @pytest.fixture
@@ -102,6 +119,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             " amount DOUBLE, country VARCHAR, updated_at TIMESTAMP)"
         )
         connection.execute(ROWS)
+        connection.execute("CREATE TABLE shop.countries AS SELECT unnest(?) AS code", [COUNTRIES])
     (folder / "trustwell.yml").write_text(SETTINGS)
     (folder / "assets").mkdir()
     (folder / "assets" / "shop.yml").write_text(ASSETS)
@@ -182,15 +200,17 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     assert (code, code_quick) == (0, 0)
     assert heavy(modules) == [] and "duckdb" in modules
     full_doc, quick_doc = json.loads(full), json.loads(quick)
-    assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 12
+    assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 16
     same_document(quick_doc, full_doc)
     assert quick_doc["results"][7]["details"] == {"latest": "2026-11-22T04:00:00Z"}  # Berlin
     for table in ("runs", "results"):
         assert stored(project, table, quick_doc["run_id"]) == stored(
             project, table, full_doc["run_id"]
         )
-    assert len(stored(project, "results", quick_doc["run_id"])) == 12
+    assert len(stored(project, "results", quick_doc["run_id"])) == 16
     assert quick_doc["results"][11]["queries"] == 1  # the describe, the schema check's one
+    own = {r["check"]: (r["value"], r["queries"]) for r in quick_doc["results"][12:15]}
+    assert own == {"sql": (2.0, 1), "no_refunds": (0.0, 1), "references:country": (0.0, 1)}
 
     # The text report too, with the values' units.
     text_args = ("run", "-p", str(project))
@@ -198,7 +218,7 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     code_quick, quick_text, modules = cli(tmp_path, *text_args)
     assert (code, code_quick) == (0, 0) and quick_text == full_text
     assert "pydantic" not in modules and "sqlalchemy" not in modules
-    assert quick_text.count("pass") >= 12
+    assert quick_text.count("pass") >= 16
 
 
 def test_the_plan_follows_the_selection_and_the_actor(tmp_path: Path, project: Path) -> None:
@@ -239,8 +259,9 @@ def test_a_check_that_does_not_pass_goes_to_the_full_path_with_the_fetched_rows(
     assert quick_run(["-p", str(project), "-f", "json"]) is None
     assert run_count(project) == runs  # nothing recorded by the quick path
     fetched = handover.take()
-    assert len(fetched) == 1
-    handover.leave(*next(iter(fetched.items())))
+    assert len(fetched) == 5  # the orders' statement and three own queries, the countries' one
+    for sql, rows in fetched.items():
+        handover.leave(sql, rows)
 
     # The full path answers from those rows: repairing the table now changes nothing.
     with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
@@ -248,6 +269,8 @@ def test_a_check_that_does_not_pass_goes_to_the_full_path_with_the_fetched_rows(
     report = full_run(project)
     statuses = {r["check"]: r["status"] for r in report["results"]}
     assert statuses["unique:id"] == "fail" and statuses["not_null:email"] == "fail"
+    # Own queries too: the table has no refund and no unknown country any more.
+    assert statuses["no_refunds"] == "fail" and statuses["references:country"] == "fail"
     assert report["incidents"] and report["incidents"][0]["action"] == "opened"
     assert handover.take() == {}
 

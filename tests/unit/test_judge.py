@@ -43,6 +43,8 @@ JUDGED = {
     "length",
     "stat",
     "schema",
+    "references",
+    "sql",
 }
 
 PROJECT = """\
@@ -86,6 +88,7 @@ PROJECT = """\
           - {type: references, column: id, to: orders.customer_id}
           - {type: sql, query: "select count(*) from customers", min: 1}
           - {type: sql, name: bad_rows, failing_rows: "select * from customers where id < 0"}
+          - {type: sql, name: warned_query, query: "select 1", min: 1, max: 10, warn: {max: 5}}
           - {type: anomaly, metric: row_count}
           - {type: drift, column: age, reference: {where: "day < '2026-01-01'"}}
           - {type: fairness, prediction: approved, sensitive: segment, favorable: 1,
@@ -573,6 +576,57 @@ CASES: list[tuple[str, dict[str, Any], str | None, tuple[Any, ...]]] = [
         None,
         ("pass", 12.0, None, "distinct_count of country is 12", None),
     ),
+    # references: the first row of its own NOT EXISTS query, failing and scope
+    (
+        "references:id",
+        {"orphans": [{"failing": 2, "scope": 10}]},
+        None,
+        (
+            "fail",
+            2.0,
+            0.2,
+            "2 rows with id not found in the referenced asset (20.00% of 10); allowed 0",
+            None,
+        ),
+    ),
+    (
+        "references:id",
+        {"orphans": [{"failing": None, "scope": None}]},
+        None,
+        (
+            "pass",
+            0.0,
+            None,
+            "0 rows with id not found in the referenced asset (no rows in scope); allowed 0",
+            None,
+        ),
+    ),
+    # sql: a failing_rows query's count has no scope; a query's one number within bounds
+    (
+        "bad_rows",
+        {"rows": [{"failing": 3}]},
+        None,
+        ("fail", 3.0, None, "3 rows returned by the failing_rows query; allowed 0", None),
+    ),
+    (
+        "bad_rows",
+        {"rows": []},
+        None,
+        ("pass", 0.0, None, "0 rows returned by the failing_rows query; allowed 0", None),
+    ),
+    ("sql", {"rows": [{"count_star()": 5}]}, None, ("pass", 5.0, None, "query result is 5", None)),
+    (
+        "sql",
+        {"rows": [{"n": Decimal("0")}]},
+        None,
+        ("fail", 0.0, None, "query result is 0, expected at least 1", None),
+    ),
+    (
+        "warned_query",
+        {"rows": [{"n": 7}]},
+        None,
+        ("warn", 7.0, None, "query result is 7, warning unless at most 5", None),
+    ),
     (  # just above the bound fails, though the message rounds it to the bound
         "spread",
         {"value": 2.5000001},
@@ -646,19 +700,36 @@ def test_specs_carry_the_static_parameters_worked_out(checks: dict[str, CheckBas
         "warn_min": None,
         "warn_max": None,
     }
+    assert spec("references:id") == {
+        "shape": "own_failing",
+        "what": "with id not found in the referenced asset",
+        "allowance": {"max_failing": None, "max_failing_fraction": None},
+        "warn": None,
+        "metric": "orphans",
+        "scoped": True,
+    }
+    assert spec("bad_rows") == {
+        "shape": "own_failing",
+        "what": "returned by the failing_rows query",
+        "allowance": {"max_failing": None, "max_failing_fraction": None},
+        "warn": None,
+        "metric": "rows",
+        "scoped": False,
+    }
+    assert spec("warned_query") == {
+        "shape": "own_value",
+        "label": "query result",
+        "min": 1.0,
+        "max": 10.0,
+        "warn_min": None,
+        "warn_max": 5.0,
+    }
 
 
 def test_types_without_a_pure_evaluation_have_no_spec(checks: dict[str, CheckBase]) -> None:
     others = [c for c in checks.values() if c.type not in JUDGED]
-    assert {c.type for c in others} == {
-        "references",
-        "sql",
-        "anomaly",
-        "drift",
-        "fairness",
-        "model",
-    }
-    assert len(others) == 7  # both kinds of sql check
+    assert {c.type for c in others} == {"anomaly", "drift", "fairness", "model"}
+    assert len(others) == 4
     for check in others:
         assert type_of(check).judge_spec(check) is None, check.display_name
 
@@ -675,6 +746,23 @@ def test_a_spec_of_an_unknown_shape_is_refused() -> None:
         judge({"shape": "anomaly"}, {}, NOW, None)
     with pytest.raises(ValueError, match="unknown judge spec shape None"):
         judge({}, {}, NOW, None)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([], "the query must return exactly one row with one number"),
+        ([{"a": 1, "b": 2}], "the query must return exactly one row with one number"),
+        ([{"a": None}], "the query returned NULL"),
+    ],
+)
+def test_a_query_that_is_not_one_number_is_the_checks_error(
+    checks: dict[str, CheckBase], rows: list[dict[str, Any]], message: str
+) -> None:
+    spec = type_of(checks["sql"]).judge_spec(checks["sql"])
+    assert spec is not None
+    with pytest.raises(ValueError, match=message):
+        judge(spec, {"rows": rows}, NOW, None)
 
 
 def test_a_freshness_on_a_column_that_is_no_timestamp_is_a_type_error(

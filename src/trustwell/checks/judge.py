@@ -29,6 +29,13 @@ Shapes and their keys (``values`` keyed as the type's metrics are):
   value ``value`` (``nulls`` and ``scope`` for ``null_fraction``).
 - ``schema``: ``columns`` (name -> declared type), ``allow_extra``; value
   ``columns``, the relation's described columns (``name``, ``type``, ``native_type``).
+- ``own_failing`` (``sql`` with ``failing_rows``, ``references``): as
+  ``failing_rows``, plus ``metric``, the value holding the rows of the
+  check's own query, and ``scoped``, whether its first row has a ``scope``
+  (without one the fraction is null); the first row's ``failing`` is the count.
+- ``own_value`` (``sql`` with ``query``): ``label``, ``min``, ``max``,
+  ``warn_min``, ``warn_max``; value ``rows``, which must be one row of one
+  number (anything else, or NULL, raises ValueError: the check's ``error``).
 """
 
 from __future__ import annotations
@@ -68,7 +75,7 @@ def _allowed(found: Mapping[str, Any] | None) -> Allowed | None:
     return None if found is None else Allowed(**found)
 
 
-def _failing(spec: Spec, failing: float, scope: float) -> Outcome:
+def _failing(spec: Spec, failing: float, scope: float | None) -> Outcome:
     allowance = _allowed(spec["allowance"])
     assert allowance is not None, "a row-level spec always has a fail level"
     return failing_rows(failing, scope, spec["what"], allowance, _allowed(spec["warn"]))
@@ -171,6 +178,24 @@ def _schema(spec: Spec, values: Values, now: datetime, timezone: str | None) -> 
     return Outcome("pass", 0.0, message, details=details)
 
 
+def _own_failing(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    rows = values[spec["metric"]]
+    row = rows[0] if rows else {}
+    failing = number(row.get(FAILING)) or 0.0
+    scope = (number(row.get(SCOPE)) or 0.0) if spec["scoped"] else None
+    return _failing(spec, failing, scope)
+
+
+def _own_value(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+    rows = values["rows"]
+    if not rows or len(rows[0]) != 1:
+        raise ValueError("the query must return exactly one row with one number")
+    value = number(next(iter(rows[0].values())))
+    if value is None:
+        raise ValueError("the query returned NULL")
+    return _bounded(spec, spec["label"], value)
+
+
 _SHAPES: dict[str, Callable[[Spec, Values, datetime, str | None], Outcome]] = {
     "failing_rows": _failing_rows,
     "unique": _unique,
@@ -178,6 +203,8 @@ _SHAPES: dict[str, Callable[[Spec, Values, datetime, str | None], Outcome]] = {
     "freshness": _freshness,
     "stat": _stat,
     "schema": _schema,
+    "own_failing": _own_failing,
+    "own_value": _own_value,
 }
 SHAPES: tuple[str, ...] = tuple(_SHAPES)
 

@@ -4,7 +4,8 @@
 (:func:`trustwell.checks.run.check_asset` tells it what it planned) and,
 after the run, :meth:`PlanCapture.save` writes the plan when the whole
 selection can be replayed: every asset on DuckDB, not incremental, its
-checks answered by one round of its plan's scalar statements, each check
+checks answered by one round of its plan's scalar statements and own
+queries (``sql``, ``references``), each check
 with a pure evaluation (a judge spec); the project without OpenLineage,
 use cases or SLOs (which a healthy run also feeds); the store a SQLite file.
 """
@@ -117,7 +118,7 @@ def _asset_plan(
         return None
     if not (plan.statements or plan.described):
         return None
-    if any(s.kind != "scalar" for s in plan.statements):
+    if any(s.kind == "grouped" for s in plan.statements):
         return None
     checks = []
     for check in run.asset.checks:
@@ -139,6 +140,7 @@ def _asset_plan(
         kept.Statement(
             engine.render(s.query),
             {output: [[c, m] for c, m in served] for output, served in s.columns.items()},
+            s.kind,
         )
         for s in plan.statements
     ]

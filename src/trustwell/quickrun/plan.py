@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 SETTINGS_FILE = "trustwell.yml"  # trustwell.config.documents.SETTINGS_FILE, without its imports
 FOLDER = Path(".trustwell") / "quickrun"
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/trustwell
@@ -54,6 +54,9 @@ class Check:
 class Statement:
     sql: str
     columns: dict[str, list[list[str]]]  # output column -> [[check, metric], …]
+    #: ``scalar``: each output column of the one row is a metric; ``own``: the whole
+    #: result is the metric (a ``sql`` or ``references`` check's own query)
+    kind: str = "scalar"
 
 
 @dataclass

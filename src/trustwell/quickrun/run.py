@@ -161,8 +161,9 @@ def _asset(engine: DuckDBEngine, asset: kept.AssetPlan, now: datetime) -> list[C
             handover.leave(statement.sql, rows)
             row = rows[0] if rows else {}
             for output, served in statement.columns.items():
+                value = rows if statement.kind == "own" else row.get(output)
                 for name, metric in served:
-                    values.setdefault(name, {})[metric] = row.get(output)
+                    values.setdefault(name, {})[metric] = value
             queries.update({name for served in statement.columns.values() for name, _ in served})
         if asset.describe is not None:  # a schema check's value: the described columns
             columns = engine.run_describe(asset.describe)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import field_validator
 from sqlglot import exp
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import Metric, OwnQuery, and_all
-from trustwell.checks.outcome import Outcome, failing_rows, number
 from trustwell.checks.params import OneColumn
-from trustwell.checks.types.base import RowLevelType, Scope
+from trustwell.checks.types.base import RowLevelType, Scope, row_level_spec
 
 
 class References(OneColumn):
@@ -104,20 +101,12 @@ class ReferencesType(RowLevelType[References]):
         raise TypeError("a missing reference is found with a query of its own")
 
     def judge_spec(self, check: References) -> dict[str, Any] | None:
-        return None  # the values are the rows of its own query, not the row-level metrics
+        spec = row_level_spec("own_failing", self.describe(check), check)
+        return spec | {"metric": "orphans", "scoped": True}
 
     def metrics(self, check: References, scope: Scope) -> dict[str, Metric]:
         target = scope.resolve(check.target[0])
         return {"orphans": OwnQuery(references_query(check, scope.where, scope.relation, target))}
-
-    def evaluate(
-        self, check: References, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        found = values["orphans"]
-        row = found[0] if found else {}
-        failing = number(row.get("failing")) or 0.0
-        scope = number(row.get("scope")) or 0.0
-        return failing_rows(failing, scope, self.describe(check), *check.allowances())
 
     def samples(self, check: References, scope: Scope, limit: int) -> exp.Query | None:
         target = scope.resolve(check.target[0])

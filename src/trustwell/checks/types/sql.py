@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import model_validator
 from sqlglot import exp
 
-from trustwell.checks.context import EvaluationContext
 from trustwell.checks.metrics import Metric, OwnQuery
-from trustwell.checks.outcome import Outcome, bounded, failing_rows, number
 from trustwell.checks.params import (
     Allowance,
     Bounds,
@@ -20,7 +17,7 @@ from trustwell.checks.params import (
     warn_bounds_problem,
     warn_limits,
 )
-from trustwell.checks.types.base import RowLevelType, Scope, Unit
+from trustwell.checks.types.base import RowLevelType, Scope, Unit, row_level_spec
 from trustwell.readonly_sql import read_only_query
 
 
@@ -111,26 +108,23 @@ class SqlType(RowLevelType[Sql]):
         raise TypeError("a sql check's failing rows are those its query returns")
 
     def judge_spec(self, check: Sql) -> dict[str, Any] | None:
-        return None  # the values are the rows of its own query, not the row-level metrics
+        if check.counts_rows:
+            # A failing_rows query has no scope of its own: it takes max_failing only.
+            spec = row_level_spec("own_failing", self.what, check)
+            return spec | {"metric": "rows", "scoped": False}
+        warn = check.warn if isinstance(check.warn, Bounds) else None
+        warn_min, warn_max = warn_limits(warn)
+        return {
+            "shape": "own_value",
+            "label": "query result",
+            "min": check.min,
+            "max": check.max,
+            "warn_min": warn_min,
+            "warn_max": warn_max,
+        }
 
     def metrics(self, check: Sql, scope: Scope) -> dict[str, Metric]:
         return {"rows": OwnQuery(sql_check_query(check, scope.dialect))}
-
-    def evaluate(
-        self, check: Sql, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        found = values["rows"]
-        if check.counts_rows:
-            # A failing_rows query has no scope of its own: it takes max_failing only.
-            failing = number(found[0].get("failing")) if found else 0.0
-            return failing_rows(failing or 0.0, None, self.what, *check.allowances())
-        if not found or len(found[0]) != 1:
-            raise ValueError("the query must return exactly one row with one number")
-        value = number(next(iter(found[0].values())))
-        if value is None:
-            raise ValueError("the query returned NULL")
-        warn = check.warn if isinstance(check.warn, Bounds) else None
-        return bounded("query result", value, check.min, check.max, *warn_limits(warn))
 
     def samples(self, check: Sql, scope: Scope, limit: int) -> exp.Query | None:
         if not check.counts_rows:
