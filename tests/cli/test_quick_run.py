@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -179,6 +180,13 @@ def stored(project: Path, table: str, run_id: str) -> list[tuple[Any, ...]]:
             rows = conn.execute(query, [run_id]).fetchall()
             drop = {"id", "run_id"}
         return [tuple((k, r[k]) for k in r.keys() if k not in drop) for r in rows]  # noqa: SIM118 (a Row iterates values)
+
+
+def definitions(project: Path) -> list[tuple[Any, ...]]:
+    """Each check's stored definition, as text: what the last run wrote."""
+    with sqlite3.connect(project / ".trustwell" / "trustwell.db") as conn:
+        query = "SELECT asset, name, definition, definition_hash FROM checks ORDER BY id"
+        return [tuple(row) for row in conn.execute(query)]
 
 
 def same_document(quick: dict[str, Any], full: dict[str, Any]) -> None:
@@ -404,3 +412,61 @@ def test_a_file_edited_while_a_full_run_runs_leaves_no_plan_to_replay(
     assert full_run(project)["status"] == "pass"
     assert plan_file(project, [], []).exists()
     assert quick_run(["-p", str(project), "-f", "json"]) is None  # the plan is of the old text
+
+
+# The orders' checks and three anomaly checks: on the row count, on another check's value
+# (judged after it), and one still learning.
+WITH_ANOMALIES = ASSETS.replace(
+    "  - name: shop.countries\n",
+    """\
+      - type: anomaly
+        name: rows_usual
+        metric: row_count
+        min_history: 2
+      - type: anomaly
+        name: mean_amount_usual
+        metric: "stat:mean(amount)"
+        min_history: 2
+      - type: anomaly
+        name: freshness_learning
+        metric: freshness
+        column: updated_at
+        min_history: 5
+  - name: shop.countries
+""",
+)
+
+
+def test_anomaly_checks_judge_the_same_history_on_both_paths(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "assets" / "shop.yml").write_text(WITH_ANOMALIES)
+    args = ("run", "-p", str(project), "-f", "json")
+    for hour in (5, 6, 7):  # the first run keeps the plan, the next two replay it
+        monkeypatch.setenv("TRUSTWELL_NOW", f"2026-11-22T0{hour}:00:00Z")
+        code, _, modules = cli(tmp_path, *args)
+        assert code == 0 and ("pydantic" in modules) == (hour == 5)
+    monkeypatch.setenv("TRUSTWELL_NOW", NOW)
+    store = project / ".trustwell"
+    shutil.copytree(store, tmp_path / "before")
+
+    code, full, _ = cli(tmp_path, *args, quick=False)
+    full_doc = json.loads(full)
+    full_rows = [stored(project, t, full_doc["run_id"]) for t in ("runs", "results")]
+    full_definitions = definitions(project)
+    shutil.rmtree(store)
+    shutil.copytree(tmp_path / "before", store)  # the same history for the replay
+    code_quick, quick, modules = cli(tmp_path, *args)
+
+    assert (code, code_quick) == (0, 0) and heavy(modules) == []
+    quick_doc = json.loads(quick)
+    same_document(quick_doc, full_doc)
+    assert [stored(project, t, quick_doc["run_id"]) for t in ("runs", "results")] == full_rows
+    assert definitions(project) == full_definitions  # the checks' definitions, as written
+    found = {r["check"]: r for r in quick_doc["results"]}
+    assert found["rows_usual"]["message"] == (
+        "row_count 3 is inside the band [2.991, 3.009] (expected 3 from 3 past runs)"
+    )
+    assert found["mean_amount_usual"]["details"]["baseline"] == 3
+    assert found["mean_amount_usual"]["value"] == found["stat:mean(amount)"]["value"]
+    assert found["freshness_learning"]["message"] == "learning: 3 of 5 runs"

@@ -4,6 +4,7 @@ with or without those recorded inside incidents."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,7 +17,9 @@ T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-def _record(store: Store, at: datetime, value: float, check: str = "row_count") -> None:
+def _record(
+    store: Store, at: datetime, value: float, check: str = "row_count", run: str = ""
+) -> None:
     result = CheckResult(
         asset="orders",
         check=check,
@@ -29,7 +32,7 @@ def _record(store: Store, at: datetime, value: float, check: str = "row_count") 
         queries=1,
         details={"seen": value},
     )
-    record_run(store, RunReport(f"run-{at:%H}-{check}", at, at, [result]), project="acme")
+    record_run(store, RunReport(run or f"run-{at:%H}-{check}", at, at, [result]), project="acme")
 
 
 def test_the_context_gives_past_results_of_the_same_check_oldest_first(store: Store) -> None:
@@ -100,3 +103,59 @@ def test_results_inside_incidents_are_left_out_but_not_drills_or_dismissals(stor
     assert [(e.value, inside) for e, inside in flagged] == [
         (0, False), (1, False), (2, True), (3, False), (4, False), (5, False), (6, True)
     ]  # fmt: skip
+
+
+def test_the_quick_store_reads_the_same_history_as_the_store(tmp_path: Path) -> None:
+    """QuickStore.past_results (sqlite3, the quick run path) against StoreHistory (SQLAlchemy)."""
+    from trustwell.store import open_store
+    from trustwell.store.quick import QuickStore
+
+    path = tmp_path / "trustwell.db"
+    store = open_store(f"sqlite:///{path}", tmp_path)
+    try:
+        for hours in range(9):
+            _record(store, T0 + hours * HOUR + timedelta(microseconds=hours), float(hours))
+        _record(store, T0 + 2 * HOUR, 20.0, run="again")  # one moment twice: the later id first
+        _record(store, T0 + HOUR, 99.0, check="not_null:id")
+        _incident(store, "orders", occurred_at=T0 + HOUR, resolved_at=T0 + 3 * HOUR)
+        _incident(store, "orders", occurred_at=T0 + 3 * HOUR, drill=True)
+        _incident(store, "orders", occurred_at=T0 + 3 * HOUR, status="dismissed")
+        _incident(store, "customers", occurred_at=T0)
+        _incident(store, "orders", declared_at=T0 + 7 * HOUR)  # open, no occurred_at
+        quick = QuickStore.open(path)
+        assert quick is not None
+        with quick:
+            for now in (
+                T0,
+                T0 + 2 * HOUR,
+                T0 + 4 * HOUR + timedelta(microseconds=4),
+                T0 + 9 * HOUR,
+            ):
+                for limit in (1, 3, 100):
+                    for outside in (False, True):
+                        want = StoreHistory(store).past_results(
+                            "orders",
+                            "row_count",
+                            before=now,
+                            limit=limit,
+                            outside_incidents=outside,
+                        )
+                        got = quick.past_results(
+                            "orders",
+                            "row_count",
+                            before=now,
+                            limit=limit,
+                            outside_incidents=outside,
+                        )
+                        expected = [(p.executed_at, p.status, p.value, p.details) for p in want]
+                        assert [
+                            (p.executed_at, p.status, p.value, p.details) for p in got
+                        ] == expected, (now, limit, outside)
+            late = quick.past_results("orders", "row_count", before=T0 + 9 * HOUR, limit=100)
+            assert len(late) == 10 and late[-1].executed_at.tzinfo is UTC
+            inside = quick.past_results(
+                "orders", "row_count", before=T0 + 9 * HOUR, limit=100, outside_incidents=True
+            )
+            assert [p.value for p in inside] == [0, 3, 4, 5, 6]  # 1, 2, 20: resolved; 7, 8: open
+    finally:
+        store.close()

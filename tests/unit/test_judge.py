@@ -22,6 +22,7 @@ import pytest
 
 from trustwell.checks import judge as judge_module
 from trustwell.checks import outcome as outcome_module
+from trustwell.checks.context import EvaluationContext
 from trustwell.checks.evaluate import evaluate
 from trustwell.checks.judge import judge
 from trustwell.checks.params import CheckBase
@@ -45,6 +46,7 @@ JUDGED = {
     "schema",
     "references",
     "sql",
+    "anomaly",
 }
 
 PROJECT = """\
@@ -728,8 +730,8 @@ def test_specs_carry_the_static_parameters_worked_out(checks: dict[str, CheckBas
 
 def test_types_without_a_pure_evaluation_have_no_spec(checks: dict[str, CheckBase]) -> None:
     others = [c for c in checks.values() if c.type not in JUDGED]
-    assert {c.type for c in others} == {"anomaly", "drift", "fairness", "model"}
-    assert len(others) == 4
+    assert {c.type for c in others} == {"drift", "fairness", "model"}
+    assert len(others) == 3
     for check in others:
         assert type_of(check).judge_spec(check) is None, check.display_name
 
@@ -742,8 +744,8 @@ def test_every_builtin_type_is_judged_or_not_on_purpose(checks: dict[str, CheckB
 
 
 def test_a_spec_of_an_unknown_shape_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown judge spec shape 'anomaly'"):
-        judge({"shape": "anomaly"}, {}, NOW, None)
+    with pytest.raises(ValueError, match="unknown judge spec shape 'drift'"):
+        judge({"shape": "drift"}, {}, NOW, None)
     with pytest.raises(ValueError, match="unknown judge spec shape None"):
         judge({}, {}, NOW, None)
 
@@ -763,6 +765,16 @@ def test_a_query_that_is_not_one_number_is_the_checks_error(
     assert spec is not None
     with pytest.raises(ValueError, match=message):
         judge(spec, {"rows": rows}, NOW, None)
+
+
+def test_an_anomaly_spec_is_judged_with_its_context_only(checks: dict[str, CheckBase]) -> None:
+    check = checks["anomaly:row_count"]
+    spec = type_of(check).judge_spec(check)
+    assert spec is not None and json.loads(json.dumps(spec)) == spec
+    with pytest.raises(TypeError, match="judged with its context"):
+        judge(spec, {"rows": 5}, NOW, None)
+    judged = judge(spec, {"rows": 5}, NOW, None, context=EvaluationContext(NOW))
+    assert (judged.status, judged.value, judged.message) == ("pass", 5.0, "learning: 0 of 7 runs")
 
 
 def test_a_freshness_on_a_column_that_is_no_timestamp_is_a_type_error(

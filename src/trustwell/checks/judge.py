@@ -1,8 +1,10 @@
 """The pure evaluation of the standard check types, from a JSON description of each check.
 
 A type whose outcome is a function of its metric values and its static
-parameters alone (the row-level types, ``unique``, ``row_count``,
-``freshness``, ``stat``, ``schema``) describes a check once as a *judge spec*
+parameters (the row-level types, ``unique``, ``row_count``, ``freshness``,
+``stat``, ``schema``, ``sql``, ``references``; and ``anomaly``, which also
+reads its past results and the other checks' outcomes from its context:
+:mod:`trustwell.checks.anomaly_judge`) describes a check once as a *judge spec*
 (:meth:`CheckType.judge_spec <trustwell.checks.types.base.CheckType.judge_spec>`):
 a plain, JSON-serialisable dict whose ``"shape"`` names the evaluator here
 and whose other keys are everything static the evaluation needs, already
@@ -60,6 +62,7 @@ from trustwell.clock import isoformat
 from trustwell.durations import humanize
 
 if TYPE_CHECKING:
+    from trustwell.checks.context import EvaluationContext
     from trustwell.engines.base import Column
 
 Spec = Mapping[str, Any]
@@ -206,14 +209,23 @@ _SHAPES: dict[str, Callable[[Spec, Values, datetime, str | None], Outcome]] = {
     "own_failing": _own_failing,
     "own_value": _own_value,
 }
-SHAPES: tuple[str, ...] = tuple(_SHAPES)
+SHAPES: tuple[str, ...] = (*_SHAPES, "anomaly")
 
 
-def judge(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Outcome:
+def judge(
+    spec: Spec,
+    values: Values,
+    now: datetime,
+    timezone: str | None,
+    *,
+    context: EvaluationContext | None = None,
+) -> Outcome:
     """A check's outcome from its judge spec and its metric values (pure).
 
     ``now`` is the aware moment of the run; ``timezone`` how to read
-    timestamps without a zone (None: UTC).
+    timestamps without a zone (None: UTC); ``context``, the check's
+    :class:`~trustwell.checks.context.EvaluationContext`, is read by the
+    ``anomaly`` shape only (:mod:`trustwell.checks.anomaly_judge`).
 
     >>> spec = {"shape": "row_count", "label": "row count", "min": 1.0, "max": None,
     ...         "warn_min": None, "warn_max": None}
@@ -221,6 +233,12 @@ def judge(spec: Spec, values: Values, now: datetime, timezone: str | None) -> Ou
     'row count is 0, expected at least 1'
     """
     shape = spec.get("shape")
+    if shape == "anomaly":  # the one shape that reads more than its values
+        from trustwell.checks.anomaly_judge import judge_anomaly
+
+        if context is None:
+            raise TypeError("an anomaly spec is judged with its context: its past results")
+        return judge_anomaly(spec, values, context)
     evaluator = _SHAPES.get(shape) if isinstance(shape, str) else None
     if evaluator is None:
         raise ValueError(f"unknown judge spec shape {shape!r}; known: {', '.join(SHAPES)}")

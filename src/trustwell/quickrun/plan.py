@@ -82,7 +82,8 @@ class Plan:
     format: int = FORMAT
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=1, sort_keys=True)
+        # Key order kept: thresholds and definitions are stored as the full path orders them.
+        return json.dumps(asdict(self), indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Plan:

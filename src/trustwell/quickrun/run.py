@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from trustwell import clock
+from trustwell.checks.context import EvaluationContext
 from trustwell.checks.judge import judge
 from trustwell.checks.result import CheckResult, RunReport
 from trustwell.engines.base import EngineError
@@ -34,6 +35,7 @@ from trustwell.store.errors import StoreError
 from trustwell.store.quick import QuickStore
 
 if TYPE_CHECKING:
+    from trustwell.checks.outcome import Outcome
     from trustwell.display import Unit
     from trustwell.engines.duckdb import DuckDBEngine
 
@@ -142,15 +144,22 @@ def _run(plan: kept.Plan, store: QuickStore) -> RunReport | None:
             return None
         with engine:
             for asset in assets:
-                found = _asset(engine, asset, started)
+                found = _asset(engine, asset, started, store)
                 if found is None:
                     return None
                 results += found
     return RunReport(str(uuid.uuid4()), started, clock.now(), results)
 
 
-def _asset(engine: DuckDBEngine, asset: kept.AssetPlan, now: datetime) -> list[CheckResult] | None:
-    """The asset's results from its statements, or None (a guard moved, a statement failed)."""
+def _asset(
+    engine: DuckDBEngine, asset: kept.AssetPlan, now: datetime, store: QuickStore
+) -> list[CheckResult] | None:
+    """The asset's results from its statements, or None (a guard moved, a statement failed).
+
+    Judged as ``check_asset`` judges: an ``anomaly`` check reads its past
+    results from ``store``, and one judging another check's value comes
+    after the others, with their outcomes.
+    """
     try:
         if not all(_holds(engine, guard) for guard in asset.guards):
             return None
@@ -172,12 +181,19 @@ def _asset(engine: DuckDBEngine, asset: kept.AssetPlan, now: datetime) -> list[C
             queries.update({name for name, _ in asset.described})
     except EngineError:
         return None
+    outcomes: dict[str, Outcome] = {}
+    for check in sorted(asset.checks, key=lambda c: c.spec.get("other_check") is not None):
+        context = EvaluationContext(
+            now, asset.name, check.name, asset.timezone, store, checks=dict(outcomes)
+        )
+        try:
+            found = values.get(check.name, {})
+            outcomes[check.name] = judge(check.spec, found, now, asset.timezone, context=context)
+        except (TypeError, ValueError, LookupError, sqlite3.Error, StoreError):
+            return None
     results = []
     for check in asset.checks:
-        try:
-            outcome = judge(check.spec, values.get(check.name, {}), now, asset.timezone)
-        except (TypeError, ValueError, LookupError):
-            return None
+        outcome = outcomes[check.name]
         results.append(
             CheckResult(
                 asset=asset.name,

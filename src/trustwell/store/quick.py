@@ -1,9 +1,10 @@
 """The store half of the fast run path: a SQLite store through the stdlib ``sqlite3``.
 
 Importing SQLAlchemy costs more than a whole small ``trustwell run``. For a
-SQLite store that already exists at :data:`SCHEMA_HEAD`, a run needs three
+SQLite store that already exists at :data:`SCHEMA_HEAD`, a run needs four
 things from it: the open incident keys (does the run concern the incident
-machinery?), whether the outbox has a message due, and to record the run.
+machinery?), whether the outbox has a message due, an ``anomaly`` check's
+past results (:mod:`trustwell.store.quick_history`), and to record the run.
 :class:`QuickStore` does those with the same PRAGMAs as the SQLAlchemy engine
 and writes exactly the rows :func:`~trustwell.store.service.record_run`
 writes, byte for byte (``tests/store/test_quick.py`` compares them). Anything
@@ -34,13 +35,24 @@ from trustwell.redact import scrub
 from trustwell.store import sqlite_setup
 from trustwell.store.errors import StoreError
 from trustwell.store.identity import check_id, definition_hash
+from trustwell.store.quick_history import Past, decode, history_query
 from trustwell.store.schema_head import SCHEMA_HEAD
 
 T = TypeVar("T")
 
-#: The tables a run reads or writes: without one of them the store is not one we know.
+#: The tables a run reads or writes: without one of them the store is not one we know
+#: (the incident tables: which checks have an open incident, what an anomaly leaves out).
 _TABLES = frozenset(
-    ("alembic_version", "runs", "checks", "results", "incident_fingerprints", "outbox")
+    (
+        "alembic_version",
+        "runs",
+        "checks",
+        "results",
+        "outbox",
+        "incidents",
+        "incident_assets",
+        "incident_fingerprints",
+    )
 )
 
 _INSERT_RUN = (
@@ -141,6 +153,24 @@ class QuickStore:
         return self._transaction(
             lambda conn: conn.execute(_OUTBOX_DUE, (at, at)).fetchone() is not None, write=False
         )
+
+    def past_results(
+        self,
+        asset: str,
+        check: str,
+        *,
+        before: datetime,
+        limit: int,
+        outside_incidents: bool = False,
+    ) -> list[Past]:
+        """The latest ``limit`` results of ``check`` before ``before``, oldest first
+        (a :class:`~trustwell.checks.context.HistorySource`, as ``StoreHistory`` is)."""
+        query = history_query(outside_incidents=outside_incidents)
+        found = self._transaction(
+            lambda conn: conn.execute(query, (asset, check, stamp(before), limit)).fetchall(),
+            write=False,
+        )
+        return [decode(row) for row in reversed(found)]
 
     def record(
         self,

@@ -11,23 +11,19 @@ usable results exist the check passes and says it is learning.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 from sqlglot import exp
 
-from trustwell.checks.anomaly_band import Point, band
-from trustwell.checks.context import EvaluationContext, PastResult
+from trustwell.checks.anomaly_band import Point
+from trustwell.checks.anomaly_judge import usable as usable_points
+from trustwell.checks.context import PastResult
 from trustwell.checks.metrics import SCOPE, Aggregate, Metric, col, count_where, only_where
-from trustwell.checks.outcome import Outcome, as_utc, fmt, number
 from trustwell.checks.params import CheckBase, Float, Int, Name
 from trustwell.checks.types.base import CheckType, Scope, Unit
-from trustwell.durations import humanize
 
 HISTORY_LIMIT = 2000  # past results read per evaluation (the baseline uses fewer)
-_JUDGED = ("pass", "warn", "fail")  # statuses whose value was computed
 
 
 class Anomaly(CheckBase):
@@ -122,77 +118,21 @@ class AnomalyType(CheckType[Anomaly]):
             return {"latest": Aggregate(latest), SCOPE: Aggregate(count_where(scope.where))}
         return {}
 
-    def evaluate(
-        self, check: Anomaly, values: Mapping[str, Any], context: EvaluationContext
-    ) -> Outcome:
-        value = self._value(check, values, context)
-        zone = ZoneInfo(context.timezone) if context.timezone else None
-        past = usable(context.history(HISTORY_LIMIT, outside_incidents=True), check)
-        facts: dict[str, Any] = {"metric": check.metric_label, "value": value}
-        if len(past) < check.min_history:
-            facts.update(learning=True, history=len(past), min_history=check.min_history)
-            message = f"learning: {len(past)} of {check.min_history} runs"
-            return Outcome("pass", value, message, details=facts)
-        width, season = check.sensitivity, check.seasonality
-        found = band(past, context.now, sensitivity=width, seasonality=season, zone=zone)
-        facts.update(
-            low=found.low,
-            high=found.high,
-            expected=found.expected,
-            spread=found.spread,
-            baseline=found.points,
-            bucket=found.bucket,
-        )
-        show = humanize if check.metric == "freshness" else fmt
-        shown = f"[{show(found.low)}, {show(found.high)}]"
-        basis = f"expected {show(found.expected)} from {found.points} past runs"
-        if found.bucket is not None:
-            basis += f" on {found.bucket}"
-        side = found.verdict(value, check.direction)
-        if side is not None:
-            where = "above" if side == "up" else "below"
-            facts["direction"] = side
-            message = f"{check.metric_label} {show(value)} is {where} the band {shown} ({basis})"
-            return Outcome("fail", value, message, details=facts)
-        message = f"{check.metric_label} {show(value)} is inside the band {shown} ({basis})"
-        return Outcome("pass", value, message, details=facts)
-
-    def _value(
-        self, check: Anomaly, values: Mapping[str, Any], context: EvaluationContext
-    ) -> float:
-        """The metric's value in this run; ValueError when there is none to judge."""
-        if check.metric == "row_count":
-            return number(values["rows"]) or 0.0
-        if check.column is not None:
-            latest = values["latest"]
-            if not number(values[SCOPE]) or latest is None:
-                raise ValueError(f"no value to judge: no rows with a {check.column} value")
-            if not isinstance(latest, datetime | date):
-                raise TypeError(f"{check.column} is not a date or timestamp column")
-            zone = ZoneInfo(context.timezone) if context.timezone else None
-            return (context.now - as_utc(latest, zone)).total_seconds()
-        target = check.metric
-        outcome = context.checks.get(target)
-        if outcome is None:
-            raise ValueError(f"no value to judge: no check '{target}' ran on this asset")
-        if outcome.status == "error" or outcome.value is None:
-            why = outcome.message if outcome.status == "error" else "it has no value"
-            raise ValueError(f"no value to judge: check '{target}' {why}")
-        return outcome.value
+    def judge_spec(self, check: Anomaly) -> dict[str, Any] | None:
+        return {
+            "shape": "anomaly",
+            "metric": check.metric,
+            "column": check.column,
+            "label": check.metric_label,
+            "other_check": check.other_check,
+            "sensitivity": check.sensitivity,
+            "min_history": check.min_history,
+            "seasonality": check.seasonality,
+            "direction": check.direction,
+            "history_limit": HISTORY_LIMIT,
+        }
 
 
 def usable(history: Sequence[PastResult], check: Anomaly) -> list[Point]:
-    """The past results a band may be made of: computed, with a value, of the same metric.
-
-    A result stored while the check judged another metric (its definition
-    changed) says nothing about this one.
-    """
-    points: list[Point] = []
-    for past in history:
-        if past.value is None or past.status not in _JUDGED:
-            continue
-        details = past.details or {}
-        if details.get("metric") != check.metric_label:
-            continue
-        points.append(Point(past.executed_at, float(past.value)))
-    return points
+    """The past results a band of ``check`` may be made of (:func:`.anomaly_judge.usable`)."""
+    return usable_points(history, check.metric_label)

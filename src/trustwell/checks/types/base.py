@@ -111,7 +111,7 @@ class CheckType(ABC, Generic[C]):
         spec = self.judge_spec(check)
         if spec is None:
             raise TypeError(f"check type {self.name} has no judge spec")
-        return judge(spec, values, context.now, context.timezone)
+        return judge(spec, values, context.now, context.timezone, context=context)
 
     def judge_spec(self, check: C) -> dict[str, Any] | None:
         """The check as a JSON-serialisable spec for :func:`~trustwell.checks.judge.judge`.
