@@ -203,10 +203,12 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     assert list((project / FOLDER).glob("*.json")) == [plan_file(project, [], [])]
 
     code, full, _ = cli(tmp_path, *args, quick=False)
+    written = definitions(project)
     code_quick, quick, modules = cli(tmp_path, *args)
 
     assert (code, code_quick) == (0, 0)
     assert heavy(modules) == [] and "duckdb" in modules
+    assert definitions(project) == written
     full_doc, quick_doc = json.loads(full), json.loads(quick)
     assert [r["status"] for r in quick_doc["results"]] == ["pass"] * 16
     same_document(quick_doc, full_doc)
