@@ -227,7 +227,7 @@ def test_a_kept_plan_prints_and_records_what_the_full_path_does(
     code, full_text, _ = cli(tmp_path, *text_args, quick=False)
     code_quick, quick_text, modules = cli(tmp_path, *text_args)
     assert (code, code_quick) == (0, 0) and quick_text == full_text
-    assert "pydantic" not in modules and "sqlalchemy" not in modules
+    assert heavy(modules) == ["rich"]  # the text report's only library
     assert quick_text.count("pass") >= 16
 
 
@@ -472,3 +472,50 @@ def test_anomaly_checks_judge_the_same_history_on_both_paths(
     assert found["mean_amount_usual"]["details"]["baseline"] == 3
     assert found["mean_amount_usual"]["value"] == found["stat:mean(amount)"]["value"]
     assert found["freshness_learning"]["message"] == "learning: 3 of 5 runs"
+
+
+def test_a_warning_is_replayed_unless_it_asks_for_details(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warned = ASSETS.replace("warn: {min: 2}", "warn: {min: 4}", 1)  # 3 rows: row_count warns
+    (project / "assets" / "shop.yml").write_text(warned)
+    for args in (("run", "-p", str(project), "-f", "json"), ("run", "-p", str(project))):
+        assert cli(tmp_path, *args)[0] == 0  # keeps the plan of a run that warned
+        code, full, _ = cli(tmp_path, *args, quick=False)
+        code_quick, quick, modules = cli(tmp_path, *args)
+        assert (code, code_quick) == (0, 0)
+        assert heavy(modules) == ([] if "json" in args else ["rich"])  # rich: the text report
+        if "json" in args:
+            full_doc, quick_doc = json.loads(full), json.loads(quick)
+            same_document(quick_doc, full_doc)
+            assert quick_doc["status"] == "warn"
+            assert quick_doc["results"][0]["message"] == (
+                "row count is 3, warning unless at least 4"
+            )
+            for table in ("runs", "results"):
+                assert stored(project, table, quick_doc["run_id"]) == stored(
+                    project, table, full_doc["run_id"]
+                )
+        else:
+            assert quick == full and "warn" in quick
+
+    # accepted_values warns with the unexpected values listed: a statement the plan lacks.
+    listed = warned.replace(
+        "values: [paid, open]\n",
+        "values: [paid, open]\n        max_failing: 5\n        warn: {max_failing: 0}\n",
+        1,
+    )
+    (project / "assets" / "shop.yml").write_text(listed)
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        connection.execute(
+            "INSERT INTO shop.orders VALUES"
+            " (4, 'd@x.io', 'lost', 5, 'NL', TIMESTAMP '2026-11-22 06:00:00')"
+        )
+    report = full_run(project)  # keeps the plan
+    warning = {r["check"]: r for r in report["results"]}["accepted_values:status"]
+    assert warning["status"] == "warn"
+    assert warning["details"]["unexpected_values"] == [{"value": "lost", "rows": 1}]
+    runs = run_count(project)
+    assert quick_run(["-p", str(project), "-f", "json"]) is None
+    assert run_count(project) == runs
+    capsys.readouterr()

@@ -10,14 +10,15 @@ never wrapped or cut here: the console prints them whole.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from trustwell.checks.evidence import one_line, sample_table, threshold_text
 from trustwell.checks.result import CheckResult, RunReport
-from trustwell.checks.statements import Statement
-from trustwell.cli.sql_text import check_sql, shown_sql
+
+if TYPE_CHECKING:
+    from trustwell.checks.statements import Statement
 
 STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "magenta"}
 ResultKey = tuple[str, str]  # (asset, check)
@@ -119,6 +120,8 @@ def incident_lines(incidents: Iterable[Mapping[str, Any]]) -> list[Text]:
 
 def statement_lines(statements: Iterable[Statement]) -> list[Text]:
     """Every statement, as ``--show-sql`` prints it: a header comment, then the SQL."""
+    from trustwell.cli.sql_text import shown_sql  # sqlglot: only when statements are shown
+
     lines: list[Text] = []
     for statement in statements:
         served = ", ".join(statement.checks) or "is the relation readable? (before isolating)"
@@ -138,6 +141,8 @@ def queries_of(statements: Sequence[Statement], result: CheckResult) -> list[str
     mine = [s for s in statements if s.asset == result.asset and result.check in s.checks]
     planned = [s for s in mine if result.check in s.slots]
     shown = [s for s in mine if result.check not in s.slots or s is planned[-1]]
+    from trustwell.cli.sql_text import check_sql, shown_sql
+
     found = []
     for statement in shown:
         own = statement.checks == (result.check,)

@@ -14,9 +14,9 @@ the same DuckDB engine, judges with the same functions and records with the
 standard library's ``sqlite3`` (:mod:`trustwell.store.quick`).
 
 Whatever the quick path cannot do the same way it hands back, before
-anything is recorded: a check that does not pass (its details and samples,
-the incident machinery), an open incident or a due notification, a changed
-project. The full run then starts with the rows already fetched
+anything is recorded: a check that fails or errors (its details and samples,
+the incident machinery) or warns with details to fetch, an open incident or
+a due notification, a changed project. The full run then starts with the rows already fetched
 (:mod:`.handover`), so no statement runs twice. docs/benchmarks.md has the
 figures; ``TRUSTWELL_QUICK_RUN=0`` turns the path off.
 """

@@ -134,6 +134,7 @@ def _asset_plan(
                 unit=unit_of(check),
                 shown_unit=unit_for(check.type, check)[0],
                 definition=check.model_dump(mode="json", exclude_none=True),
+                warn_details=type_of(check).warn_details,
             )
         )
     statements = [

@@ -48,6 +48,7 @@ class Check:
     unit: str  # CheckResult.unit
     shown_unit: str  # the unit ``trustwell run`` prints the value in
     definition: dict[str, Any]  # as recorded in the store's checks table
+    warn_details: bool = False  # a warning asks for details (CheckType.warn_details)
 
 
 @dataclass

@@ -4,7 +4,8 @@
 is imported. It answers only the forms it knows to the letter (``--project``,
 ``--format json|text``, ``--asset``, ``--tag``, ``--as``) and only when the
 kept plan holds (:mod:`trustwell.quickrun.plan`); every other case, and every
-run that is not all passes, returns None before anything is recorded, and
+run in which a check fails, errors or warns with details to fetch, returns
+None before anything is recorded, and
 the full path runs as always (with the rows fetched so far,
 :mod:`trustwell.quickrun.handover`).
 """
@@ -109,7 +110,7 @@ def quick_run(argv: Sequence[str]) -> int | None:
         return None
     with store:
         report = _run(plan, store)
-        if report is None or report.status != "pass":
+        if report is None or not _settled(report, plan):
             return None  # the full path judges, explains and responds (rows handed over)
         definitions = {(a.name, c.name): c.definition for a in plan.assets for c in a.checks}
         try:
@@ -210,6 +211,15 @@ def _asset(
             )
         )
     return results
+
+
+def _settled(report: RunReport, plan: kept.Plan) -> bool:
+    """Whether the run is complete as it is: nothing failed or errored, and no
+    warning asks for details (those, samples and incidents are the full path's)."""
+    if report.status not in ("pass", "warn"):
+        return False
+    asks = {(a.name, c.name) for a in plan.assets for c in a.checks if c.warn_details}
+    return not any(r.status == "warn" and (r.asset, r.check) in asks for r in report.results)
 
 
 def _holds(engine: DuckDBEngine, guard: kept.Guard) -> bool:

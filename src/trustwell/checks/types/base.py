@@ -76,6 +76,9 @@ class CheckType(ABC, Generic[C]):
     metric: ClassVar[str]  # what ``value`` is
     nulls: ClassVar[str]  # the NULL rule
     empty: ClassVar[str]  # what a check on an empty table (or an empty ``where``) gives
+    #: whether an outcome that only warns may ask for :meth:`detail_metrics` (a replayed
+    #: run leaves such a warning to the full path, which runs them)
+    warn_details: ClassVar[bool] = False
 
     @property
     def summary(self) -> str:

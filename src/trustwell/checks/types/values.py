@@ -50,6 +50,7 @@ class AcceptedValuesType(RowLevelType[AcceptedValues]):
         f" {TOP_VALUES} most frequent with their `rows` (and `more_values` if there are more)"
     )
     nulls = "NULL is never failing (add `not_null` to forbid it)"
+    warn_details = True  # a warning lists the unexpected values too
 
     def predicate(self, check: AcceptedValues) -> exp.Expr:
         listed = exp.In(this=col(check.column), expressions=[literal(v) for v in check.values])
