@@ -52,7 +52,7 @@ from trustwell.checks.incremental_merge import (
     restated,
     restated_note,
 )
-from trustwell.checks.metrics import Metric
+from trustwell.checks.metrics import Metric, or_all
 from trustwell.engines.base import EngineError
 from trustwell.store.states import AssetStates
 
@@ -227,7 +227,7 @@ class IncrementalAsset:
         if self.changed:
             values = [partition_value(k) for k in self.changed]
             conditions.append(sql.in_partitions(self.column, self.config.grain, values))
-        return exp.paren(exp.or_(*conditions)) if conditions else exp.false()
+        return exp.paren(or_all(conditions), copy=False) if conditions else exp.false()
 
     def _partition_scan(
         self,
