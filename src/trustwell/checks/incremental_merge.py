@@ -19,7 +19,7 @@ the typed JSON form of the stored values. Pure: no database, no store.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -241,6 +241,16 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot store a state of type {type(value).__name__}")
 
 
+#: How :func:`decode` reads each typed value back (built once: it decodes every stored state).
+_READERS: dict[str, Callable[[str], Any]] = {
+    "int": int,
+    "float": float,
+    "decimal": Decimal,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+}
+
+
 def decode(value: Any) -> Any:
     """The value :func:`encode` wrote."""
     if not isinstance(value, dict):
@@ -248,14 +258,7 @@ def decode(value: Any) -> Any:
     ((kind, text),) = value.items()
     if kind == "groups":
         return {tuple(map(decode, g[:-1])): decode(g[-1]) for g in text}
-    readers: dict[str, Any] = {
-        "int": int,
-        "float": float,
-        "decimal": Decimal,
-        "datetime": datetime.fromisoformat,
-        "date": date.fromisoformat,
-    }
-    return readers[kind](text)
+    return _READERS[kind](text)
 
 
 def partition_key(value: Any) -> str:
