@@ -19,11 +19,12 @@ the typed JSON form of the stored values. Pure: no database, no store.
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any, Literal
 
 from sqlglot import exp
@@ -148,11 +149,18 @@ def merge(kind: PartKind, left: Any, right: Any) -> Any:
 
 
 def merge_all(kind: PartKind, values: Iterable[Any]) -> Any:
-    """The states of every partition as one (None when there is none)."""
-    merged: Any = None
-    for value in values:
-        merged = merge(kind, merged, value)
-    return merged
+    """The states of every partition as one (None when there is none).
+
+    The same as :func:`merge` from left to right (a sum in the same order; the
+    first of equal minima), without a call per partition: a run merges every
+    stored partition's state of every part (369 x 12 on the bench).
+    """
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if kind == "sum":
+        return reduce(operator.add, present)
+    return min(present) if kind == "min" else max(present)
 
 
 @dataclass(frozen=True)
