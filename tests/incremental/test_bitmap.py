@@ -69,6 +69,26 @@ def test_a_union_aligns_offsets_and_counts_each_key_once() -> None:
     assert old.union(empty) is old and empty.union(old) is old and empty.high is None
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ((1, 2, 3), (4, 9)),  # an append: new keys just past the old ones
+        ((40, 41), (-8, 3)),  # apart, below
+        ((1, 2, 3), (3, 4)),  # touching: key 3 in both
+        ((0, 64, 65), (1, 65, 200)),  # interleaved
+        ((7,), (7,)),  # the same key
+    ],
+)
+def test_a_unions_count_is_its_popcount_whether_the_bitmaps_overlap_or_not(
+    old: tuple[int, ...], new: tuple[int, ...]
+) -> None:
+    """Apart, the union's count is the sum of the two (no popcount); it must still be exact."""
+    for left, right in ((of(*old), of(*new)), (of(*new), of(*old))):
+        merged = left.union(right)
+        assert merged.count == merged.bits.bit_count() == len(set(old) | set(new))
+        assert merged == Bitmap(merged.low, merged.bits)  # the count is not part of equality
+
+
 def test_the_stored_form_gives_the_same_bitmap_back() -> None:
     for bitmap in (
         of(1, 2, 3),

@@ -158,3 +158,35 @@ def test_full_stores_the_bitmap_and_a_tampered_one_is_not_trusted(
     sqlite_store.write(lambda conn: conn.execute(empty))  # its count disagrees with the stored one
     (ran,) = load(warehouse, sqlite_store, subject, BATCHES[2:])
     assert probes(ran) == 1 and stored_bitmaps(sqlite_store) == 0
+
+
+@duckdb_only
+def test_the_statistics_are_read_only_for_distinct_counts_that_may_run_as_planned(
+    warehouse, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key the incremental path counts from bitmaps needs no statistics for a bitmap plan.
+
+    A plain run reads them for both keys; the incremental run for none, until
+    a filtered distinct count (counted with its planned expression, a bitmap
+    over the statistics' bounds) joins.
+    """
+    engine = warehouse.engine
+    asked: list[list[str]] = []
+    statistics = engine.key_ranges
+
+    def recorded(relation: Any, columns: Any) -> Any:
+        asked.append(list(columns))
+        return statistics(relation, columns)
+
+    monkeypatch.setattr(engine, "key_ranges", recorded)
+    warehouse.insert(BATCHES[0])
+    subject = asset(BITMAPPED)
+    plain = run(engine, subject, None)
+    assert asked == [["customer_id", "id"]]
+    assert_same(run(engine, subject, sqlite_store), plain)
+    assert asked == [["customer_id", "id"]]
+    filtered = asset([*BITMAPPED, PROBED[2]])
+    ran = run(engine, filtered, sqlite_store)
+    assert asked[1:] == [["id"]]
+    assert_same(ran, run(engine, filtered, None))
+    assert any("BIT_COUNT(BITSTRING_AGG(CASE WHEN" in s for s in ran.sql)

@@ -72,6 +72,32 @@ def test_merging_treats_null_as_no_value() -> None:
     assert isinstance(counted, Recipe) and counted.value({}) == 0
 
 
+@pytest.mark.parametrize("kind", ["sum", "min", "max"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.1, None, 0.2, 0.3, 1e16, 1.0, -1e16],  # a float sum depends on its order
+        [Decimal("1.00000000000000000000000000000001"), None, Decimal("2"), Decimal("-3")],
+        [1.0, None, 1, 2, 2.0, -0.0, 0],  # equal values of two types: the first one stays
+        [float("nan"), 3.0, None, -1.0],
+        [None, -0.0],  # not 0 + -0.0
+        [Decimal("1.00000000000000000000000000000001")],  # not rounded by an addition
+        [None, 7],
+        [None, None],
+        [],
+    ],
+)
+def test_merging_every_partition_at_once_is_merging_them_one_by_one(
+    kind: str, values: list[object]
+) -> None:
+    """The same value, and of the same type, as :func:`merge` from left to right."""
+    one_by_one = None
+    for value in values:
+        one_by_one = merge(kind, one_by_one, value)  # type: ignore[arg-type]
+    merged = merge_all(kind, values)  # type: ignore[arg-type]
+    assert repr(merged) == repr(one_by_one) and type(merged) is type(one_by_one)
+
+
 def test_restated_partitions() -> None:
     stored = {"a": Fingerprint(3), "b": Fingerprint(5, 11), "c": Fingerprint(2)}
     observed = {"a": Fingerprint(3), "b": Fingerprint(5, 12), "d": Fingerprint(1)}

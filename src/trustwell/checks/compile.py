@@ -276,11 +276,13 @@ def plan_statements(
             raise TypeError(f"unknown metric kind {type(metric).__name__}")
     statements: list[Statement] = []
     if scalars:
-        select = exp.select(*[exp.alias_(e.copy(), alias) for e, alias in scalars.items()])
+        # Each output copied once (the builders' copies of what is already fresh left out).
+        outputs = [exp.alias_(e.copy(), alias, copy=False) for e, alias in scalars.items()]
+        select = exp.select(*outputs)
         # Only distinct-count subqueries (PostgreSQL): without an aggregate a FROM would
         # give one row per row of the relation, and none on an empty one.
         if not all(isinstance(e, exp.Subquery) for e in scalars):
-            select = select.from_(relation.copy())
+            select = select.from_(relation.copy(), copy=False)
         statements.append(Statement(select, "scalar", scalar_needs, scalar_serves))
     statements += [b.statement(relation) for b in grouped.values()]
     return statements + own

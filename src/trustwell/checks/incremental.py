@@ -52,7 +52,7 @@ from trustwell.checks.incremental_merge import (
     restated,
     restated_note,
 )
-from trustwell.checks.metrics import Metric
+from trustwell.checks.metrics import DistinctCount, Metric, or_all
 from trustwell.engines.base import EngineError
 from trustwell.store.states import AssetStates
 
@@ -136,6 +136,18 @@ class IncrementalAsset:
 
             row.update(run_distinct(self, statement, distincts, execute))
         return [row]
+
+    def counts_distinct(self, metric: DistinctCount) -> bool:
+        """Whether ``metric`` is counted from key bitmaps (or probes), never as planned.
+
+        One integer key without a filter on DuckDB
+        (:func:`~trustwell.checks.incremental_distinct.key_column`): every path
+        of :func:`~trustwell.checks.incremental_distinct.run_distinct` counts it
+        with statements of its own, so the plan's bitmap bounds serve it nothing.
+        """
+        from trustwell.checks.incremental_distinct import key_column
+
+        return key_column(self, metric) is not None
 
     # --- before the first statement -------------------------------------------------
 
@@ -227,7 +239,7 @@ class IncrementalAsset:
         if self.changed:
             values = [partition_value(k) for k in self.changed]
             conditions.append(sql.in_partitions(self.column, self.config.grain, values))
-        return exp.paren(exp.or_(*conditions)) if conditions else exp.false()
+        return exp.paren(or_all(conditions), copy=False) if conditions else exp.false()
 
     def _partition_scan(
         self,

@@ -17,7 +17,7 @@ Pure: no database, no store.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -31,11 +31,13 @@ class Bitmap:
 
     low: int
     bits: int = 0
+    #: the count when whoever made the bitmap knows it already (:meth:`union`)
+    known: int | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def count(self) -> int:
         """How many distinct values are set (counted once: a popcount of up to 8 MiB)."""
-        return self.bits.bit_count()
+        return self.bits.bit_count() if self.known is None else self.known
 
     @property
     def high(self) -> int | None:
@@ -43,13 +45,28 @@ class Bitmap:
         return self.low + self.bits.bit_length() - 1 if self.bits else None
 
     def union(self, other: Bitmap) -> Bitmap:
-        """The values of both bitmaps, anchored at the lower of the two offsets."""
+        """The values of both bitmaps, anchored at the lower of the two offsets.
+
+        Two bitmaps that share no value (an append's new keys, past the old
+        ones) count as the sum of their counts: the union is not popcounted.
+        """
         if not other.bits:
             return self
         if not self.bits:
             return other
         low = min(self.low, other.low)
-        return Bitmap(low, (self.bits << (self.low - low)) | (other.bits << (other.low - low)))
+        bits = self._anchored(low) | other._anchored(low)
+        apart = self._end <= other.low or other._end <= self.low
+        return Bitmap(low, bits, self.count + other.count if apart else None)
+
+    def _anchored(self, low: int) -> int:
+        """The bits as seen from offset ``low`` (not shifted, so not copied, when it is ours)."""
+        return self.bits if low == self.low else self.bits << (self.low - low)
+
+    @property
+    def _end(self) -> int:
+        """One past the largest value set."""
+        return self.low + self.bits.bit_length()
 
     def pack(self) -> bytes:
         """The bits as compressed little-endian bytes (what the store keeps)."""

@@ -64,9 +64,10 @@ def run_distinct(
     full: dict[str, DistinctCount] = {}
     stored = asset.stored.distinct if asset.stored is not None else {}
     bitmaps = asset.stored.bitmaps if asset.stored is not None else {}
+    keys: dict[str, str] = {}  # column -> its stored count's key, rendered once
     for column, metric in metrics.items():
         assert isinstance(metric, DistinctCount)
-        key = distinct_key(metric)
+        key = keys[column] = distinct_key(metric)
         if key in asset.distinct:  # computed by another statement of this run
             found[column] = asset.distinct[key]
         elif asset.rebuild or asset.changed or key not in stored or asset.no_new_values:
@@ -81,13 +82,13 @@ def run_distinct(
         else:
             probes[column] = metric
     if full:
-        found.update(_full(asset, statement, full, execute))
+        found.update(_full(asset, statement, full, keys, execute))
     if mapped:
-        merged, fallbacks = _merged(asset, statement, mapped, execute)
+        merged, fallbacks = _merged(asset, statement, mapped, keys, execute)
         found.update(merged)
         probes.update(fallbacks)
     if probes:
-        found.update(_probed(asset, statement, probes, execute))
+        found.update(_probed(asset, statement, probes, keys, execute))
     return found
 
 
@@ -132,6 +133,7 @@ def _full(
     asset: IncrementalAsset,
     statement: Statement,
     metrics: dict[str, DistinctCount],
+    keys: Mapping[str, str],
     execute: Execute,
 ) -> dict[str, Any]:
     """Distinct counts over every row: bitmaps where the key allows, else the planned expression."""
@@ -151,7 +153,7 @@ def _full(
         built = _bitmaps(asset, fitting, where, statement, execute)
         for column, name in names.items():
             if name in built:
-                key = distinct_key(metrics[column])
+                key = keys[column]
                 asset.bitmaps[key] = built[name]
                 found[column] = asset.distinct[key] = built[name].count
     rest = [c for c in metrics if c not in found]
@@ -159,7 +161,7 @@ def _full(
         values = asset.full_columns(statement, rest, execute)
         for column in rest:
             found[column] = values.get(column, 0)
-            asset.distinct[distinct_key(metrics[column])] = int(found[column] or 0)
+            asset.distinct[keys[column]] = int(found[column] or 0)
     return found
 
 
@@ -167,6 +169,7 @@ def _merged(
     asset: IncrementalAsset,
     statement: Statement,
     metrics: dict[str, DistinctCount],
+    keys: Mapping[str, str],
     execute: Execute,
 ) -> tuple[dict[str, Any], dict[str, DistinctCount]]:
     """Counts from the stored bitmaps and the new rows' ones; and the columns that must probe.
@@ -188,7 +191,7 @@ def _merged(
     fallbacks: dict[str, DistinctCount] = {}
     todo: dict[str, tuple[int, int]] = {}
     for column, name in names.items():
-        old = stored[distinct_key(metrics[column])]
+        old = stored[keys[column]]
         lo, hi = ranges.get(name, (None, None))
         if lo is None or hi is None:
             continue  # no new key: the stored bitmap as it is
@@ -200,7 +203,7 @@ def _merged(
     for column, name in names.items():
         if column in fallbacks:
             continue
-        key = distinct_key(metrics[column])
+        key = keys[column]
         old = stored[key]
         if name in built:
             asset.bitmaps[key] = old.union(built[name])
@@ -215,6 +218,7 @@ def _probed(
     asset: IncrementalAsset,
     statement: Statement,
     metrics: dict[str, DistinctCount],
+    keys: Mapping[str, str],
     execute: Execute,
 ) -> dict[str, Any]:
     """The stored counts plus the distinct new keys absent from the old rows (one statement)."""
@@ -228,8 +232,8 @@ def _probed(
     ]
     rows = execute(exp.select(*outputs), statement.checks)
     found: dict[str, Any] = {}
-    for column, metric in metrics.items():
-        key = distinct_key(metric)
+    for column in metrics:
+        key = keys[column]
         total = stored[key] + int(rows[0][column] if rows else 0)
         found[column] = asset.distinct[key] = total
     return found

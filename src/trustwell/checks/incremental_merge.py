@@ -19,11 +19,12 @@ the typed JSON form of the stored values. Pure: no database, no store.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any, Literal
 
 from sqlglot import exp
@@ -148,11 +149,18 @@ def merge(kind: PartKind, left: Any, right: Any) -> Any:
 
 
 def merge_all(kind: PartKind, values: Iterable[Any]) -> Any:
-    """The states of every partition as one (None when there is none)."""
-    merged: Any = None
-    for value in values:
-        merged = merge(kind, merged, value)
-    return merged
+    """The states of every partition as one (None when there is none).
+
+    The same as :func:`merge` from left to right (a sum in the same order; the
+    first of equal minima), without a call per partition: a run merges every
+    stored partition's state of every part (369 x 12 on the bench).
+    """
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if kind == "sum":
+        return reduce(operator.add, present)
+    return min(present) if kind == "min" else max(present)
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,16 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot store a state of type {type(value).__name__}")
 
 
+#: How :func:`decode` reads each typed value back (built once: it decodes every stored state).
+_READERS: dict[str, Callable[[str], Any]] = {
+    "int": int,
+    "float": float,
+    "decimal": Decimal,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+}
+
+
 def decode(value: Any) -> Any:
     """The value :func:`encode` wrote."""
     if not isinstance(value, dict):
@@ -248,14 +266,7 @@ def decode(value: Any) -> Any:
     ((kind, text),) = value.items()
     if kind == "groups":
         return {tuple(map(decode, g[:-1])): decode(g[-1]) for g in text}
-    readers: dict[str, Any] = {
-        "int": int,
-        "float": float,
-        "decimal": Decimal,
-        "datetime": datetime.fromisoformat,
-        "date": date.fromisoformat,
-    }
-    return readers[kind](text)
+    return _READERS[kind](text)
 
 
 def partition_key(value: Any) -> str:

@@ -101,21 +101,17 @@ def told(hook: IncrementalAsset) -> list[str]:
 
 
 def new_states(hook: IncrementalAsset) -> AssetStates | None:
-    """What to store for the next run (None when nothing was computed incrementally)."""
+    """What to store for the next run (None when nothing was computed incrementally).
+
+    Its ``partitions`` are those :func:`~trustwell.store.states.write_states`
+    writes: the ``touched`` ones (every partition after a rebuild).
+    """
     if not hook.prepared:
         return None
     stored = hook.stored
     watermark = hook.high
     if watermark is None and stored is not None and not hook.rebuild:
         watermark = stored.watermark
-    partitions = {
-        key: PartitionState(
-            count.rows,
-            count.checksum,
-            {k: v for k, v in hook.work.get(key, {}).items() if k in hook.done},
-        )
-        for key, count in hook.counts.items()
-    }
     before = stored.partitions if stored is not None else {}
     recounted = {
         k
@@ -123,13 +119,25 @@ def new_states(hook: IncrementalAsset) -> AssetStates | None:
         if k not in before or (before[k].rows, before[k].checksum) != (c.rows, c.checksum)
     }
     whole = hook.rebuild or hook.widened  # every partition rewritten
+    touched = None if whole else (hook.scanned | set(hook.changed) | recounted)
+    # Only the partitions written: the others keep their stored rows, and a
+    # 1% append touches a handful of a year's 365 (no copy of the rest's states).
+    partitions = {
+        key: PartitionState(
+            count.rows,
+            count.checksum,
+            {k: v for k, v in hook.work.get(key, {}).items() if k in hook.done},
+        )
+        for key, count in hook.counts.items()
+        if touched is None or key in touched
+    }
     return AssetStates(
         hook.config.spec(),
         watermark,
         sorted(hook.done),
         dict(hook.distinct),
         partitions,
-        touched=None if whole else (hook.scanned | set(hook.changed) | recounted),
+        touched=touched,
         bitmaps=dict(hook.bitmaps),
         kept_bitmaps=set(hook.kept_bitmaps),
     )

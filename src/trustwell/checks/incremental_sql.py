@@ -63,7 +63,7 @@ def _is_null(column: str) -> exp.Expr:
 def old_rows(column: str, watermark: Any) -> exp.Expr:
     """Rows at or below the watermark, and rows without a watermark value."""
     below = exp.LTE(this=col(column), expression=value_literal(watermark))
-    return exp.paren(or_all([below, _is_null(column)]))
+    return exp.paren(or_all([below, _is_null(column)]), copy=False)
 
 
 def new_rows(column: str, watermark: Any, high: Any) -> exp.Expr:
@@ -72,7 +72,7 @@ def new_rows(column: str, watermark: Any, high: Any) -> exp.Expr:
     upto = None if high is None else exp.LTE(this=col(column), expression=value_literal(high))
     condition = and_all(above, upto)
     assert condition is not None
-    return exp.paren(condition)
+    return exp.paren(condition, copy=False)
 
 
 def every_row(column: str, high: Any) -> exp.Expr:
@@ -80,7 +80,7 @@ def every_row(column: str, high: Any) -> exp.Expr:
     if high is None:
         return _is_null(column)
     upto = exp.LTE(this=col(column), expression=value_literal(high))
-    return exp.paren(or_all([upto, _is_null(column)]))
+    return exp.paren(or_all([upto, _is_null(column)]), copy=False)
 
 
 def fingerprint_query(
@@ -93,13 +93,14 @@ def fingerprint_query(
     the new rows (cheap where the engine skips by zone maps).
     """
     outputs: list[exp.Expr] = [
-        exp.alias_(partition_of(column, grain), P),
-        exp.alias_(exp.Count(this=exp.Star()), ROWS),
-        exp.alias_(exp.Max(this=col(column)), HIGH),
+        exp.alias_(partition_of(column, grain), P, copy=False),
+        exp.alias_(exp.Count(this=exp.Star()), ROWS, copy=False),
+        exp.alias_(exp.Max(this=col(column)), HIGH, copy=False),
     ]
     if checksum is not None:
-        outputs.append(exp.alias_(exp.Sum(this=checksum.copy()), SUM))
-    return exp.select(*outputs).from_(relation.copy()).group_by(partition_of(column, grain))
+        outputs.append(exp.alias_(exp.Sum(this=checksum.copy()), SUM, copy=False))
+    query = exp.select(*outputs).from_(relation.copy(), copy=False)
+    return query.group_by(partition_of(column, grain), copy=False)
 
 
 def new_counts(
@@ -112,17 +113,12 @@ def new_counts(
 ) -> exp.Query:
     """Per partition: its rows past the watermark (and their checksum), up to ``high``."""
     outputs: list[exp.Expr] = [
-        exp.alias_(partition_of(column, grain), P),
-        exp.alias_(exp.Count(this=exp.Star()), ROWS),
+        exp.alias_(partition_of(column, grain), P, copy=False),
+        exp.alias_(exp.Count(this=exp.Star()), ROWS, copy=False),
     ]
     if checksum is not None:
-        outputs.append(exp.alias_(exp.Sum(this=checksum.copy()), SUM))
-    return (
-        exp.select(*outputs)
-        .from_(relation.copy())
-        .where(new_rows(column, watermark, high))
-        .group_by(partition_of(column, grain))
-    )
+        outputs.append(exp.alias_(exp.Sum(this=checksum.copy()), SUM, copy=False))
+    return _grouped(outputs, relation, new_rows(column, watermark, high), column, grain)
 
 
 def row_checksum(columns: Sequence[str], dialect: Dialect) -> exp.Expr | None:
@@ -148,14 +144,22 @@ def partition_scan(
     where: exp.Expr,
 ) -> exp.Query:
     """The parts' aggregates per partition, over the rows matching ``where``: ``s0``…"""
-    outputs = [exp.alias_(partition_of(column, grain), P)]
-    outputs += [exp.alias_(e.copy(), f"s{i}") for i, e in enumerate(aggregates)]
-    return (
-        exp.select(*outputs)
-        .from_(relation.copy())
-        .where(where)
-        .group_by(partition_of(column, grain))
-    )
+    outputs = [exp.alias_(partition_of(column, grain), P, copy=False)]
+    outputs += [exp.alias_(e.copy(), f"s{i}", copy=False) for i, e in enumerate(aggregates)]
+    return _grouped(outputs, relation, where.copy(), column, grain)
+
+
+def _grouped(
+    outputs: list[exp.Expr], relation: exp.Expr, where: exp.Expr, column: str, grain: Grain
+) -> exp.Query:
+    """``outputs`` per partition over the rows ``where``, built in place.
+
+    Every part is fresh (the callers copy what they were given), so the
+    builders' own copy of the whole statement at each step is left out:
+    the same statement, without three deep copies of its aggregates.
+    """
+    query = exp.select(*outputs).from_(relation.copy(), copy=False).where(where, copy=False)
+    return query.group_by(partition_of(column, grain), copy=False)
 
 
 def in_partitions(column: str, grain: Grain, values: Sequence[Any]) -> exp.Expr:
@@ -170,7 +174,7 @@ def in_partitions(column: str, grain: Grain, values: Sequence[Any]) -> exp.Expr:
         )
     if len(present) < len(values):
         conditions.append(_is_null(column))
-    return exp.paren(or_all(conditions))
+    return exp.paren(or_all(conditions), copy=False)
 
 
 def _aliased(relation: exp.Expr, alias: str) -> exp.Expr:
@@ -223,9 +227,10 @@ def key_ranges(relation: exp.Expr, names: Sequence[str], where: exp.Expr) -> exp
     """The least and largest value of each key column among the rows ``where``: ``l0``, ``h0``…"""
     outputs: list[exp.Expr] = []
     for i, name in enumerate(names):
-        outputs.append(exp.alias_(exp.Min(this=col(name)), f"l{i}"))
-        outputs.append(exp.alias_(exp.Max(this=col(name)), f"h{i}"))
-    return exp.select(*outputs).from_(relation.copy()).where(where.copy())
+        outputs.append(exp.alias_(exp.Min(this=col(name)), f"l{i}", copy=False))
+        outputs.append(exp.alias_(exp.Max(this=col(name)), f"h{i}", copy=False))
+    query = exp.select(*outputs).from_(relation.copy(), copy=False)
+    return query.where(where.copy(), copy=False)
 
 
 def key_bitmaps(
@@ -242,7 +247,9 @@ def key_bitmaps(
         exp.alias_(
             exp.Anonymous(this="BITSTRING_AGG", expressions=[col(n), literal(lo), literal(hi)]),
             f"b{i}",
+            copy=False,
         )
         for i, (n, lo, hi) in enumerate(ranges)
     ]
-    return exp.select(*outputs).from_(relation.copy()).where(where.copy())
+    query = exp.select(*outputs).from_(relation.copy(), copy=False)
+    return query.where(where.copy(), copy=False)

@@ -58,6 +58,10 @@ class StatementHook(Protocol):
         execute: Callable[[exp.Expr, Sequence[str]], Sequence[Mapping[str, Any]]],
     ) -> Sequence[Mapping[str, Any]] | None: ...
 
+    def counts_distinct(self, metric: DistinctCount) -> bool:
+        """Whether it counts ``metric`` itself, never with the planned expression."""
+        ...
+
 
 #: what makes a check's planning or evaluation fail (its own error, not the asset's)
 _CHECK_ERRORS = (EngineError, LookupError, ValueError, TypeError, SqlglotError)
@@ -338,17 +342,22 @@ def _bitmaps(
     From the engine's statistics (:meth:`~trustwell.engines.base.Engine.key_ranges`),
     never on a dry run, which reads nothing. They only make the plan faster:
     when they cannot be read the distinct counts stay ``COUNT(DISTINCT …)``,
-    and so does a statement that fails and is planned again in halves.
+    and so does a statement that fails and is planned again in halves. Nor
+    for the distinct counts an ``incremental:`` asset counts from its own
+    key bitmaps (:meth:`StatementHook.counts_distinct`): no planned
+    expression of theirs runs, and without any other the statistics are not read.
     """
     if run.dry_run or not columns or run.engine.dense_distinct is None:
         return {}
     integers = {_fold(run.engine, c.name) for c in columns if c.type == "integer"}
+    hook = run.incremental
     wanted = {
         name
         for need in needs
         if isinstance(need.value, DistinctCount)
         and (name := bitmap_column(need.value)) is not None
         and _fold(run.engine, name) in integers
+        and not (hook is not None and hook.counts_distinct(need.value))
     }
     if not wanted:
         return {}

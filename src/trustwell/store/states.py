@@ -47,6 +47,7 @@ class AssetStates:
     watermark: Any
     keys: list[str]
     distinct: dict[str, int]
+    #: partition -> its states (a run's new states hold only the ``touched`` ones)
     partitions: dict[str, PartitionState]
     #: partitions written anew by this run (None: all of them, a rebuild)
     touched: set[str] | None = None
