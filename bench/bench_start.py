@@ -142,13 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         trees[" @" + args.baseline] = extract(args.baseline)
 
-    run_args = ["run", "--project", str(project_dir), "--format", "json"]
     measures: dict[str, tuple[list[str], dict[str, str]]] = {
         "bare": ([python, "-c", "pass"], environment(REPO / "src")),
         "hand": ([python, "-c", HAND_SCRIPT, str(db_path), str(args.threads)], os.environ.copy()),
     }
     for suffix, src in trees.items():
         env = environment(src)
+        # Each tree its own copy of the project: a plan kept by one tree's code is stale
+        # for the other's (its digest covers trustwell's modules), so sharing one project
+        # would make every run of either tree the first after a change.
+        tree_dir = project_dir.with_name(project_dir.name + suffix.replace(" @", "-at-"))
+        if suffix:
+            write_project(tree_dir, db_path, args.threads)
+        run_args = ["run", "--project", str(tree_dir), "--format", "json"]
         measures["help" + suffix] = ([python, "-m", "trustwell", "--help"], env)
         measures["run" + suffix] = ([python, "-m", "trustwell", *run_args], env)
         # The default format, the text report (Rich): what a person at a terminal waits for.
