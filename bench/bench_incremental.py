@@ -9,16 +9,18 @@ interleaved, on the same DuckDB file:
            stores every partition's states);
   incr     after appending 1% new rows (past the watermark), the incremental
            run merging the states stored at the base table;
-  alone    the statements that incremental run sent, run back to back on a
-           fresh read-only connection without trustwell: DuckDB's share, the
-           floor any incremental run with this plan pays.
+  total    the same with ``verify: total``: one count of the old rows (from
+           zone maps) in place of the per-partition fingerprint;
+  statements  the statements each incremental run sent, run back to back
+           on a fresh read-only connection without trustwell: DuckDB's share,
+           the floor any incremental run with this plan pays.
 
 each timed in-process (``run_project``, with the store) and as the whole CLI
 process (``python -m trustwell run --format json``). Between rounds the
 appended rows are deleted and the store's states put back, so every
 incremental run starts from the same state. The incremental values must equal
 a full run's over the appended table (exit 1 otherwise). Prints medians, CPU
-seconds, the ratio incr / full and the load average; writes
+seconds, the ratios incremental / full and the load average; writes
 bench/results/incremental.json.
 
     PYTHONPATH=src .venv/bin/python bench/bench_incremental.py --rows 1000000 --repeat 3  # smoke
@@ -49,10 +51,15 @@ TARGET = 0.05
 APPEND = 0.01
 
 
-def write_projects(folder: Path, db_path: Path, threads: int) -> tuple[Path, Path]:
-    """The plain project and the incremental one, on the same file, with stores of their own."""
+def write_projects(folder: Path, db_path: Path, threads: int) -> tuple[Path, Path, Path]:
+    """The plain project and the two incremental ones, on one file, with stores of their own."""
     made = []
-    for name, extra in (("full", ""), ("incr", "    incremental: {column: created_at}\n")):
+    kinds = (
+        ("full", ""),
+        ("incr", "    incremental: {column: created_at}\n"),
+        ("total", "    incremental: {column: created_at, verify: total}\n"),
+    )
+    for name, extra in kinds:
         root = folder / name
         if root.exists():
             shutil.rmtree(root)
@@ -66,7 +73,7 @@ def write_projects(folder: Path, db_path: Path, threads: int) -> tuple[Path, Pat
         assets = ASSETS_YML.replace("    pii: [email]\n", "    pii: [email]\n" + extra)
         (root / "assets" / "orders.yml").write_text(assets, encoding="utf-8")
         made.append(root)
-    return made[0], made[1]
+    return made[0], made[1], made[2]
 
 
 def append(db_path: Path, rows: int) -> None:
@@ -172,30 +179,42 @@ def measure(rows: int, repeat: int, threads: int, *, cli: bool = True) -> dict[s
     print(f"incremental benchmark: {args.rows:,} rows + {APPEND:.0%}, {args.threads} threads")
     generate(base, args.rows, threads=args.threads, force=False)
     shutil.copyfile(base, work)  # the base file stays as bench_run.py made it
-    full_root, incr_root = write_projects(RESULTS / f"incremental_{args.rows}", work, args.threads)
-    store = incr_root / ".trustwell" / "trustwell.db"
-    run_service(full_root)  # warm-up, and both stores created
-    run_service(incr_root, full=True)  # states at the base table's watermark
-    saved = store.with_name("base-states.db")
-    shutil.copyfile(store, saved)
+    full_root, *roots = write_projects(RESULTS / f"incremental_{args.rows}", work, args.threads)
+    kinds = dict(zip(("incr", "total"), roots, strict=True))
+    stores = {k: r / ".trustwell" / "trustwell.db" for k, r in kinds.items()}
+    saved = {k: s.with_name("base-states.db") for k, s in stores.items()}
 
-    # Values first: the incremental run over the appended table equals a full one.
+    def restore() -> None:  # every incremental run starts from the base table's states
+        for kind in kinds:
+            shutil.copyfile(saved[kind], stores[kind])
+
+    run_service(full_root)  # warm-up, and the stores created
+    for kind, root in kinds.items():
+        run_service(root, full=True)  # states at the base table's watermark
+        shutil.copyfile(stores[kind], saved[kind])
+
+    # Values first: each incremental run over the appended table equals a full one.
     append(work, args.rows)
-    sent: list[str] = []  # what the incremental run sends, for the "statements alone" floor
-    problems = disagreements(run_service(incr_root, sent=sent), run_service(full_root))
-    shutil.copyfile(saved, store)
+    sent: dict[str, list[str]] = {k: [] for k in kinds}  # for the "statements alone" floors
+    want = run_service(full_root)
+    problems = disagreements(run_service(kinds["incr"], sent=sent["incr"]), want)
+    got = run_service(kinds["total"], sent=sent["total"])
+    problems += [f"total {p}" for p in disagreements(got, want)]
+    restore()
     if not args.no_cli:
-        problems += [f"cli {p}" for p in disagreements(run_cli(incr_root), run_cli(full_root))]
-        shutil.copyfile(saved, store)
+        want = run_cli(full_root)
+        for kind, root in kinds.items():
+            problems += [f"cli {kind} {p}" for p in disagreements(run_cli(root), want)]
+        restore()
     unappend(work, args.rows)
     if problems:
         print("!!! incremental values differ from a full run's:", *problems, sep="\n  ")
         return {"rows": rows, "problems": problems}
-    print("values: the incremental run equals a full run on all 12 checks")
+    print("values: both incremental runs equal a full run on all 12 checks")
 
     variants: dict[str, Callable[[], Sample]] = {
         "service full": lambda: timed(lambda: run_service(full_root)),
-        "service rebuild": lambda: timed(lambda: run_service(incr_root, full=True)),
+        "service rebuild": lambda: timed(lambda: run_service(kinds["incr"], full=True)),
     }
     if not args.no_cli:
         variants["cli full"] = lambda: timed(lambda: run_cli(full_root), child=True)
@@ -208,18 +227,20 @@ def measure(rows: int, repeat: int, threads: int, *, cli: bool = True) -> dict[s
         for name, measure in variants.items():
             samples.setdefault(name, []).append(measure())
         append(work, args.rows)
-        samples.setdefault("statements alone", []).append(
-            timed(lambda: run_statements(work, sent, args.threads))
-        )
-        for name, runner in (("service incr", run_service), ("cli incr", run_cli)):
-            if name.startswith("cli") and args.no_cli:
-                continue
-            shutil.copyfile(saved, store)  # every incremental run from the base states
-            samples.setdefault(name, []).append(
-                timed(lambda r=runner: r(incr_root), child=name.startswith("cli"))  # type: ignore[misc]
+        for kind, statements in sent.items():
+            samples.setdefault(f"statements {kind}", []).append(
+                timed(lambda s=statements: run_statements(work, s, args.threads))  # type: ignore[misc]
             )
+        for side, runner in (("service", run_service), ("cli", run_cli)):
+            if side == "cli" and args.no_cli:
+                continue
+            for kind, root in kinds.items():
+                restore()
+                samples.setdefault(f"{side} {kind}", []).append(
+                    timed(lambda r=runner, root=root: r(root), child=side == "cli")  # type: ignore[misc]
+                )
         unappend(work, args.rows)
-        shutil.copyfile(saved, store)
+        restore()
         loads.append(os.getloadavg()[0])
         line = "  ".join(f"{k} {v[-1].wall:.3f}s" for k, v in samples.items())
         print(f"round {i + 1}/{args.repeat}: {line}", flush=True)
@@ -230,16 +251,20 @@ def measure(rows: int, repeat: int, threads: int, *, cli: bool = True) -> dict[s
     for name in samples:
         print(f"  {name:16} wall {wall[name]:7.3f}s  cpu {cpu[name]:7.3f}s")
     ratios = {
-        side: wall[f"{side} incr"] / wall[f"{side} full"]
+        f"{side} {kind}": wall[f"{side} {kind}"] / wall[f"{side} full"]
         for side in ("service", "cli")
-        if f"{side} incr" in wall
+        for kind in kinds
+        if f"{side} {kind}" in wall
     }
-    for side, ratio in ratios.items():
+    for name, ratio in ratios.items():
         verdict = "meets" if ratio <= TARGET else "misses"
-        print(f"  ratio {side} incremental / full: {ratio:.3f} ({verdict} the {TARGET} target)")
-    floor = wall["statements alone"] / wall["service full"]
-    print(f"  ratio statements alone / service full: {floor:.3f} (DuckDB's part, no Python)")
-    ratios["statements_floor"] = floor
+        side, kind = name.split()
+        told = "verify: count" if kind == "incr" else "verify: total"
+        print(f"  ratio {side} incremental ({told}) / full: {ratio:.3f} ({verdict} the {TARGET})")
+    for kind in kinds:
+        floor = wall[f"statements {kind}"] / wall["service full"]
+        print(f"  ratio statements {kind} alone / service full: {floor:.3f} (DuckDB's, no Python)")
+        ratios[f"statements {kind}"] = floor
     out = RESULTS / "incremental.json"
     figures = {"rows": args.rows, "repeat": args.repeat, "threads": args.threads}
     figures |= {"wall": wall, "cpu": cpu, "ratios": ratios, "load": loads, "problems": []}

@@ -24,8 +24,11 @@ BATCHES = [
 CHECKS = [c for c, *_ in CASES]
 
 
-def test_every_case_merged_over_batches_equals_a_full_run(warehouse, sqlite_store: Store) -> None:
-    subject = asset(CHECKS)
+@pytest.mark.parametrize("verify", ["count", "total"])
+def test_every_case_merged_over_batches_equals_a_full_run(
+    warehouse, sqlite_store: Store, verify: str
+) -> None:
+    subject = asset(CHECKS, verify=verify)
     for number, batch in enumerate(BATCHES):
         warehouse.insert(batch)
         incremental = run(warehouse.engine, subject, sqlite_store)

@@ -146,3 +146,70 @@ def test_a_watermark_of_another_type_rebuilds(warehouse, sqlite_store: Store) ->
     assert [r.value for r in ran.results] == [10]
     again = run(warehouse.engine, subject, sqlite_store)
     assert [r.value for r in again.results] == [10] and again.restated == []
+
+
+def test_verify_total_finds_deleted_and_late_rows_by_one_count(
+    warehouse, sqlite_store: Store
+) -> None:
+    subject = asset(CHECKS, verify="total")
+    _loaded(warehouse, sqlite_store, subject)
+    warehouse.write("DELETE FROM orders WHERE id = 3", [])
+    deleted = run(warehouse.engine, subject, sqlite_store)
+    assert deleted.restated == ["restated: 1 partition of orders rescanned"]
+    assert_same(deleted, run(warehouse.engine, subject, None))
+    late = (8, 10, "late@example.com", "paid", 70.0, "DE", ORDERS[3][6])  # on 2026-11-21
+    warehouse.insert([late])
+    loaded_late = run(warehouse.engine, subject, sqlite_store)
+    assert loaded_late.restated == ["restated: 1 partition of orders rescanned"]
+    assert_same(loaded_late, run(warehouse.engine, subject, None))
+
+
+def test_verify_total_reads_no_fingerprint_while_the_total_holds(
+    warehouse, sqlite_store: Store
+) -> None:
+    counted = asset([{"type": "row_count", "min": 1}], verify="total")
+    for day in (20, 21):
+        warehouse.insert([r for r in ORDERS if r[6].day == day])
+        run(warehouse.engine, counted, sqlite_store)
+    warehouse.insert([r for r in ORDERS if r[6].day == 22])
+    ran = run(warehouse.engine, counted, sqlite_store)
+    assert_same(ran, run(warehouse.engine, counted, None))
+    assert not any("GROUP BY" in s and "WHERE" not in s for s in ran.sql), ran.sql
+    assert "MAX(" in ran.sql[0] and "COUNT(*)" in ran.sql[1] and "<= CAST(" in ran.sql[1]
+    assert [r.value for r in ran.results] == [10]
+    again = run(warehouse.engine, counted, sqlite_store)  # no new row: two counts, no scan
+    assert len(again.sql) == 2 and [r.value for r in again.results] == [10]
+
+
+def test_a_change_that_cancels_out_needs_per_partition_counts(
+    warehouse, sqlite_store: Store
+) -> None:
+    """One row gone from the 20th, one late row on the 21st: the total stays (documented)."""
+    checks = [{"type": "row_count", "min": 1}, {"type": "stat", "column": "amount", "stat": "sum"}]
+    by_count = asset(checks)
+    by_total = asset(checks, name="by_total", verify="total")
+    _loaded(warehouse, sqlite_store, by_count)
+    run(warehouse.engine, by_total, sqlite_store)
+    warehouse.write("DELETE FROM orders WHERE id = 1", [])  # on 2026-11-20
+    warehouse.insert([(8, 10, "late@example.com", "paid", 70.0, "DE", ORDERS[3][6])])
+    counted = run(warehouse.engine, by_count, sqlite_store)
+    assert counted.restated == ["restated: 2 partitions of orders rescanned"]
+    assert_same(counted, run(warehouse.engine, by_count, None))
+    totalled = run(warehouse.engine, by_total, sqlite_store)
+    assert totalled.restated == []
+    full = run(warehouse.engine, by_total, None)
+    assert totalled.results[1].value != full.results[1].value  # the stored sum stays
+    rebuilt = run(warehouse.engine, by_total, sqlite_store, full=True)  # --full repairs it
+    assert_same(rebuilt, full)
+
+
+def test_verify_total_rebuilds_when_the_watermark_no_longer_compares(
+    warehouse, sqlite_store: Store
+) -> None:
+    subject = asset([{"type": "row_count", "min": 1}], verify="total")
+    _loaded(warehouse, sqlite_store, subject)
+    warehouse.write("ALTER TABLE orders ALTER COLUMN created_at TYPE DATE", [])
+    ran = run(warehouse.engine, subject, sqlite_store)
+    assert [r.value for r in ran.results] == [10]
+    again = run(warehouse.engine, subject, sqlite_store)
+    assert [r.value for r in again.results] == [10] and again.restated == []

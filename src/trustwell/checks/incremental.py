@@ -152,7 +152,12 @@ class IncrementalAsset:
     # --- before the first statement -------------------------------------------------
 
     def prepare(self, execute: Execute, checks: Sequence[str]) -> None:
-        """Read the fingerprint once per run: the bound, the restated partitions."""
+        """Read the fingerprint once per run: the bound, the restated partitions.
+
+        With ``verify: total`` one count of the old rows stands in for the
+        fingerprint while it equals the stored partitions' sum
+        (:func:`~trustwell.checks.incremental_total.unchanged_total`).
+        """
         if self._failure is not None:
             raise EngineError(self._failure)
         if self._prepared:
@@ -165,27 +170,39 @@ class IncrementalAsset:
             or stored.watermark is None
         )
         watermark = None if self.rebuild or stored is None else stored.watermark
+        try:
+            totalled = False
+            if self.config.verify == "total" and stored is not None and watermark is not None:
+                from trustwell.checks.incremental_total import unchanged_total
+
+                totalled = unchanged_total(self, stored, watermark, execute, checks)
+            if not totalled:
+                self._fingerprint(watermark, execute, checks)
+        except EngineError as exc:
+            self._failure = f"incremental column {self.column!r}: {exc}"
+            raise EngineError(self._failure) from None
+        self._prepared = True
+
+    def _fingerprint(self, watermark: Any, execute: Execute, checks: Sequence[str]) -> None:
+        """Every partition's rows now, its new rows, and which of the stored ones changed."""
+        stored = self.stored
         checksum = None
         if self.config.verify == "checksum":
             columns = [c.name for c in self.engine.describe(self.relation)]
             checksum = sql.row_checksum(columns, self.engine.dialect)
         query = sql.fingerprint_query(self.relation, self.column, self.config.grain, checksum)
-        try:
-            rows = execute(query, checks)
-            highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
-            self.high = max(highs) if highs else None
-            fresh: Rows = []
-            if watermark is not None and not comparable(self.high, watermark):
-                self.rebuild, watermark = True, None  # the column's type changed: start over
-            if watermark is not None and self.high is not None and self.high > watermark:
-                grain = self.config.grain
-                counted = sql.new_counts(
-                    self.relation, self.column, grain, watermark, self.high, checksum
-                )
-                fresh = execute(counted, checks)
-        except EngineError as exc:
-            self._failure = f"incremental column {self.column!r}: {exc}"
-            raise EngineError(self._failure) from None
+        rows = execute(query, checks)
+        highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
+        self.high = max(highs) if highs else None
+        fresh: Rows = []
+        if watermark is not None and not comparable(self.high, watermark):
+            self.rebuild, watermark = True, None  # the column's type changed: start over
+        if watermark is not None and self.high is not None and self.high > watermark:
+            grain = self.config.grain
+            counted = sql.new_counts(
+                self.relation, self.column, grain, watermark, self.high, checksum
+            )
+            fresh = execute(counted, checks)
         self.counts = {
             partition_key(r[sql.P]): Fingerprint(int(r[sql.ROWS]), _int(r.get(sql.SUM)))
             for r in rows
@@ -203,7 +220,6 @@ class IncrementalAsset:
             self.work = {k: dict(stored.partitions[k].states) for k in keep}
             if self.changed:
                 self.notes.append(restated_note(self.asset, len(self.changed)))
-        self._prepared = True
 
     # --- the three kinds of columns -------------------------------------------------
 

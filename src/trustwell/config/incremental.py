@@ -10,9 +10,12 @@ and :mod:`trustwell.checks.incremental`).
 - ``partition_size``: rows per partition of an integer id column, by value
   (``id // partition_size``; default 100000);
 - ``verify``: how a partition at or below the watermark is checked for
-  changes before each run: ``count`` (default: its row count) or
-  ``checksum`` (count and a sum of row hashes, which also sees rows updated
-  in place, at the cost of hashing every old row: see ``docs/incremental.md``).
+  changes before each run: ``count`` (default: its row count), ``total``
+  (one count of all old rows, answered from zone maps on DuckDB; the
+  per-partition counts only when it changed, so a change that cancels out
+  in the total goes unseen) or ``checksum`` (count and a sum of row hashes,
+  which also sees rows updated in place, at the cost of hashing every old
+  row): see ``docs/incremental.md``.
 
 >>> Incremental.model_validate({"column": "loaded_at"}).grain
 'day'
@@ -38,7 +41,7 @@ class Incremental(BaseModel):
     column: Name
     partition: Literal["day", "hour"] | None = None
     partition_size: Int | None = Field(default=None, ge=1)
-    verify: Literal["count", "checksum"] = "count"
+    verify: Literal["count", "total", "checksum"] = "count"
 
     @model_validator(mode="after")
     def _one_partitioning(self) -> Incremental:
