@@ -95,11 +95,25 @@ def test_the_stored_form_gives_the_same_bitmap_back() -> None:
         of(-(2**70), -(2**70) + CAP - 1),
         Bitmap(9),
         of(*range(0, 10**6, 3)),
+        of(*range(10**5), *range(10**5 + 2, 3 * 10**5, 7)),  # a run of ones, then sparse
+        of(*range(1, 5000)),  # the lowest bit unset: no run to keep apart
+        of(*range(70_000)),
     ):
         again = Bitmap.unpack(bitmap.low, bitmap.pack())
         assert again == bitmap
+        assert again.count == bitmap.bits.bit_count()
     dense = of(*range(1_000_000))
-    assert len(dense.pack()) < 10_000  # all ones: a few KiB instead of 125 KB
+    assert len(dense.pack()) < 64  # all ones: their number, not 125 KB of bits
+
+
+def test_bitmaps_stored_as_compressed_bits_alone_still_read() -> None:
+    """The form written before the run of ones was kept apart."""
+    import zlib
+
+    bitmap = of(*range(0, 5000), *range(6000, 9000, 3))
+    legacy = zlib.compress(bitmap.bits.to_bytes((bitmap.bits.bit_length() + 7) // 8, "little"), 1)
+    again = Bitmap.unpack(bitmap.low, legacy)
+    assert again == bitmap and again.count == 5000 + 1000
 
 
 def test_the_cap_and_what_counts_as_an_integer_key() -> None:
