@@ -197,3 +197,49 @@ def test_work_that_fails_before_the_statement_began_still_stops_it() -> None:
         overlap.run(late_statement, connection.interrupt)
     assert time.monotonic() - started < 5 and workers() == []
     connection.close()
+
+
+# --- a connection opened while other work runs (overlap.opened) ---------------------
+
+
+def test_a_duckdb_file_opens_in_a_worker_while_the_work_runs_here(tmp_path) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t as select range as i from range(10)")
+    work_ran = threading.Event()
+    where: list[str] = []
+
+    def opening() -> DuckDBEngine:
+        where.append(threading.current_thread().name)
+        # The work runs meanwhile: it has signalled before the opening returns.
+        assert work_ran.wait(10)
+        return DuckDBEngine(path)
+
+    engine = overlap.opened(opening, work_ran.set, lambda e: e.close())
+    try:
+        assert where == ["trustwell-connect"]
+        assert engine.execute("select count(*) from t").rows == [(10,)]
+    finally:
+        engine.close()
+
+
+def test_work_that_fails_wins_and_what_was_opened_is_closed() -> None:
+    closed: list[str] = []
+
+    def fail() -> None:
+        raise StoreDown("the store did not open")
+
+    with pytest.raises(StoreDown):
+        overlap.opened(lambda: "engine", fail, closed.append)
+    assert closed == ["engine"]
+
+
+def test_an_opening_that_fails_raises_its_error_after_the_work() -> None:
+    done: list[str] = []
+
+    def opening() -> str:
+        raise EngineError("DuckDB file not found: nowhere.duckdb")
+
+    with pytest.raises(EngineError, match="not found"):
+        overlap.opened(opening, lambda: done.append("work"), lambda e: None)
+    assert done == ["work"]

@@ -78,7 +78,9 @@ class Bitmap:
         Measured on the 21M keys of an increasing id: 0.1 ms against 4.6 ms
         for compressing all the bits, and 0.1 ms against 2.3 ms to read back.
         """
-        ones = _lowest_ones(self.bits)
+        length = self.bits.bit_length()
+        # All set (the count says so without a pass over the bits): one number.
+        ones = length if self.count == length else _lowest_ones(self.bits)
         rest = self.bits >> ones
         raw = rest.to_bytes((rest.bit_length() + 7) // 8, "little")
         return _RUN + ones.to_bytes(8, "little") + zlib.compress(raw, 1)

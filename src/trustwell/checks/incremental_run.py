@@ -40,6 +40,22 @@ class IncrementalRun:
     dry_run: bool = False
     assets: list[IncrementalAsset] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
+    #: stored states read ahead (:meth:`preload`), taken by :meth:`hook`
+    preloaded: dict[str, AssetStates | None] = field(default_factory=dict)
+
+    def will_read(self, assets: list[Asset]) -> bool:
+        """Whether :meth:`hook` will read stored states for some of ``assets``."""
+        return self.store is not None and any(a.incremental is not None for a in assets)
+
+    def preload(self, assets: list[Asset]) -> None:
+        """Read the stored states of ``assets`` now (while their warehouse opens)."""
+        from trustwell.store.states import read_states
+
+        if self.store is None:
+            return
+        for asset in assets:
+            if asset.incremental is not None:
+                self.preloaded[asset.name] = read_states(self.store, asset.name)
 
     def hook(self, asset: Asset, engine: Engine, root: Path) -> IncrementalAsset | None:
         """The hook that runs ``asset``'s statements incrementally (None: a plain full run)."""
@@ -57,12 +73,16 @@ class IncrementalRun:
             relation = relation_for(asset, engine, root)
         except ValueError:
             return None  # the run reports the relation's error on every check
+        if asset.name in self.preloaded:
+            stored = self.preloaded.pop(asset.name)
+        else:
+            stored = read_states(self.store, asset.name)
         hook = IncrementalAsset(
             asset.name,
             asset.incremental,
             relation,
             engine,
-            read_states(self.store, asset.name),
+            stored,
             full=self.full,
             dry_run=self.dry_run,
         )
