@@ -130,3 +130,45 @@ def test_an_incremental_run_opens_its_store_before_its_first_statement(project: 
     assert not overlappable(loaded, loaded.assets)
     plain = [a.model_copy(update={"incremental": None}) for a in loaded.assets]
     assert overlappable(loaded, plain)  # the same asset without incremental: overlapped
+
+
+def test_verify_total_counts_the_old_rows_once_and_still_finds_a_delete(project: Path) -> None:
+    (project / "assets" / "orders.yml").write_text(
+        ASSETS.replace("{column: loaded_at}", "{column: loaded_at, verify: total}")
+    )
+    code, first, _ = _run(project)
+    assert code == 0 and _values(first) == [2, 0, 15.0]
+    _sql(project, "INSERT INTO shop.orders VALUES (3, 60, '2026-11-22 08:00')")
+    code, second, stderr = _run(project, "--show-sql")
+    assert code == 0 and _values(second) == [3, 0, 30.0]
+    shown = " ".join(stderr.split())
+    assert 'SELECT MAX("loaded_at") AS high FROM "shop"."orders";' in shown
+    assert 'COUNT(*) AS all_rows FROM "shop"."orders" WHERE ( "loaded_at" <= CAST(' in shown
+    assert 'MAX("loaded_at") AS high FROM "shop"."orders" GROUP BY' not in shown
+    _sql(project, "DELETE FROM shop.orders WHERE id = 1")
+    code, third, stderr = _run(project)
+    assert "restated: 1 partition of shop.orders rescanned" in stderr
+    assert _values(third) == [2, 0, 40.0]
+
+
+def test_a_store_that_fails_while_the_file_opens_closes_the_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustwell.checks.service import run_project
+    from trustwell.config.loader import load_project
+    from trustwell.store import states
+    from trustwell.store.database import StoreError
+
+    loaded = load_project(project)
+    run_project(loaded)
+
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise StoreError("the store cannot be used: disk I/O error")
+
+    monkeypatch.setattr(states, "read_states", unreadable)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        run_project(loaded)
+    # Opened read-only in a worker meanwhile, and closed: a writer may open it now
+    # (DuckDB refuses a second configuration of a file still open in the process).
+    with duckdb.connect(str(project / "warehouse.duckdb")) as connection:
+        assert connection.execute("SELECT count(*) FROM shop.orders").fetchone() == (2,)

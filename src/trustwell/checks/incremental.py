@@ -170,6 +170,10 @@ class IncrementalAsset:
             or stored.watermark is None
         )
         watermark = None if self.rebuild or stored is None else stored.watermark
+        checksum = None
+        if self.config.verify == "checksum":
+            columns = [c.name for c in self.engine.describe(self.relation)]
+            checksum = sql.row_checksum(columns, self.engine.dialect)
         try:
             totalled = False
             if self.config.verify == "total" and stored is not None and watermark is not None:
@@ -177,19 +181,17 @@ class IncrementalAsset:
 
                 totalled = unchanged_total(self, stored, watermark, execute, checks)
             if not totalled:
-                self._fingerprint(watermark, execute, checks)
+                self._fingerprint(watermark, checksum, execute, checks)
         except EngineError as exc:
             self._failure = f"incremental column {self.column!r}: {exc}"
             raise EngineError(self._failure) from None
         self._prepared = True
 
-    def _fingerprint(self, watermark: Any, execute: Execute, checks: Sequence[str]) -> None:
+    def _fingerprint(
+        self, watermark: Any, checksum: exp.Expr | None, execute: Execute, checks: Sequence[str]
+    ) -> None:
         """Every partition's rows now, its new rows, and which of the stored ones changed."""
         stored = self.stored
-        checksum = None
-        if self.config.verify == "checksum":
-            columns = [c.name for c in self.engine.describe(self.relation)]
-            checksum = sql.row_checksum(columns, self.engine.dialect)
         query = sql.fingerprint_query(self.relation, self.column, self.config.grain, checksum)
         rows = execute(query, checks)
         highs = [r[sql.HIGH] for r in rows if r[sql.HIGH] is not None]
