@@ -333,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     if incremental is not None and not incremental["problems"]:
         ratios = ", ".join(f"{k} {v:.3f}" for k, v in incremental["ratios"].items())
         print(f"incremental after a 1% append, ratio to a full run: {ratios} (target 0.05)")
+        for kind, told in (("incr", "verify: count"), ("total", "verify: total")):
+            ratio = incremental["ratios"].get(f"service {kind}")
+            if ratio is not None:
+                verdict = "met   " if ratio <= 0.05 else "missed"
+                print(f"{verdict}   incremental in-process ({told}): {ratio:.3f} (≤ 0.05)")
     print(f"load average {started_load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"wrote {bench_run._show(args.out)}")
     if incremental is not None and incremental["problems"]:
