@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -59,37 +59,47 @@ def run(statement: Callable[[], T], interrupt: Callable[[], None]) -> T:
     if work is None:
         return statement()
     _PENDING.set(None)  # once: the statements after this one run plainly
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-    finished = threading.Event()
-
-    def worker() -> None:
-        try:
-            outcome.append(statement())
-        except BaseException as exc:  # handed to the caller's thread below
-            failure.append(exc)
-        finally:
-            finished.set()
-
-    thread = threading.Thread(target=worker, name="trustwell-statement", daemon=True)
+    job = _Job(statement)
+    thread = threading.Thread(target=job, name="trustwell-statement", daemon=True)
     try:
         try:
             thread.start()  # Ctrl-C may land in here, once the worker already runs
         except RuntimeError:  # no thread could be made: there is nothing to stop
-            finished.set()
+            job.finished.set()
             raise
         work()
         # A timed wait, again and again: Ctrl-C may be delivered to another
         # thread (one of DuckDB's), and then an untimed wait here would never
         # return to let the main thread raise it.
-        while not finished.wait(0.1):
-            pass
+        _finish(job.finished)
     except BaseException:
-        _stop(interrupt, finished)
+        _stop(interrupt, job.finished)
         raise
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    return job.result()
+
+
+class _Job(Generic[T]):
+    """``call()`` as a thread's target: its value or its error, and an event when it ended."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.call = call
+        self.value: list[T] = []
+        self.failure: list[BaseException] = []
+        self.finished = threading.Event()
+
+    def __call__(self) -> None:
+        try:
+            self.value.append(self.call())
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self.failure.append(exc)
+        finally:
+            self.finished.set()
+
+    def result(self) -> T:
+        """The value, or the error raised again in the caller's thread."""
+        if self.failure:
+            raise self.failure[0]
+        return self.value[0]
 
 
 def _stop(interrupt: Callable[[], None], finished: threading.Event) -> None:
@@ -119,30 +129,17 @@ def opened(opening: Callable[[], T], work: Callable[[], None], close: Callable[[
     Ctrl-C) wins: the worker is waited for and what it opened is closed. Then
     the opening's error, if it failed.
     """
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-    finished = threading.Event()
-
-    def worker() -> None:
-        try:
-            outcome.append(opening())
-        except BaseException as exc:  # handed to the caller's thread below
-            failure.append(exc)
-        finally:
-            finished.set()
-
-    threading.Thread(target=worker, name="trustwell-connect", daemon=True).start()
+    job = _Job(opening)
+    threading.Thread(target=job, name="trustwell-connect", daemon=True).start()
     try:
         work()
     except BaseException:
-        _finish(finished)
-        if outcome:
-            close(outcome[0])
+        _finish(job.finished)
+        if job.value:
+            close(job.value[0])
         raise
-    _finish(finished)
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    _finish(job.finished)
+    return job.result()
 
 
 def _finish(finished: threading.Event) -> None:
